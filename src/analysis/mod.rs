@@ -1,0 +1,1 @@
+//! Document analysis: paragraphs, per-paragraph caches, entity linking, hover and diagnostics.

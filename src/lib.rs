@@ -1,0 +1,8 @@
+//! nomen: a language server that understands the names in prose.
+//!
+//! The modules depend on each other in one direction only:
+//! `text` <- `extract` <- `analysis` <- `lsp` and `cli`. See ARCHITECTURE.md.
+
+pub mod analysis;
+pub mod extract;
+pub mod text;

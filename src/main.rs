@@ -1,0 +1,2 @@
+//! The `nomen` command line.
+fn main() {}
