@@ -1,5 +1,8 @@
 //! Document analysis: paragraphs, per-paragraph caches, entity linking, hover and diagnostics.
 
+mod blocks;
+mod prose;
+
 use crate::extract::{Extractor, Label, Lang};
 use crate::text::TextRange;
 

@@ -86,6 +86,12 @@ impl Text {
         size(next - trailing)
     }
 
+    /// The lines from `line` on, each with its line break.
+    pub fn lines_from(&self, line: u32) -> impl Iterator<Item = Cow<'_, str>> {
+        let line = (line as usize).min(self.rope.len_lines());
+        self.rope.lines_at(line).map(Cow::from).filter(|l| !l.is_empty())
+    }
+
     /// The zero-based line that `offset` falls on.
     pub fn line_of(&self, offset: TextSize) -> u32 {
         self.rope.byte_to_line(usize::from(self.clamp(offset))) as u32
