@@ -1,6 +1,7 @@
 //! Document analysis: paragraphs, per-paragraph caches, entity linking, hover and diagnostics.
 
 mod blocks;
+mod entities;
 mod prose;
 
 use crate::extract::{Extractor, Label, Lang};
