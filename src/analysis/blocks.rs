@@ -57,7 +57,14 @@ struct Splitter {
 
 impl Splitter {
     fn new(start: TextSize, format: Format) -> Splitter {
-        Splitter { format, block_start: start, pos: start, in_blanks: false, cut_after: false, verbatim: None }
+        Splitter {
+            format,
+            block_start: start,
+            pos: start,
+            in_blanks: false,
+            cut_after: false,
+            verbatim: None,
+        }
     }
 
     /// Takes one line; returns the block that this line closes, if any.
@@ -163,11 +170,17 @@ mod tests {
 
     #[test]
     fn fences_and_front_matter_are_never_cut() {
-        let text = "---\ntitle: x\n\nlang: fr\n---\n\nTexte.\n\n```rust\nlet a;\n\nlet b;\n```\n\nFin.\n";
+        let text =
+            "---\ntitle: x\n\nlang: fr\n---\n\nTexte.\n\n```rust\nlet a;\n\nlet b;\n```\n\nFin.\n";
         let got = blocks(text, Format::Markdown);
         assert_eq!(
             got,
-            ["---\ntitle: x\n\nlang: fr\n---\n\n", "Texte.\n\n", "```rust\nlet a;\n\nlet b;\n```\n\n", "Fin.\n"]
+            [
+                "---\ntitle: x\n\nlang: fr\n---\n\n",
+                "Texte.\n\n",
+                "```rust\nlet a;\n\nlet b;\n```\n\n",
+                "Fin.\n"
+            ]
         );
         // In plain text the same lines are ordinary paragraphs.
         assert_eq!(blocks(text, Format::Plain).len(), 6);

@@ -81,7 +81,12 @@ impl EntityIndex {
         stats.count += 1;
         *stats.votes.slot(label, evidence) += 1;
         for suffix in proper_suffixes(form) {
-            *self.suffixes.entry(suffix.into()).or_default().entry(form.into()).or_default() += 1;
+            *self
+                .suffixes
+                .entry(suffix.into())
+                .or_default()
+                .entry(form.into())
+                .or_default() += 1;
         }
     }
 
@@ -95,7 +100,9 @@ impl EntityIndex {
             }
         }
         for suffix in proper_suffixes(form) {
-            let Some(longer) = self.suffixes.get_mut(suffix) else { continue };
+            let Some(longer) = self.suffixes.get_mut(suffix) else {
+                continue;
+            };
             if let Some(n) = longer.get_mut(form) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
@@ -111,7 +118,9 @@ impl EntityIndex {
     /// The key of the entity that `form` names: the most frequent person's name that ends with
     /// it ("Khalifa Haftar" for "Haftar"), or the form itself.
     pub(crate) fn entity_of<'a>(&'a self, form: &'a str) -> &'a str {
-        let Some(longer) = self.suffixes.get(form) else { return form };
+        let Some(longer) = self.suffixes.get(form) else {
+            return form;
+        };
         longer
             .iter()
             .filter(|(name, _)| self.own_label(name) == Some(Label::Per))
@@ -130,14 +139,21 @@ impl EntityIndex {
         let mut votes = own.votes;
         let mut forms = vec![(key.to_string(), own.count)];
         for suffix in proper_suffixes(key) {
-            let Some(stats) = self.forms.get(suffix) else { continue };
+            let Some(stats) = self.forms.get(suffix) else {
+                continue;
+            };
             if self.entity_of(suffix) == key {
                 votes.merge(&stats.votes);
                 forms.push((suffix.to_string(), stats.count));
             }
         }
         let mentions = forms.iter().map(|(_, n)| n).sum();
-        Some(Entity { name: key.to_string(), label: votes.best()?, forms, mentions })
+        Some(Entity {
+            name: key.to_string(),
+            label: votes.best()?,
+            forms,
+            mentions,
+        })
     }
 
     /// The label and key of every form, memoised by the caller for one pass over the mentions.
@@ -147,6 +163,7 @@ impl EntityIndex {
         Some((entity.name, entity.label))
     }
 
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.forms.is_empty()
     }
@@ -185,14 +202,24 @@ mod tests {
         let haftar = idx.entity("Khalifa Haftar").unwrap();
         assert_eq!(haftar.label, Label::Per);
         assert_eq!(haftar.mentions, 3);
-        assert_eq!(haftar.forms, [("Khalifa Haftar".to_string(), 1), ("Haftar".to_string(), 2)]);
-        assert_eq!(idx.resolve("Le Drian"), Some(("Jean-Yves Le Drian".to_string(), Label::Per)));
+        assert_eq!(
+            haftar.forms,
+            [("Khalifa Haftar".to_string(), 1), ("Haftar".to_string(), 2)]
+        );
+        assert_eq!(
+            idx.resolve("Le Drian"),
+            Some(("Jean-Yves Le Drian".to_string(), Label::Per))
+        );
     }
 
     #[test]
     fn only_people_absorb_their_suffixes() {
         let idx = index(&[
-            ("Conseil de sécurité des Nations Unies", Label::Org, Evidence::Context),
+            (
+                "Conseil de sécurité des Nations Unies",
+                Label::Org,
+                Evidence::Context,
+            ),
             ("Nations Unies", Label::Org, Evidence::Lexicon),
         ]);
         assert_eq!(idx.entity_of("Nations Unies"), "Nations Unies");
@@ -200,7 +227,10 @@ mod tests {
 
     #[test]
     fn removing_every_mention_empties_the_index() {
-        let mentions = [("Vladimir Poutine", Label::Per, Evidence::Lexicon), ("Poutine", Label::Per, Evidence::Guess)];
+        let mentions = [
+            ("Vladimir Poutine", Label::Per, Evidence::Lexicon),
+            ("Poutine", Label::Per, Evidence::Guess),
+        ];
         let mut idx = index(&mentions);
         for (form, label, evidence) in mentions {
             idx.remove(form, label, evidence);

@@ -32,19 +32,24 @@ pub(crate) fn prose(block: &str, format: Format, at_document_start: bool) -> Cow
 
 /// The byte ranges of text that Markdown renders as prose.
 fn markdown_prose(block: &str, at_document_start: bool) -> Vec<Range<usize>> {
-    let mut options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     if at_document_start {
-        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     }
     // Inside these, text is not prose: code, metadata, image descriptions and autolinks.
     let mut hidden = 0u32;
     let mut keep = Vec::new();
     for (event, range) in Parser::new_ext(block, options).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::Image { .. } | Tag::HtmlBlock) => {
-                hidden += 1
-            }
-            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => hidden += 1,
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::Image { .. } | Tag::HtmlBlock,
+            ) => hidden += 1,
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => hidden += 1,
             Event::End(
                 TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::Image | TagEnd::HtmlBlock,
             ) => hidden = hidden.saturating_sub(1),
@@ -80,8 +85,11 @@ fn blank_urls(bytes: &mut [u8]) {
     let mut i = 0;
     while i < bytes.len() {
         let rest = &bytes[i..];
-        let starts_url = rest.starts_with(b"http://") || rest.starts_with(b"https://") || rest.starts_with(b"www.");
-        let at_word_start = i == 0 || bytes[i - 1].is_ascii_whitespace() || b"(<[\"'".contains(&bytes[i - 1]);
+        let starts_url = rest.starts_with(b"http://")
+            || rest.starts_with(b"https://")
+            || rest.starts_with(b"www.");
+        let at_word_start =
+            i == 0 || bytes[i - 1].is_ascii_whitespace() || b"(<[\"'".contains(&bytes[i - 1]);
         if starts_url && at_word_start {
             let mut len = rest.iter().take_while(|b| !b.is_ascii_whitespace()).count();
             // Punctuation that ends the sentence is not part of the URL.
@@ -102,7 +110,8 @@ pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     if prose.split_whitespace().nth(7).is_none() {
         return None;
     }
-    let detector = whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
+    let detector =
+        whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
     let info = detector.detect(prose)?;
     if !info.is_reliable() {
         return None;
@@ -140,7 +149,10 @@ mod tests {
     #[test]
     fn front_matter_and_fences_are_blanked_but_keep_lines() {
         let text = "---\ntitle: Moscou\n---\nTexte à Moscou.\n```\nParis\n```\n";
-        assert_eq!(md(text), "   \n             \n   \nTexte à Moscou.\n   \n     \n   \n");
+        assert_eq!(
+            md(text),
+            "   \n             \n   \nTexte à Moscou.\n   \n     \n   \n"
+        );
         // Front matter counts only at the start of the document.
         let later = prose("---\ntitle: Moscou\n---\n", Format::Markdown, false);
         assert!(later.contains("Moscou"));
@@ -158,7 +170,8 @@ mod tests {
     #[test]
     fn languages_are_told_apart() {
         let fr = "Le ministre a déclaré mardi que la situation restait très préoccupante dans la région.";
-        let en = "The minister said on Tuesday that the situation remained very worrying in the region.";
+        let en =
+            "The minister said on Tuesday that the situation remained very worrying in the region.";
         assert_eq!(detect_language(fr), Some(Lang::Fr));
         assert_eq!(detect_language(en), Some(Lang::En));
         assert_eq!(detect_language("Vladimir Poutine"), None);

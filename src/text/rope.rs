@@ -19,7 +19,9 @@ pub struct Text {
 
 impl Text {
     pub fn new(text: &str) -> Text {
-        Text { rope: Rope::from_str(text) }
+        Text {
+            rope: Rope::from_str(text),
+        }
     }
 
     pub fn len(&self) -> TextSize {
@@ -44,8 +46,12 @@ impl Text {
 
     /// Replaces `edit.range` (clamped to the text and to character boundaries) by `edit.insert`.
     pub fn apply(&mut self, edit: &Edit) {
-        let start = self.rope.byte_to_char(usize::from(self.clamp(edit.range.start())));
-        let end = self.rope.byte_to_char(usize::from(self.clamp(edit.range.end())));
+        let start = self
+            .rope
+            .byte_to_char(usize::from(self.clamp(edit.range.start())));
+        let end = self
+            .rope
+            .byte_to_char(usize::from(self.clamp(edit.range.end())));
         let end = end.max(start);
         self.rope.remove(start..end);
         self.rope.insert(start, &edit.insert);
@@ -89,7 +95,10 @@ impl Text {
     /// The lines from `line` on, each with its line break.
     pub fn lines_from(&self, line: u32) -> impl Iterator<Item = Cow<'_, str>> {
         let line = (line as usize).min(self.rope.len_lines());
-        self.rope.lines_at(line).map(Cow::from).filter(|l| !l.is_empty())
+        self.rope
+            .lines_at(line)
+            .map(Cow::from)
+            .filter(|l| !l.is_empty())
     }
 
     /// The zero-based line that `offset` falls on.
@@ -135,7 +144,10 @@ impl Text {
                 at - self.rope.char_to_utf16_cu(self.rope.byte_to_char(start))
             }
         };
-        LineCol { line: line as u32, col: col as u32 }
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
     }
 
     /// Counts the Unicode scalar values before `offset` (brat and Python count this way).

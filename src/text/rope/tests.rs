@@ -14,14 +14,21 @@ fn check_table(text: &str, expect: Expect) {
     let boundaries = text.char_indices().map(|(i, _)| i).chain([text.len()]);
     for byte in boundaries {
         let offset = TextSize::new(byte as u32);
-        let ch = text[byte..].chars().next().map_or("EOF".to_string(), |c| format!("{c:?}"));
+        let ch = text[byte..]
+            .chars()
+            .next()
+            .map_or("EOF".to_string(), |c| format!("{c:?}"));
         let mut row = format!("@{byte:<3} {ch:<10}");
         for enc in ENCODINGS {
             let lc = t.line_col(offset, enc);
             // The middle of a "\r\n" has no position of its own: it reads back as the line end.
             let inside_crlf = text[..byte].ends_with('\r') && text[byte..].starts_with('\n');
             if !inside_crlf {
-                assert_eq!(t.offset(lc, enc), offset, "{enc:?} round trip at byte {byte}");
+                assert_eq!(
+                    t.offset(lc, enc),
+                    offset,
+                    "{enc:?} round trip at byte {byte}"
+                );
             }
             row.push_str(&format!(" {enc:?}={}:{}", lc.line, lc.col));
         }
@@ -55,9 +62,12 @@ fn position_table_non_ascii() {
 
 #[test]
 fn position_table_empty_document() {
-    check_table("", expect![[r#"
+    check_table(
+        "",
+        expect![[r#"
         @0   EOF        Utf8=0:0 Utf16=0:0 Utf32=0:0
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -91,11 +101,20 @@ fn line_ends_exclude_every_kind_of_break() {
 #[test]
 fn edits_clamp_and_keep_utf8_valid() {
     let mut t = Text::new("Poutine à Moscou");
-    t.apply(&Edit { range: TextRange::new(8.into(), 10.into()), insert: "au".into() });
+    t.apply(&Edit {
+        range: TextRange::new(8.into(), 10.into()),
+        insert: "au".into(),
+    });
     assert_eq!(t.to_string(), "Poutine au Moscou");
     // A range that ends inside a character and past the end is clamped, not a panic.
-    t.apply(&Edit { range: TextRange::new(11.into(), 500.into()), insert: "Kremlin 😀".into() });
+    t.apply(&Edit {
+        range: TextRange::new(11.into(), 500.into()),
+        insert: "Kremlin 😀".into(),
+    });
     assert_eq!(t.to_string(), "Poutine au Kremlin 😀");
-    t.apply(&Edit { range: TextRange::new(21.into(), 22.into()), insert: String::new() });
+    t.apply(&Edit {
+        range: TextRange::new(21.into(), 22.into()),
+        insert: String::new(),
+    });
     assert_eq!(t.to_string(), "Poutine au Kremlin 😀");
 }
