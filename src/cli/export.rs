@@ -161,10 +161,7 @@ fn tokens(text: &str, lang: Lang) -> Vec<(usize, usize, bool)> {
                 .chars()
                 .next()
                 .is_some_and(char::is_alphanumeric);
-            if d.is_alphanumeric() {
-                end = j + d.len_utf8();
-                chars.next();
-            } else if joiner && next_is_word && d == '-' {
+            if d.is_alphanumeric() || (joiner && next_is_word && d == '-') {
                 end = j + d.len_utf8();
                 chars.next();
             } else if joiner && next_is_word {
