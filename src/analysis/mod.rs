@@ -67,20 +67,16 @@ pub struct DocEntities {
 impl DocumentAnalysis {
     /// Every mention in document order, labelled by its entity.
     pub fn resolved_mentions(&self) -> Vec<Mention> {
+        self.resolved().collect()
+    }
+
+    /// The same, lazily: a pass that stops early does not resolve the rest.
+    pub(crate) fn resolved(&self) -> impl Iterator<Item = Mention> + '_ {
         let mut memo: rustc_hash::FxHashMap<&str, Option<(String, Label)>> = Default::default();
-        self.mentions()
-            .filter_map(|(range, m)| {
-                let (entity, label) = memo
-                    .entry(&m.form)
-                    .or_insert_with(|| self.index().resolve(&m.form))
-                    .clone()?;
-                Some(Mention {
-                    range,
-                    label,
-                    entity,
-                })
-            })
-            .collect()
+        self.mentions().filter_map(move |(range, m)| {
+            let (entity, label) = memo.entry(&m.form).or_insert_with(|| self.index().resolve(&m.form)).clone()?;
+            Some(Mention { range, label, entity })
+        })
     }
 
     /// What to show for the mention at `offset`, if there is one.
