@@ -4,5 +4,6 @@
 //! `text` <- `extract` <- `analysis` <- `lsp` and `cli`. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod eval;
 pub mod extract;
 pub mod text;
