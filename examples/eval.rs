@@ -1,18 +1,21 @@
 //! Scores the extractor on brat corpora: `cargo run --release --example eval -- DIR_OR_FILES...`.
 //!
 //! Options: `--lang fr|en` fixes the language (default: detected per document), `--misses N`
-//! prints up to N disagreements per kind, `--speed` also times the extractor alone.
+//! prints up to N disagreements per kind, `--speed` also times the extractor alone,
+//! `--evidence` splits the extractor's precision by label and evidence (whole documents).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use nomen::eval::brat::parse_ann;
 use nomen::eval::evaluate_brat;
-use nomen::extract::{Extractor, Lang};
+use nomen::extract::{Evidence, Extractor, Lang};
 
 fn main() -> anyhow::Result<()> {
     let mut language = None;
     let mut misses = 0;
     let mut speed = false;
+    let mut evidence = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -20,6 +23,7 @@ fn main() -> anyhow::Result<()> {
             "--lang" => language = args.next().as_deref().and_then(Lang::from_code),
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(50),
             "--speed" => speed = true,
+            "--evidence" => evidence = true,
             path => collect(Path::new(path), &mut files)?,
         }
     }
@@ -47,6 +51,12 @@ fn main() -> anyhow::Result<()> {
                 m.text,
                 m.file.display()
             );
+        }
+    }
+    if evidence {
+        evidence_table(&extractor, &files, language.unwrap_or(Lang::Fr))?;
+        if std::env::var_os("NOMEN_DUMP_GUESSES").is_some() {
+            dump_guesses(&extractor, &files, language.unwrap_or(Lang::Fr))?;
         }
     }
     if speed {
@@ -90,5 +100,61 @@ fn measure_speed(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow
         "speed: {mb:.1} MB in {secs:.3} s = {:.1} MB/s ({mentions} mentions)",
         mb / secs
     );
+    Ok(())
+}
+
+/// Precision of the raw extractor per (label, evidence), to see which rules to trust.
+fn evidence_table(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
+    let mut table = std::collections::BTreeMap::<(&str, Evidence), (usize, usize)>::new();
+    for f in files {
+        let text = std::fs::read_to_string(f.with_extension("txt"))?;
+        let gold = parse_ann(&text, &std::fs::read_to_string(f)?);
+        for m in extractor.extract(&text, lang) {
+            let hit = gold
+                .iter()
+                .any(|g| g.range == m.range && g.label == m.label);
+            let cell = table.entry((m.label.tag(), m.evidence)).or_default();
+            cell.0 += usize::from(hit);
+            cell.1 += 1;
+        }
+    }
+    for ((label, evidence), (hits, all)) in table {
+        println!(
+            "{label:<5} {evidence:<8?} {hits:>6} / {all:<6} {:.3}",
+            hits as f64 / all as f64
+        );
+    }
+    Ok(())
+}
+
+/// Prints the guessed mentions with the gold label at the same span (or `-`), for analysis.
+fn dump_guesses(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
+    for f in files {
+        let text = std::fs::read_to_string(f.with_extension("txt"))?;
+        let gold = parse_ann(&text, &std::fs::read_to_string(f)?);
+        for m in extractor
+            .extract(&text, lang)
+            .into_iter()
+            .filter(|m| m.evidence == Evidence::Guess)
+        {
+            let g = gold
+                .iter()
+                .find(|g| g.range == m.range)
+                .map_or("-", |g| g.label.tag());
+            let start = usize::from(m.range.start());
+            let before = &text[text[..start]
+                .char_indices()
+                .rev()
+                .nth(15)
+                .map_or(0, |(i, _)| i)..start];
+            println!(
+                "GUESS\t{}\t{}\t{}\t{}",
+                m.label.tag(),
+                g,
+                &text[m.range],
+                before.replace('\n', " ")
+            );
+        }
+    }
     Ok(())
 }

@@ -158,19 +158,23 @@ def english_words():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    country_names = countries()
+    words, adjs = french_words()
+    en_words = english_words()
+    # Short place names that are also common words ("Un", "Of", "Bar") do more harm than good;
+    # the hand-written curated list restores the few that matter (US).
+    short_word = lambda p: len(p) <= 3 and (norm(p) in words or norm(p) in en_words)
+    country_names = {c for c in countries() if not short_word(c)}
     write("countries.txt", country_names)
-    write("places.txt", places(country_names))
+    write("places.txt", {p for p in places(country_names) if not short_word(p)})
     first, last = names()
     write("first_names.txt", first)
     write("surnames.txt", last)
     write("company_suffixes.txt", company_suffixes())
     cldr = json.load(open(src("cldr", "cldr_fr_en_names.json"), encoding="utf-8"))
     write("demonyms_en.txt", [v for v in cldr["en"]["languages"].values() if proper(v) and " " not in v])
-    words, adjs = french_words()
     write("fr_words.txt", words)
     write("fr_adj.txt", adjs)
-    write("en_words.txt", english_words())
+    write("en_words.txt", en_words)
 
 
 if __name__ == "__main__":

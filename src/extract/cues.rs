@@ -306,6 +306,41 @@ const LOC_HEAD: &[&str] = &[
     "port",
 ];
 
+/// Nouns written before a place's name, directly or with `de` (`la ville de X`).
+const LOC_NOUN: &[&str] = &[
+    "ville",
+    "région",
+    "commune",
+    "quartier",
+    "village",
+    "province",
+    "diocèse",
+    "archidiocèse",
+    "département",
+    "île",
+    "îles",
+    "capitale",
+    "localité",
+    "comté",
+    "district",
+    "état",
+    "préfecture",
+    "canton",
+    "arrondissement",
+    "oblast",
+    "gouvernorat",
+    "banlieue",
+    "city",
+    "town",
+    "village",
+    "region",
+    "county",
+    "district",
+    "province",
+    "state",
+    "capital",
+];
+
 /// Prepositions written before a place (`à Moscou`, `en Libye`, `in Moscow`).
 const LOC_BEFORE: &[&str] = &[
     "à", "en", "au", "aux", "vers", "near", "in", "at", "to", "from",
@@ -352,6 +387,10 @@ pub fn org_head(key: &str) -> bool {
 
 pub fn loc_head(key: &str) -> bool {
     LOC_HEAD.contains(&key)
+}
+
+pub fn loc_noun(key: &str) -> bool {
+    LOC_NOUN.contains(&key)
 }
 
 pub fn loc_before(key: &str) -> bool {

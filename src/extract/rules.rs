@@ -216,12 +216,27 @@ impl<'a> Rules<'a> {
                 self.push(out, k, k + 1, Label::Misc, Evidence::Lexicon);
             } else if !(self.toks[k].sentence_start && self.is_common(k))
                 && !(k + 1 < end && (cues::person_before(key) || self.is_portfolio(k)))
+                && !(k + 1 < end && k == i && self.is_leading_article(k))
             {
                 break;
             }
             k += 1;
         }
+        // What is left after a trimmed word may start with a particle (`des Champions`).
+        while k < end && !self.toks[k].is_capitalized() {
+            k += 1;
+        }
         k
+    }
+
+    /// `Le Loir-et-Cher`, `Russe Ivan Petrov`: an article or a nationality before a name.
+    fn is_leading_article(&self, k: usize) -> bool {
+        let article = matches!(self.key(k), "le" | "la" | "les" | "l'");
+        let nationality = self.lang == Lang::Fr
+            && !self.flags[k].is_name()
+            && self.toks[k].shape == Shape::Capitalized
+            && self.is_fr_adj(k);
+        article || nationality
     }
 
     /// `la Défense Ivan Petrov`: a capitalised common word before a first name, or a minister's
@@ -283,6 +298,22 @@ impl<'a> Rules<'a> {
             ("aux", "al"),
             ("le", ""),
             ("les", ""),
+            ("ant", "er"),
+            ("ants", "er"),
+            ("é", "er"),
+            ("ée", "er"),
+            ("és", "er"),
+            ("ées", "er"),
+            ("ère", "er"),
+            ("ères", "er"),
+            ("is", "ir"),
+            ("ait", "er"),
+            ("aient", "er"),
+            ("ent", "er"),
+            ("euse", "eur"),
+            ("euses", "eur"),
+            ("ive", "if"),
+            ("ives", "if"),
         ];
         ENDINGS.iter().any(|(ending, stem_end)| {
             key.strip_suffix(ending).is_some_and(|stem| {
@@ -326,12 +357,14 @@ impl<'a> Rules<'a> {
         let label = flags.entity_label();
         let acronym =
             self.toks[i].shape == Shape::AllCaps && self.text[self.toks[i].range].len() <= 8;
+        let city_only = !flags.has(Flags::COUNTRY) && !flags.has(Flags::CURATED_LOC);
         match label {
-            Some(Label::Loc)
-                if !flags.has(Flags::COUNTRY)
-                    && !flags.has(Flags::CURATED_LOC)
-                    && flags.is_name() =>
-            {
+            Some(Label::Loc) if city_only && self.is_dictionary_word(i) => {
+                // A town named like a common word (`Valence`, `Mobile`) needs a preposition.
+                let cue = i > 0 && self.word_key(i - 1).is_some_and(cues::loc_before);
+                cue.then_some((Label::Loc, Evidence::Context))
+            }
+            Some(Label::Loc) if city_only && flags.is_name() => {
                 if self.person_cue_before(i) {
                     Some((Label::Per, Evidence::Context))
                 } else {
@@ -365,6 +398,12 @@ impl<'a> Rules<'a> {
         }
         if n == 1 && start > 0 && self.word_key(start - 1).is_some_and(cues::loc_before) {
             return Some((Label::Loc, Evidence::Context));
+        }
+        if self.loc_noun_before(start) {
+            return Some((Label::Loc, Evidence::Context));
+        }
+        if self.key(start) == "the" {
+            return Some((Label::Org, Evidence::Guess));
         }
         if n == 1 && self.is_dictionary_word(start) {
             // A capitalised common word inside a sentence (`la Défense`) is rarely a name alone.
@@ -427,6 +466,18 @@ impl<'a> Rules<'a> {
             }
         }
         false
+    }
+
+    /// A place noun before the name: `la région de X`, `la commune d'X`.
+    fn loc_noun_before(&self, start: usize) -> bool {
+        let Some(k) = start.checked_sub(1) else {
+            return false;
+        };
+        match self.word_key(k) {
+            Some("de" | "d'") => k > 0 && self.word_key(k - 1).is_some_and(cues::loc_noun),
+            Some(key) => cues::loc_noun(key),
+            None => false,
+        }
     }
 
     /// An organisation noun before the name: `le groupe X`, `l'agence de presse russe X`.
