@@ -15,7 +15,8 @@ Only Latin-script names are kept. Files written:
     places.txt        countries, regions, continents, subdivisions (CLDR fr/en, i18n-iso-countries
                       names and aliases) and GeoNames cities over 15,000 inhabitants with their
                       Latin-script alternate names (alternate names only for cities over 100,000)
-    countries.txt     the country and continent subset of places.txt (a stronger LOC signal)
+    countries.txt     countries, continents and cities over 1,000,000 inhabitants: the subset of
+                      places.txt that is a stronger LOC signal
     first_names.txt   Dicollecte first names, Moby English first names, faker first names
     surnames.txt      Dicollecte surnames and faker last names
     company_suffixes.txt  cleanco legal-form suffixes (Inc, Ltd, SA, GmbH, ...)
@@ -94,6 +95,17 @@ def countries():
     return {c for c in out if proper(c)}
 
 
+def major_cities():
+    """Cities over 1,000,000 inhabitants, with their Latin-script names, as strong as countries."""
+    cities = json.load(open(src("geonames", "cities15000.json"), encoding="utf-8"))
+    out = set()
+    for city in cities.values():
+        if city.get("population", 0) >= 1_000_000:
+            out.add(city["name"])
+            out.update(a for a in city.get("alternatenames", []) if proper(a) and len(a) > 3 and not a.isupper())
+    return out
+
+
 def places(country_names):
     out = set(country_names)
     cldr = json.load(open(src("cldr", "cldr_fr_en_names.json"), encoding="utf-8"))
@@ -104,7 +116,8 @@ def places(country_names):
     for city in cities.values():
         out.add(city["name"])
         if city.get("population", 0) >= 100_000:
-            out.update(a for a in city.get("alternatenames", []) if proper(a) and len(a) > 2)
+            # All-capital alternate names are codes (ITU, PKK) that shadow acronyms.
+            out.update(a for a in city.get("alternatenames", []) if proper(a) and len(a) > 2 and not a.isupper())
     return {p for p in out if proper(p)}
 
 
@@ -163,7 +176,7 @@ def main():
     # Short place names that are also common words ("Un", "Of", "Bar") do more harm than good;
     # the hand-written curated list restores the few that matter (US).
     short_word = lambda p: len(p) <= 3 and (norm(p) in words or norm(p) in en_words)
-    country_names = {c for c in countries() if not short_word(c)}
+    country_names = {c for c in countries() | major_cities() if not short_word(c)}
     write("countries.txt", country_names)
     write("places.txt", {p for p in places(country_names) if not short_word(p)})
     first, last = names()

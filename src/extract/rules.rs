@@ -78,14 +78,15 @@ impl<'a> Rules<'a> {
 
     /// Handles the name that may start at token `i`; returns the index to continue from.
     fn step(&self, i: usize, out: &mut Vec<Mention>) -> usize {
-        if let Some(end) = self.ministry(i) {
-            self.push(out, i, end, Label::Org, Evidence::Context);
+        if let Some((end, label)) = self.lower_head(i) {
+            self.push(out, i, end, label, Evidence::Context);
             return end;
         }
         if !self.toks[i].is_capitalized() {
             return i + 1;
         }
         if let Some((end, label)) = self.phrase(i) {
+            let end = self.with_year(end, label);
             self.push(out, i, end, label, Evidence::Lexicon);
             return end;
         }
@@ -120,13 +121,45 @@ impl<'a> Rules<'a> {
         });
     }
 
-    /// `ministère de l'Intérieur`: a lower-case ministry followed by its capitalised portfolio.
-    fn ministry(&self, i: usize) -> Option<usize> {
-        if !matches!(self.word_key(i)?, "ministère" | "ministry") {
+    /// A lower-case head noun that starts a name: `ministère de l'Intérieur`,
+    /// `armée syrienne`, `championnat de France 2016`.
+    fn lower_head(&self, i: usize) -> Option<(usize, Label)> {
+        let key = self.word_key(i)?;
+        if self.toks[i].shape != Shape::Lower {
             return None;
         }
-        let k = self.particles_end(i + 1, cues::org_particle)?;
-        Some(self.chunk_end(k))
+        let (label, takes_adjective) = cues::lower_head(key)?;
+        let mut j = i + 1;
+        while self
+            .toks
+            .get(j)
+            .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
+            && self.is_fr_adj(j)
+            && !is_participle(self.key(j))
+        {
+            j += 1;
+        }
+        match self.particles_end(j, cues::org_particle) {
+            Some(k) if cues::cardinal(self.key(k)) => return None,
+            Some(k) => j = self.chunk_end(k),
+            None if j > i + 1 && takes_adjective => {}
+            None => return None,
+        }
+        Some((self.with_year(j, label), label))
+    }
+
+    /// Extends an event's name over a year that follows it (`Tour de France 2016`).
+    fn with_year(&self, end: usize, label: Label) -> usize {
+        let year = self.toks.get(end).is_some_and(|t| {
+            t.shape == Shape::Number
+                && self.key(end).len() == 4
+                && self.key(end).starts_with(['1', '2'])
+        });
+        if label == Label::Misc && year {
+            end + 1
+        } else {
+            end
+        }
     }
 
     /// The longest multi-word lexicon name starting at `i`, with its label.
@@ -154,7 +187,7 @@ impl<'a> Rules<'a> {
     /// The end of the chunk of capitalised words (and particles between them) starting at `i`.
     fn chunk_end(&self, i: usize) -> usize {
         let head = self.key(i);
-        let org = cues::org_head(head) || cues::loc_head(head);
+        let org = cues::org_head(head) || cues::loc_head(head) || cues::event_head(head);
         let person = self.flags[i].has(Flags::FIRST_NAME);
         let mut j = i + 1;
         if org && self.lang == Lang::Fr {
@@ -168,6 +201,9 @@ impl<'a> Rules<'a> {
             }
         }
         loop {
+            if cues::event_head(head) && j > i + 1 {
+                j = self.with_year(j, Label::Misc);
+            }
             if self
                 .toks
                 .get(j)
@@ -214,7 +250,9 @@ impl<'a> Rules<'a> {
             let flags = self.flags[k];
             if self.lang == Lang::En && flags.has(Flags::DEMONYM_EN) && k + 1 < end {
                 self.push(out, k, k + 1, Label::Misc, Evidence::Lexicon);
-            } else if !(self.toks[k].sentence_start && self.is_common(k))
+            } else if !(self.toks[k].sentence_start
+                && self.is_common(k)
+                && !(k + 1 < end && is_head(key)))
                 && !(k + 1 < end && (cues::person_before(key) || self.is_portfolio(k)))
                 && !(k + 1 < end && k == i && self.is_leading_article(k))
             {
@@ -329,8 +367,16 @@ impl<'a> Rules<'a> {
     fn classify(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
         let n = end - start;
         let (head, last) = (self.key(start), self.key(end - 1));
-        if n == 1 && (cues::cardinal(head) || self.after_ministry(start)) {
+        if n == 1 && (cues::cardinal(head) || cues::not_a_name(head) || self.after_ministry(start))
+        {
             return None;
+        }
+        if n == 2 && self.key(end - 1).chars().count() == 1 {
+            // `Groupe A`, `Poule B`: a label, not a name.
+            return None;
+        }
+        if n >= 2 && cues::event_head(head) {
+            return Some((Label::Misc, Evidence::Context));
         }
         if n >= 2
             && (cues::org_head(head)
@@ -505,4 +551,17 @@ impl<'a> Rules<'a> {
         }
         false
     }
+}
+
+/// French past participles read as adjectives (`soutenu`, `armé`) do not continue a name.
+fn is_participle(key: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "é", "ée", "és", "ées", "u", "ue", "us", "ues", "i", "ie", "is", "ies", "it",
+    ];
+    ENDINGS.iter().any(|e| key.ends_with(e))
+}
+
+/// Words that start an organisation's, a place's or an event's name.
+fn is_head(key: &str) -> bool {
+    cues::org_head(key) || cues::loc_head(key) || cues::event_head(key)
 }

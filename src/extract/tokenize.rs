@@ -142,6 +142,9 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
             pos += c.len_utf8();
         } else if c == '-' && next.is_some_and(char::is_alphanumeric) {
             pos += 1;
+        } else if c == '.' && next.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit()) {
+            // Domain names and decimals (`Identi.ca`, `3.5`) are one token.
+            pos += 1;
         } else if is_apostrophe(c) {
             if is_elision(&text[start..pos]) {
                 return (pos + c.len_utf8(), TokenKind::Elision);
