@@ -61,7 +61,7 @@ pub fn parse_ann(text: &str, ann: &str) -> Vec<GoldMention> {
             let label = map_label(kind)?;
             let mut numbers = spans.split([' ', ';']).map(|n| n.parse::<usize>().ok());
             let start = numbers.next()??;
-            let end = numbers.last()??;
+            let end = numbers.next_back()??;
             let range = TextRange::new(offsets.byte(start)?, offsets.byte(end)?);
             (!range.is_empty()).then_some(GoldMention { range, label })
         })

@@ -6,6 +6,7 @@
 //! - the output is sorted by start, non-overlapping, and every range lies on `char` boundaries;
 //! - nothing here does IO, knows about LSP or async, or panics on any `&str`.
 
+mod classify;
 mod cues;
 mod lexicon;
 mod rules;

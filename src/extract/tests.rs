@@ -61,7 +61,7 @@ fn french_elisions_and_sentence_starts() {
         Lang::Fr,
         expect![[r#"
             L’armée de l’Est tient Benghazi. Défense et Mais ne sont pas des noms.
-              ^^^^^^^^^^^^^^ ORG(Context) ^^^^^^^^ LOC
+                                   ^^^^^^^^ LOC
             Selon Sergueï Lavrov, qu’Ankara soutient, l'Europe d’Haftar hésite.
                   ^^^^^^^^^^^^^^ PER ^^^^^^ LOC         ^^^^^^ LOC ^^^^^^ PER(Guess)
         "#]],
