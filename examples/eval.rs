@@ -28,13 +28,16 @@ fn main() -> anyhow::Result<()> {
         }
     }
     files.sort();
-    let started = Instant::now();
-    let extractor = Extractor::new();
-    eprintln!(
-        "Extractor::new: {:.1} ms, {} lexicon keys",
-        started.elapsed().as_secs_f64() * 1e3,
-        extractor.lexicon_size()
-    );
+    // The fastest of a few builds, as other processes share the machine.
+    let mut fastest = f64::MAX;
+    let mut extractor = Extractor::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        extractor = Extractor::new();
+        fastest = fastest.min(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let keys = extractor.lexicon_size();
+    eprintln!("Extractor::new: {fastest:.1} ms (fastest of 5), {keys} lexicon keys");
     let report = evaluate_brat(&files, &extractor, language)?;
     print!("{report}");
     for spurious in [true, false] {
