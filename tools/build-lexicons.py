@@ -14,7 +14,7 @@ Only Latin-script names are kept. Files written:
 
     places.txt        countries, regions, continents, subdivisions (CLDR fr/en, i18n-iso-countries
                       names and aliases) and GeoNames cities over 15,000 inhabitants with their
-                      Latin-script alternate names (alternate names only for cities over 100,000)
+                      Latin-script alternate names (alternate names only for cities over 50,000)
     countries.txt     countries, continents and cities over 1,000,000 inhabitants: the subset of
                       places.txt that is a stronger LOC signal
     first_names.txt   Dicollecte first names, Moby English first names, faker first names
@@ -115,7 +115,7 @@ def places(country_names):
     cities = json.load(open(src("geonames", "cities15000.json"), encoding="utf-8"))
     for city in cities.values():
         out.add(city["name"])
-        if city.get("population", 0) >= 100_000:
+        if city.get("population", 0) >= 50_000:
             # All-capital alternate names are codes (ITU, PKK) that shadow acronyms.
             out.update(a for a in city.get("alternatenames", []) if proper(a) and len(a) > 2 and not a.isupper())
     return {p for p in out if proper(p)}

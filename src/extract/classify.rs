@@ -86,8 +86,8 @@ impl Rules<'_> {
     pub(super) fn classify(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
         let n = end - start;
         let (head, last) = (self.key(start), self.key(end - 1));
-        if n == 1 && (cues::cardinal(head) || cues::not_a_name(head) || self.after_ministry(start))
-        {
+        let not_alone = cues::cardinal(head) || cues::not_a_name(head) || cues::event_head(head);
+        if n == 1 && (not_alone || self.after_ministry(start)) {
             return None;
         }
         if n == 2 && self.key(end - 1).chars().count() == 1 {
@@ -143,6 +143,12 @@ impl Rules<'_> {
     }
 
     fn classify_by_cues(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
+        let common =
+            end - start == 1 && !self.flags[start].is_name() && self.is_dictionary_word(start);
+        if common {
+            // `le chef de l'État`: a capitalised common word after a title is not a person.
+            return None;
+        }
         if self.person_cue_before(start) {
             return Some((Label::Per, Evidence::Context));
         }
