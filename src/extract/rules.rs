@@ -204,10 +204,13 @@ impl<'a> Rules<'a> {
             if cues::event_head(head) && j > i + 1 {
                 j = self.with_year(j, Label::Misc);
             }
-            if self
-                .toks
-                .get(j)
-                .is_some_and(|t| t.is_capitalized() && !t.sentence_start)
+            // `Conseil italien Matteo Renzi`: a first name ends an organisation's name.
+            let first_name = org && j > i + 1 && self.flags.get(j).is_some_and(|f| f.has(Flags::FIRST_NAME));
+            if !first_name
+                && self
+                    .toks
+                    .get(j)
+                    .is_some_and(|t| t.is_capitalized() && !t.sentence_start)
             {
                 j += 1;
                 continue;
@@ -252,7 +255,7 @@ impl<'a> Rules<'a> {
                 self.push(out, k, k + 1, Label::Misc, Evidence::Lexicon);
             } else if !(self.toks[k].sentence_start
                 && self.is_common(k)
-                && !(k + 1 < end && is_head(key)))
+                && !(k + 1 < end && (is_head(key) || flags.has(Flags::FIRST_NAME))))
                 && !(k + 1 < end && (cues::person_before(key) || self.is_portfolio(k)))
                 && !(k + 1 < end && k == i && self.is_leading_article(k))
             {
