@@ -180,7 +180,21 @@ impl Rules<'_> {
             // A capitalised common word inside a sentence (`la Défense`) is rarely a name alone.
             return None;
         }
-        Some((Label::Per, Evidence::Guess))
+        Some((self.guess_label(start, end), Evidence::Guess))
+    }
+
+    /// The likeliest label of an unknown name from the word before it: after `de` a place
+    /// (`la région de X`), after an article or an opening parenthesis an organisation
+    /// (`le X`, `(X)`), else a person. Measured on the WiNER-fr 2016 articles.
+    fn guess_label(&self, start: usize, end: usize) -> Label {
+        if end - start > 1 || start == 0 {
+            return Label::Per;
+        }
+        match self.key(start - 1) {
+            "de" | "d'" | "des" => Label::Loc,
+            "(" | "le" | "la" | "les" | "du" | "au" | "aux" => Label::Org,
+            _ => Label::Per,
+        }
     }
 
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.

@@ -205,7 +205,8 @@ impl<'a> Rules<'a> {
                 j = self.with_year(j, Label::Misc);
             }
             // `Conseil italien Matteo Renzi`: a first name ends an organisation's name.
-            let first_name = org && j > i + 1 && self.flags.get(j).is_some_and(|f| f.has(Flags::FIRST_NAME));
+            let first_name =
+                org && j > i + 1 && self.flags.get(j).is_some_and(|f| f.has(Flags::FIRST_NAME));
             if !first_name
                 && self
                     .toks

@@ -63,7 +63,7 @@ fn french_elisions_and_sentence_starts() {
             L’armée de l’Est tient Benghazi. Défense et Mais ne sont pas des noms.
                                    ^^^^^^^^ LOC
             Selon Sergueï Lavrov, qu’Ankara soutient, l'Europe d’Haftar hésite.
-                  ^^^^^^^^^^^^^^ PER ^^^^^^ LOC         ^^^^^^ LOC ^^^^^^ PER(Guess)
+                  ^^^^^^^^^^^^^^ PER ^^^^^^ LOC         ^^^^^^ LOC ^^^^^^ LOC(Guess)
         "#]],
     );
 }
