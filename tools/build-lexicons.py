@@ -20,7 +20,8 @@ Only Latin-script names are kept. Files written:
     first_names.txt   Dicollecte first names, Moby English first names, faker first names
     surnames.txt      Dicollecte surnames and faker last names
     company_suffixes.txt  cleanco legal-form suffixes (Inc, Ltd, SA, GmbH, ...)
-    demonyms_en.txt   CLDR English language names (Russian, French, ...), capitalised in English
+    demonyms_en.txt   CLDR English language names (Russian, French, ...) and SCOWL capitalised
+                      words shaped like nationality adjectives (Libyan), minus names and places
     fr_words.txt      Dicollecte hunspell stems that are not proper nouns
     fr_adj.txt        the adjective subset of fr_words.txt
     en_words.txt      lower-case SCOWL words (american-english and british-english)
@@ -145,6 +146,18 @@ def company_suffixes():
     return out
 
 
+def demonyms_en(cldr, names, place_names):
+    """English language names (CLDR) and capitalised SCOWL words shaped like nationality
+    adjectives (Libyan, Chinese, Turkish), minus anything that is also a name or a place."""
+    out = {v for v in cldr["en"]["languages"].values() if proper(v) and " " not in v}
+    endings = ("ian", "ean", "an", "ese", "ish", "i")
+    for w in read_lines("wordlists-en", "american-english"):
+        if proper(w) and "'" not in w and w.endswith(endings) and not w.endswith("man"):
+            out.add(w)
+    blocked = {norm(n) for n in names} | {norm(p) for p in place_names}
+    return {d for d in out if norm(d) not in blocked}
+
+
 def french_words():
     words, adjs = set(), set()
     for line in read_lines("hunspell-fr", "fr.dic")[1:]:
@@ -184,7 +197,7 @@ def main():
     write("surnames.txt", last)
     write("company_suffixes.txt", company_suffixes())
     cldr = json.load(open(src("cldr", "cldr_fr_en_names.json"), encoding="utf-8"))
-    write("demonyms_en.txt", [v for v in cldr["en"]["languages"].values() if proper(v) and " " not in v])
+    write("demonyms_en.txt", demonyms_en(cldr, first | last, places(country_names)))
     write("fr_words.txt", words)
     write("fr_adj.txt", adjs)
     write("en_words.txt", en_words)

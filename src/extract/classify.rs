@@ -86,7 +86,10 @@ impl Rules<'_> {
     pub(super) fn classify(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
         let n = end - start;
         let (head, last) = (self.key(start), self.key(end - 1));
-        let not_alone = cues::cardinal(head) || cues::not_a_name(head) || cues::event_head(head);
+        let not_alone = cues::cardinal(head)
+            || cues::not_a_name(head)
+            || cues::event_head(head)
+            || cues::person_before(head);
         if n == 1 && (not_alone || self.after_ministry(start)) {
             return None;
         }
@@ -122,6 +125,9 @@ impl Rules<'_> {
         let label = flags.entity_label();
         let acronym =
             self.toks[i].shape == Shape::AllCaps && self.text[self.toks[i].range].len() <= 8;
+        if self.lang == Lang::En && flags.has(Flags::DEMONYM_EN) && label.is_none() {
+            return Some((Label::Misc, Evidence::Lexicon));
+        }
         let city_only = !flags.has(Flags::COUNTRY) && !flags.has(Flags::CURATED_LOC);
         match label {
             Some(Label::Loc) if city_only && self.is_dictionary_word(i) => {

@@ -129,7 +129,9 @@ const NOT_NAMES: &[&str] = &[
     "utc", "gmt", "cet", "pdg", "ceo", "tv", "ok", "am", "pm", "etc", "pib", "adn", "ong", "vtt",
     "cd", "dvd", "ter", "tgv", "isf", "cdd", "cdi", "vih", "sida", "usb", "gps", "ndlr", "ip",
     "smic", "tva", "hlm", "sms", "pme", "rer", "ovni", "ko", "mp3", "pdf", "html", "dna", "gdp",
-    "hiv", "aids", "ngo", "usd", "eur", "km", "kg",
+    "hiv", "aids", "ngo", "usd", "eur", "km", "kg", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "april", "june", "july", "august",
+    "september", "october", "november", "december",
 ];
 
 /// Prefixes of a title that do not change it (`vice-ministre`, `ex-président`).

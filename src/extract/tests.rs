@@ -162,3 +162,15 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn english_titles_days_and_demonyms() {
+    check(
+        "Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.\n",
+        Lang::En,
+        expect![[r#"
+            Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.
+                ^^^^^^^ PER(Context) ^^^^^^ MISC               ^^^^^^^^^ ORG(Context)   ^^^^^^ LOC
+        "#]],
+    );
+}
