@@ -100,9 +100,25 @@ impl<'a> Rules<'a> {
             return pend;
         }
         if let Some((label, evidence)) = self.classify(start, end) {
+            let label = match evidence {
+                Evidence::Guess => self.coordinated_label(start, out).unwrap_or(label),
+                _ => label,
+            };
             self.push(out, start, end, label, evidence);
         }
         end
+    }
+
+    /// `Faial, Pico et Terceira`: a guessed name joined by `et` or a comma to the mention just
+    /// before it is likely of the same kind.
+    fn coordinated_label(&self, start: usize, out: &[Mention]) -> Option<Label> {
+        let joiner = start.checked_sub(1)?;
+        if !matches!(self.key(joiner), "," | "et" | "ou" | "and" | "or") {
+            return None;
+        }
+        let last = out.last()?;
+        let before = self.toks.get(joiner.checked_sub(1)?)?;
+        (last.range.end() == before.range.end()).then_some(last.label)
     }
 
     fn push(
@@ -139,7 +155,14 @@ impl<'a> Rules<'a> {
         {
             j += 1;
         }
-        match self.particles_end(j, cues::org_particle) {
+        let direct = self
+            .toks
+            .get(j)
+            .is_some_and(|t| t.is_capitalized() && !t.sentence_start);
+        match self
+            .particles_end(j, cues::org_particle)
+            .or(direct.then_some(j))
+        {
             Some(k) if cues::cardinal(self.key(k)) => return None,
             Some(k) => j = self.chunk_end(k),
             None if j > i + 1 && takes_adjective => {}
