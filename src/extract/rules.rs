@@ -86,7 +86,7 @@ impl<'a> Rules<'a> {
             return i + 1;
         }
         if let Some((end, label)) = self.phrase(i) {
-            let end = self.with_year(end, label);
+            let end = self.event_complement(end, label);
             self.push(out, i, end, label, Evidence::Lexicon);
             return end;
         }
@@ -169,6 +169,18 @@ impl<'a> Rules<'a> {
             None => return None,
         }
         Some((self.with_year(j, label), label))
+    }
+
+    /// Extends a known event's name over its place and year (`Jeux olympiques de Rio 2016`).
+    fn event_complement(&self, end: usize, label: Label) -> usize {
+        if label != Label::Misc {
+            return end;
+        }
+        let end = match self.particles_end(end, |k| matches!(k, "de" | "d'" | "du")) {
+            Some(k) => k + 1,
+            None => end,
+        };
+        self.with_year(end, label)
     }
 
     /// Extends an event's name over a year that follows it (`Tour de France 2016`).
