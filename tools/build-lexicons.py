@@ -5,33 +5,39 @@ Usage, from the repository root:
 
     python3 tools/build-lexicons.py [SHARED_LEXICONS_DIR]
 
-The default source is ../shared/lexicons. The output is deterministic (sorted, de-duplicated,
-UTF-8, one key per line) so that a re-run on the same input gives byte-identical files.
+The default source is ../shared/lexicons. The hand-written data/lexicons/curated.txt
+(LABEL<TAB>name) is read and merged in. The output is deterministic: a re-run on the same
+input gives byte-identical files.
 
 Every key is normalised the way `src/extract/lexicon.rs` normalises tokens at run time:
-lower case, typographic apostrophe U+2019 replaced by ', runs of spaces collapsed to one space.
-Only Latin-script names are kept. Files written:
+lower case, typographic apostrophes (U+2019, U+02BC) as ', runs of whitespace as one space.
+Only Latin-script names are kept. Two files are written:
 
-    places.txt        countries, regions, continents, subdivisions (CLDR fr/en, i18n-iso-countries
-                      names and aliases) and GeoNames cities over 15,000 inhabitants with their
-                      Latin-script alternate names (alternate names only for cities over 50,000)
-    countries.txt     countries, continents and cities over 1,000,000 inhabitants: the subset of
-                      places.txt that is a stronger LOC signal
-    first_names.txt   Dicollecte first names, Moby English first names, faker first names
-    surnames.txt      Dicollecte surnames and faker last names
-    company_suffixes.txt  cleanco legal-form suffixes (Inc, Ltd, SA, GmbH, ...)
-    demonyms_en.txt   CLDR English language names (Russian, French, ...) and SCOWL capitalised
-                      words shaped like nationality adjectives (Libyan), minus names and places
-    fr_words.txt      Dicollecte hunspell stems that are not proper nouns
-    fr_adj.txt        the adjective subset of fr_words.txt
-    en_words.txt      lower-case SCOWL words (american-english and british-english)
+    lexicon.txt   one `key<TAB>flags` line per key (flags in hex, bits as in lexicon.rs)
+    lexicon.idx   a hash table over lexicon.txt (FNV-1a, linear probing, little-endian u32),
+                  so that the program looks keys up without building anything at start-up
 
-Hand-written lists (data/lexicons/curated_*.txt) are not generated and not touched here.
+The flags say which lists hold the key:
+
+    COUNTRY       countries, continents (CLDR, i18n-iso-countries, GeoNames) and cities over
+                  1,000,000 inhabitants with their Latin-script names: a strong LOC signal
+    PLACE         the above plus CLDR subdivisions and exemplar cities, GeoNames cities over
+                  15,000 inhabitants, and Latin-script alternate names of those over 50,000
+    FIRST_NAME    Dicollecte first names, Moby English first names, faker first names
+    SURNAME       Dicollecte surnames and faker last names
+    COMPANY_SUFFIX cleanco legal-form suffixes (Inc, Ltd, SA, GmbH, ...)
+    DEMONYM_EN    CLDR English language names (Russian, French, ...) and SCOWL capitalised
+                  words shaped like nationality adjectives (Libyan), minus names and places
+    FR_WORD       Dicollecte hunspell stems that are not proper nouns; FR_ADJ their adjectives
+    EN_WORD       lower-case SCOWL words (american-english and british-english)
+    CURATED_*     the hand-written curated.txt, by label
+    PHRASE_START  the first word of a multi-word key
 """
 
 import json
 import os
 import re
+import struct
 import sys
 import unicodedata
 
@@ -41,7 +47,7 @@ OUT = os.path.join(ROOT, "data", "lexicons")
 
 
 def norm(s):
-    s = unicodedata.normalize("NFC", s).replace("\u2019", "'").replace("\u00a0", " ")
+    s = unicodedata.normalize("NFC", s).replace("\u2019", "'").replace("\u02bc", "'")
     return re.sub(r"\s+", " ", s.strip()).lower()
 
 
@@ -64,14 +70,6 @@ def proper(s):
 
 def src(*parts):
     return os.path.join(SRC, *parts)
-
-
-def write(name, keys):
-    keys = sorted({norm(k) for k in keys if k and norm(k)})
-    with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as f:
-        for k in keys:
-            f.write(k + "\n")
-    print(f"{name}: {len(keys)} keys", file=sys.stderr)
 
 
 def read_lines(*parts):
@@ -182,6 +180,67 @@ def english_words():
     return out
 
 
+# Bit numbers of `Flags` in src/extract/lexicon.rs; keep the two in step.
+COUNTRY, PLACE, FIRST_NAME, SURNAME, COMPANY_SUFFIX, DEMONYM_EN = 0, 1, 2, 3, 4, 5
+FR_WORD, FR_ADJ, EN_WORD = 6, 7, 8
+CURATED = {"PER": 9, "ORG": 10, "LOC": 11, "MISC": 12}
+PHRASE_START = 13
+
+
+def fnv1a(data):
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def curated():
+    """The hand-written list: LABEL<TAB>name lines, `#` comments."""
+    out = []
+    with open(os.path.join(OUT, "curated.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#") and "\t" in line:
+                tag, name = line.split("\t", 1)
+                out.append((CURATED[tag], name))
+    return out
+
+
+def write_lexicon(entries):
+    """Writes lexicon.txt (`key<TAB>hex flags` lines, sorted) and lexicon.idx, an
+    open-addressing hash table of little-endian u32 (line offset + 1, 0 = empty slot) keyed
+    by FNV-1a of the key's UTF-8 bytes, with linear probing, so that loading costs nothing."""
+    flags = {}
+    for bit, names in entries:
+        for name in names:
+            key = norm(name)
+            if key:
+                flags[key] = flags.get(key, 0) | (1 << bit)
+    for key in list(flags):
+        if " " in key:
+            head = key.split(" ", 1)[0]
+            flags[head] = flags.get(head, 0) | (1 << PHRASE_START)
+    blob = bytearray()
+    offsets = {}
+    for key in sorted(flags):
+        offsets[key] = len(blob)
+        blob += f"{key}\t{flags[key]:x}\n".encode("utf-8")
+    slots = 1
+    while slots < 2 * len(flags):
+        slots *= 2
+    table = [0] * slots
+    for key in sorted(flags):
+        h = fnv1a(key.encode("utf-8")) & (slots - 1)
+        while table[h]:
+            h = (h + 1) & (slots - 1)
+        table[h] = offsets[key] + 1
+    with open(os.path.join(OUT, "lexicon.txt"), "wb") as f:
+        f.write(blob)
+    with open(os.path.join(OUT, "lexicon.idx"), "wb") as f:
+        f.write(struct.pack(f"<{slots}I", *table))
+    print(f"lexicon.txt: {len(flags)} keys, {len(blob)} bytes; lexicon.idx: {slots} slots", file=sys.stderr)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     words, adjs = french_words()
@@ -190,17 +249,22 @@ def main():
     # the hand-written curated list restores the few that matter (US).
     short_word = lambda p: len(p) <= 3 and (norm(p) in words or norm(p) in en_words)
     country_names = {c for c in countries() | major_cities() if not short_word(c)}
-    write("countries.txt", country_names)
-    write("places.txt", {p for p in places(country_names) if not short_word(p)})
+    place_names = {p for p in places(country_names) if not short_word(p)}
     first, last = names()
-    write("first_names.txt", first)
-    write("surnames.txt", last)
-    write("company_suffixes.txt", company_suffixes())
     cldr = json.load(open(src("cldr", "cldr_fr_en_names.json"), encoding="utf-8"))
-    write("demonyms_en.txt", demonyms_en(cldr, first | last, places(country_names)))
-    write("fr_words.txt", words)
-    write("fr_adj.txt", adjs)
-    write("en_words.txt", en_words)
+    entries = [
+        (COUNTRY, country_names),
+        (PLACE, place_names),
+        (FIRST_NAME, first),
+        (SURNAME, last),
+        (COMPANY_SUFFIX, company_suffixes()),
+        (DEMONYM_EN, demonyms_en(cldr, first | last, place_names)),
+        (FR_WORD, words),
+        (FR_ADJ, adjs),
+        (EN_WORD, en_words),
+    ]
+    entries += [(bit, [name]) for bit, name in curated()]
+    write_lexicon(entries)
 
 
 if __name__ == "__main__":
