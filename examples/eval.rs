@@ -2,7 +2,8 @@
 //!
 //! Options: `--lang fr|en` fixes the language (default: detected per document), `--misses N`
 //! prints up to N disagreements per kind, `--speed` also times the extractor alone,
-//! `--evidence` splits the extractor's precision by label and evidence (whole documents).
+//! `--evidence` splits the extractor's precision by label and evidence (whole documents);
+//! with `NOMEN_DUMP=Guess` (or `Lexicon`, `Context`) it also lists those mentions.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -58,8 +59,8 @@ fn main() -> anyhow::Result<()> {
     }
     if evidence {
         evidence_table(&extractor, &files, language.unwrap_or(Lang::Fr))?;
-        if std::env::var_os("NOMEN_DUMP_GUESSES").is_some() {
-            dump_guesses(&extractor, &files, language.unwrap_or(Lang::Fr))?;
+        if let Ok(evidence) = std::env::var("NOMEN_DUMP") {
+            dump(&extractor, &files, language.unwrap_or(Lang::Fr), &evidence)?;
         }
     }
     if speed {
@@ -130,15 +131,16 @@ fn evidence_table(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyho
     Ok(())
 }
 
-/// Prints the guessed mentions with the gold label at the same span (or `-`), for analysis.
-fn dump_guesses(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
+/// Prints the mentions of one evidence (`Guess`, `Lexicon`, `Context`, as in `NOMEN_DUMP`)
+/// with the gold label at the same span (or `-`), for error analysis.
+fn dump(extractor: &Extractor, files: &[PathBuf], lang: Lang, evidence: &str) -> anyhow::Result<()> {
     for f in files {
         let text = std::fs::read_to_string(f.with_extension("txt"))?;
         let gold = parse_ann(&text, &std::fs::read_to_string(f)?);
         for m in extractor
             .extract(&text, lang)
             .into_iter()
-            .filter(|m| m.evidence == Evidence::Guess)
+            .filter(|m| format!("{:?}", m.evidence) == evidence)
         {
             let g = gold
                 .iter()
@@ -151,7 +153,7 @@ fn dump_guesses(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow:
                 .nth(15)
                 .map_or(0, |(i, _)| i)..start];
             println!(
-                "GUESS\t{}\t{}\t{}\t{}",
+                "DUMP\t{}\t{}\t{}\t{}",
                 m.label.tag(),
                 g,
                 &text[m.range],
