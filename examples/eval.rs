@@ -133,7 +133,12 @@ fn evidence_table(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyho
 
 /// Prints the mentions of one evidence (`Guess`, `Lexicon`, `Context`, as in `NOMEN_DUMP`)
 /// with the gold label at the same span (or `-`), for error analysis.
-fn dump(extractor: &Extractor, files: &[PathBuf], lang: Lang, evidence: &str) -> anyhow::Result<()> {
+fn dump(
+    extractor: &Extractor,
+    files: &[PathBuf],
+    lang: Lang,
+    evidence: &str,
+) -> anyhow::Result<()> {
     for f in files {
         let text = std::fs::read_to_string(f.with_extension("txt"))?;
         let gold = parse_ann(&text, &std::fs::read_to_string(f)?);

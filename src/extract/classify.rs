@@ -35,6 +35,12 @@ impl Rules<'_> {
         }
     }
 
+    /// A French common noun that may follow `de` inside an organisation's name.
+    pub(super) fn is_fr_noun(&self, k: usize) -> bool {
+        let key = self.key(k);
+        key.chars().count() > 3 && !cues::is_function_word(key) && self.is_dictionary_word(k)
+    }
+
     pub(super) fn is_fr_adj(&self, k: usize) -> bool {
         self.fr_inflected(k, Flags::FR_ADJ)
     }

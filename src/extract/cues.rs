@@ -189,6 +189,18 @@ pub fn org_particle(key: &str) -> bool {
     ORG_PARTICLES.contains(&key)
 }
 
+/// Pronouns, determiners and other short words that never continue a name.
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "dont", "elle", "elles", "leur", "leurs", "cette", "cela", "ceux", "celle", "celui", "avoir",
+    "être", "plus", "moins", "tout", "tous", "toute", "toutes", "autre", "autres", "même", "sans",
+    "avec", "dans", "pour", "vers", "chez", "entre", "depuis", "pendant", "après", "avant",
+];
+
+pub fn is_function_word(key: &str) -> bool {
+    FUNCTION_WORDS.contains(&key)
+}
+
 pub fn event_head(key: &str) -> bool {
     EVENT_HEAD.contains(&key)
 }

@@ -225,15 +225,8 @@ impl<'a> Rules<'a> {
         let org = cues::org_head(head) || cues::loc_head(head) || cues::event_head(head);
         let person = self.flags[i].has(Flags::FIRST_NAME);
         let mut j = i + 1;
-        if org && self.lang == Lang::Fr {
-            while self
-                .toks
-                .get(j)
-                .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
-                && self.is_fr_adj(j)
-            {
-                j += 1;
-            }
+        if org && self.lang == Lang::Fr && self.toks[i].shape == Shape::Capitalized {
+            j = self.lower_tail(j);
         }
         loop {
             if cues::event_head(head) && j > i + 1 {
@@ -264,6 +257,39 @@ impl<'a> Rules<'a> {
                 _ => return j,
             }
         }
+    }
+
+    /// The lower-case words that continue a capitalised organisation's name:
+    /// adjectives (`Union européenne`) and up to two `de` + noun complements
+    /// (`Bureau international du travail`, `Conseil de sécurité`).
+    fn lower_tail(&self, mut j: usize) -> usize {
+        let lower = |k: usize| {
+            self.toks
+                .get(k)
+                .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
+        };
+        let adjectives = |mut k: usize| {
+            while lower(k) && self.is_fr_adj(k) && !is_participle(self.key(k)) {
+                k += 1;
+            }
+            k
+        };
+        j = adjectives(j);
+        for _ in 0..2 {
+            let mut k = j;
+            match self.word_key(k) {
+                Some("de" | "du" | "des" | "pour") => k += 1,
+                _ => break,
+            }
+            if matches!(self.word_key(k), Some("la" | "l'" | "le" | "les")) {
+                k += 1;
+            }
+            if !(lower(k) && self.is_fr_noun(k)) {
+                break;
+            }
+            j = adjectives(k + 1);
+        }
+        j
     }
 
     /// When the tokens from `j` are one or two particles followed by a capitalised word, the
