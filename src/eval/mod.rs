@@ -191,6 +191,29 @@ mod tests {
     use crate::text::TextRange;
 
     #[test]
+    fn evaluates_brat_files_on_disk() {
+        let dir = std::env::temp_dir().join(format!("nomen-eval-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "Élodie Marchal a quitté Lyon pour rejoindre l’ONU.";
+        let ann = "T1\tPerson 0 14\tÉlodie Marchal\nT2\tLocation 24 28\tLyon\nT3\tOrganization 47 50\tONU\n";
+        std::fs::write(dir.join("doc.txt"), text).unwrap();
+        std::fs::write(dir.join("doc.ann"), ann).unwrap();
+        let extractor = Extractor::new();
+        let report = evaluate_brat(&[dir.join("doc.ann")], &extractor, Some(Lang::Fr)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            report.micro(&Label::ALL),
+            Counts {
+                tp: 3,
+                fp: 0,
+                fn_: 0
+            },
+            "{:?}",
+            report.misses
+        );
+    }
+
+    #[test]
     fn scores_exact_matches_only() {
         let g = |s: u32, e: u32, label| GoldMention {
             range: TextRange::new(s.into(), e.into()),
