@@ -195,7 +195,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nomen-eval-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let text = "Élodie Marchal a quitté Lyon pour rejoindre l’ONU.";
-        let ann = "T1\tPerson 0 14\tÉlodie Marchal\nT2\tLocation 24 28\tLyon\nT3\tOrganization 47 50\tONU\n";
+        let ann = "T1\tPerson 0 14\tÉlodie Marchal\nT2\tLocation 24 28\tLyon\nT3\tOrganization 46 49\tONU\n";
         std::fs::write(dir.join("doc.txt"), text).unwrap();
         std::fs::write(dir.join("doc.ann"), ann).unwrap();
         let extractor = Extractor::new();
