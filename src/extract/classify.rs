@@ -77,6 +77,15 @@ impl Rules<'_> {
             ("euses", "eur"),
             ("ive", "if"),
             ("ives", "if"),
+            ("ons", "er"),
+            ("ons", "re"),
+            ("ons", "ir"),
+            ("ez", "er"),
+            ("ez", "re"),
+            ("ez", "ir"),
+            ("ant", "re"),
+            ("ant", "ir"),
+            ("ant", "oir"),
         ];
         ENDINGS.iter().any(|(ending, stem_end)| {
             key.strip_suffix(ending).is_some_and(|stem| {

@@ -300,7 +300,14 @@ impl<'a> Rules<'a> {
             return None;
         }
         let mut k = j + 1;
-        if first == "de" && matches!(self.word_key(k), Some("la" | "l'")) {
+        let second = self.word_key(k);
+        let pair = match first {
+            "de" => matches!(second, Some("la" | "l'" | "los" | "las")),
+            "van" => matches!(second, Some("der" | "den" | "de")),
+            "von" => matches!(second, Some("der" | "dem" | "den")),
+            _ => false,
+        };
+        if pair {
             k += 1;
         }
         let next = self.toks.get(k)?;

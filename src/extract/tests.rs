@@ -174,3 +174,15 @@ fn english_titles_days_and_demonyms() {
         "#]],
     );
 }
+
+#[test]
+fn particles_and_verbs_at_sentence_start() {
+    check(
+        "Rappelons que Lotte van der Berg a battu Ana de la Cruz et Omar bin Salem.\n",
+        Lang::Fr,
+        expect![[r#"
+            Rappelons que Lotte van der Berg a battu Ana de la Cruz et Omar bin Salem.
+                          ^^^^^^^^^^^^^^^^^^ PER     ^^^^^^^^^^^^^^ PER ^^^^^^^^^^^^^^ PER
+        "#]],
+    );
+}
