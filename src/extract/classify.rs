@@ -6,6 +6,18 @@ use super::rules::Rules;
 use super::tokenize::{Shape, TokenKind};
 use super::{Evidence, Label, Lang};
 
+/// Plural, feminine and verb endings, with what replaces them to give a dictionary stem
+/// (`européennes` -> `européen`, `fréquentant` -> `fréquenter`).
+#[rustfmt::skip]
+const ENDINGS: &[(&str, &str)] = &[
+    ("s", ""), ("x", ""), ("e", ""), ("es", ""), ("ne", ""), ("nes", ""), ("aux", "al"), ("le", ""),
+    ("les", ""), ("ant", "er"), ("ants", "er"), ("é", "er"), ("ée", "er"), ("és", "er"),
+    ("ées", "er"), ("ère", "er"), ("ères", "er"), ("is", "ir"), ("ait", "er"), ("aient", "er"),
+    ("ent", "er"), ("euse", "eur"), ("euses", "eur"), ("ive", "if"), ("ives", "if"), ("ons", "er"),
+    ("ons", "re"), ("ons", "ir"), ("ez", "er"), ("ez", "re"), ("ez", "ir"), ("ant", "re"),
+    ("ant", "ir"), ("ant", "oir"),
+];
+
 impl Rules<'_> {
     /// A word of the language's dictionary that no strong lexicon claims as a name.
     pub(super) fn is_common(&self, k: usize) -> bool {
@@ -51,48 +63,13 @@ impl Rules<'_> {
             return true;
         }
         let key = self.key(k);
-        const ENDINGS: &[(&str, &str)] = &[
-            ("s", ""),
-            ("x", ""),
-            ("e", ""),
-            ("es", ""),
-            ("ne", ""),
-            ("nes", ""),
-            ("aux", "al"),
-            ("le", ""),
-            ("les", ""),
-            ("ant", "er"),
-            ("ants", "er"),
-            ("é", "er"),
-            ("ée", "er"),
-            ("és", "er"),
-            ("ées", "er"),
-            ("ère", "er"),
-            ("ères", "er"),
-            ("is", "ir"),
-            ("ait", "er"),
-            ("aient", "er"),
-            ("ent", "er"),
-            ("euse", "eur"),
-            ("euses", "eur"),
-            ("ive", "if"),
-            ("ives", "if"),
-            ("ons", "er"),
-            ("ons", "re"),
-            ("ons", "ir"),
-            ("ez", "er"),
-            ("ez", "re"),
-            ("ez", "ir"),
-            ("ant", "re"),
-            ("ant", "ir"),
-            ("ant", "oir"),
-        ];
+        let mut candidate = String::with_capacity(key.len() + 2);
         ENDINGS.iter().any(|(ending, stem_end)| {
             key.strip_suffix(ending).is_some_and(|stem| {
-                let mut s = String::with_capacity(stem.len() + 2);
-                s.push_str(stem);
-                s.push_str(stem_end);
-                self.lex.get(&s).has(list)
+                candidate.clear();
+                candidate.push_str(stem);
+                candidate.push_str(stem_end);
+                self.lex.get(&candidate).has(list)
             })
         })
     }
