@@ -74,6 +74,13 @@ impl Rules<'_> {
         })
     }
 
+    /// `LA RUSSIE ET LA LIBYE`: a common word in a line of capitals is not an acronym.
+    pub(super) fn in_capitals_headline(&self, i: usize) -> bool {
+        let caps = |k: usize| self.toks.get(k).is_some_and(|t| t.shape == Shape::AllCaps);
+        let neighbour = (i > 0 && caps(i - 1)) || caps(i + 1);
+        neighbour && self.flags[i].entity_label().is_none() && self.is_dictionary_word(i)
+    }
+
     /// Labels the chunk `start..end`, or rejects it.
     pub(super) fn classify(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
         let n = end - start;
@@ -82,7 +89,9 @@ impl Rules<'_> {
             || cues::not_a_name(head)
             || cues::event_head(head)
             || cues::person_before(head);
-        if n == 1 && (not_alone || self.after_ministry(start)) {
+        let headline_word =
+            self.toks[start].shape == Shape::AllCaps && self.in_capitals_headline(start);
+        if n == 1 && (not_alone || headline_word || self.after_ministry(start)) {
             return None;
         }
         if n == 2 && self.key(end - 1).chars().count() == 1 {
@@ -135,7 +144,7 @@ impl Rules<'_> {
                 }
             }
             Some(label) => Some((label, Evidence::Lexicon)),
-            None if acronym => Some((Label::Org, Evidence::Guess)),
+            None if acronym && !self.in_capitals_headline(i) => Some((Label::Org, Evidence::Guess)),
             None => None,
         }
     }

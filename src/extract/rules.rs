@@ -235,7 +235,10 @@ impl<'a> Rules<'a> {
             // `Conseil italien Matteo Renzi`: a first name ends an organisation's name.
             let first_name =
                 org && j > i + 1 && self.flags.get(j).is_some_and(|f| f.has(Flags::FIRST_NAME));
+            let headline_word = self.toks.get(j).is_some_and(|t| t.shape == Shape::AllCaps)
+                && self.in_capitals_headline(j);
             if !first_name
+                && !headline_word
                 && self
                     .toks
                     .get(j)

@@ -186,3 +186,17 @@ fn particles_and_verbs_at_sentence_start() {
         "#]],
     );
 }
+
+#[test]
+fn acronyms_and_capital_headlines() {
+    check(
+        "LA FRANCE ET LE MALI SIGNENT\nLe CNRS, la SNCF et l’ONU ont écrit aux USA et à la RDC.\n",
+        Lang::Fr,
+        expect![[r#"
+            LA FRANCE ET LE MALI SIGNENT
+               ^^^^^^ LOC   ^^^^ LOC
+            Le CNRS, la SNCF et l’ONU ont écrit aux USA et à la RDC.
+               ^^^^ ORG(Guess) ^^^^ ORG ^^^ ORG     ^^^ LOC     ^^^ LOC
+        "#]],
+    );
+}
