@@ -228,18 +228,6 @@ pub fn cardinal(key: &str) -> bool {
     CARDINALS.contains(&key)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn title_prefixes_are_ignored() {
-        assert!(person_before("vice-ministre"));
-        assert!(person_before("ex-président"));
-        assert!(!person_before("vice-"));
-    }
-}
-
 /// Articles, pronouns, conjunctions and prepositions: capitalised or not, such a word alone is
 /// never a name ("Hier, Le général ...", "Selon Les forces ...").
 #[rustfmt::skip]
@@ -255,4 +243,16 @@ const NEVER_ALONE: &[&str] = &[
 pub fn never_alone(word: &str) -> bool {
     let lower = word.to_lowercase();
     NEVER_ALONE.contains(&lower.trim_end_matches(['\'', '’']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_prefixes_are_ignored() {
+        assert!(person_before("vice-ministre"));
+        assert!(person_before("ex-président"));
+        assert!(!person_before("vice-"));
+    }
 }
