@@ -277,9 +277,12 @@ fn role_before(text: &str, floor: usize, name: usize) -> Option<(usize, usize)> 
     let trimmed = before.trim_end();
     let trimmed = trimmed.strip_suffix(',').unwrap_or(trimmed).trim_end();
     // The clause the title sits in starts after the last stop.
+    let stops = ['.', ';', ':', '!', '?', '«', '»', '(', ')', '"', '\n', ','];
     let clause_start = trimmed
-        .rfind(['.', ';', ':', '!', '?', '«', '»', '(', ')', '"', '\n', ','])
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| stops.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let clause = &trimmed[clause_start..];
     let words: Vec<(usize, &str)> = word_offsets(clause).collect();
     let head = words.iter().position(|(_, w)| is_role_head(w))?;
@@ -357,7 +360,6 @@ fn word_offsets(s: &str) -> impl Iterator<Item = (usize, &str)> {
 mod tests {
     use expect_test::{Expect, expect};
 
-    use super::*;
     use crate::analysis::DocOptions;
     use crate::extract::{Extractor, Lang};
 

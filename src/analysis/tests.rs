@@ -173,6 +173,12 @@ fn piece() -> impl Strategy<Value = String> {
         "The Kremlin said. ",
         "x",
         "e\u{301}",
+        "« ",
+        " »",
+        ", porte-parole du Kremlin, ",
+        "l’Organisation des Nations unies (ONU) ",
+        "Russian President ",
+        "Dmitry Peskov, the Kremlin spokesman, ",
     ])
     .prop_map(str::to_string)
 }
