@@ -9,3 +9,4 @@ pub mod eval;
 pub mod extract;
 pub mod lsp;
 pub mod text;
+pub mod workspace;
