@@ -108,7 +108,11 @@ impl Extractor {
             if upper && !sentence_start {
                 let start = text_size::TextSize::new(pos as u32);
                 let end = start + text_size::TextSize::of(trimmed);
-                out.push(Mention { range: TextRange::new(start, end), label: Label::Misc, evidence: Evidence::Guess });
+                out.push(Mention {
+                    range: TextRange::new(start, end),
+                    label: Label::Misc,
+                    evidence: Evidence::Guess,
+                });
             }
             sentence_start = word.trim_end().ends_with(['.', '!', '?']);
             pos += word.len();

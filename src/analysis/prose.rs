@@ -1,0 +1,179 @@
+//! What of a block is prose: Markdown syntax, code, HTML, front matter and URLs become spaces,
+//! so that extraction sees only prose while every byte keeps its offset.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::Format;
+use crate::extract::Lang;
+
+/// The prose of one block, the same length as the block, with everything else blanked.
+pub(crate) fn prose(block: &str, format: Format, at_document_start: bool) -> Cow<'_, str> {
+    let keep = match format {
+        Format::Plain => vec![0..block.len()],
+        Format::Markdown => markdown_prose(block, at_document_start),
+    };
+    let mut bytes = block.as_bytes().to_vec();
+    let mut last = 0;
+    for range in keep.iter().chain([&(block.len()..block.len())]) {
+        blank(&mut bytes[last..range.start.max(last)]);
+        last = last.max(range.end);
+    }
+    blank_urls(&mut bytes);
+    // Whole characters are blanked, so the bytes stay UTF-8; the check costs one pass.
+    match String::from_utf8(bytes) {
+        Ok(s) if s == block => Cow::Borrowed(block),
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(block),
+    }
+}
+
+/// The byte ranges of text that Markdown renders as prose.
+fn markdown_prose(block: &str, at_document_start: bool) -> Vec<Range<usize>> {
+    let mut options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    if at_document_start {
+        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    }
+    // Inside these, text is not prose: code, metadata, image descriptions and autolinks.
+    let mut hidden = 0u32;
+    let mut keep = Vec::new();
+    for (event, range) in Parser::new_ext(block, options).into_offset_iter() {
+        match event {
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::Image { .. } | Tag::HtmlBlock,
+            ) => hidden += 1,
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => hidden += 1,
+            Event::End(
+                TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::Image | TagEnd::HtmlBlock,
+            ) => hidden = hidden.saturating_sub(1),
+            Event::End(TagEnd::Link) => {
+                // Only autolinks were counted; an ordinary link's text stays prose.
+                if is_autolink(&block[range.clone()]) {
+                    hidden = hidden.saturating_sub(1);
+                }
+            }
+            Event::Text(_) if hidden == 0 => keep.push(range),
+            _ => {}
+        }
+    }
+    keep.sort_by_key(|r| r.start);
+    keep
+}
+
+fn is_autolink(source: &str) -> bool {
+    source.starts_with('<') && source.ends_with('>')
+}
+
+/// Blanks every character but line breaks.
+fn blank(bytes: &mut [u8]) {
+    for b in bytes {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}
+
+/// Blanks bare URLs (`https://...`, `www....`) up to the next white space.
+fn blank_urls(bytes: &mut [u8]) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let starts_url = rest.starts_with(b"http://")
+            || rest.starts_with(b"https://")
+            || rest.starts_with(b"www.");
+        let at_word_start =
+            i == 0 || bytes[i - 1].is_ascii_whitespace() || b"(<[\"'".contains(&bytes[i - 1]);
+        if starts_url && at_word_start {
+            let mut len = rest.iter().take_while(|b| !b.is_ascii_whitespace()).count();
+            // Punctuation that ends the sentence is not part of the URL.
+            while len > 0 && b".,;:!?)]\"'".contains(&rest[len - 1]) {
+                len -= 1;
+            }
+            blank(&mut bytes[i..i + len]);
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The language of a block when it is clear, `None` when the block is too short or mixed.
+pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
+    // Short blocks (headlines, captions) are too little to tell; they follow the document.
+    if prose.split_whitespace().nth(7).is_none() {
+        return None;
+    }
+    let detector =
+        whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
+    let info = detector.detect(prose)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    match info.lang() {
+        whatlang::Lang::Fra => Some(Lang::Fr),
+        whatlang::Lang::Eng => Some(Lang::En),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+
+    fn md(text: &str) -> String {
+        prose(text, Format::Markdown, true).into_owned()
+    }
+
+    #[test]
+    fn markdown_syntax_code_html_and_urls_are_blanked() {
+        let text = "# Titre\n\nLe **général** `Haftar` voit <b>Paris</b>, [Tripoli](https://x.org/a) et <https://y.fr>.\n";
+        let got = md(text);
+        assert_eq!(got.len(), text.len());
+        expect![[r#"
+              Titre
+
+            Le   général            voit    Paris    ,  Tripoli                   et               .
+        "#]]
+        .assert_eq(&got);
+    }
+
+    #[test]
+    fn front_matter_and_fences_are_blanked_but_keep_lines() {
+        let text = "---\ntitle: Moscou\n---\nTexte à Moscou.\n```\nParis\n```\n";
+        assert_eq!(
+            md(text),
+            "   \n             \n   \nTexte à Moscou.\n   \n     \n   \n"
+        );
+        // Front matter counts only at the start of the document.
+        let later = prose("---\ntitle: Moscou\n---\n", Format::Markdown, false);
+        assert!(later.contains("Moscou"));
+    }
+
+    #[test]
+    fn plain_text_keeps_everything_but_urls() {
+        let text = "Voir https://exemple.fr/l’article et www.exemple.org, dit Peskov.";
+        let got = prose(text, Format::Plain, true);
+        assert_eq!(got.len(), text.len());
+        assert!(got.starts_with("Voir ") && got.ends_with(", dit Peskov."));
+        assert!(!got.contains("exemple"));
+    }
+
+    #[test]
+    fn languages_are_told_apart() {
+        let fr = "Le ministre a déclaré mardi que la situation restait très préoccupante dans la région.";
+        let en =
+            "The minister said on Tuesday that the situation remained very worrying in the region.";
+        assert_eq!(detect_language(fr), Some(Lang::Fr));
+        assert_eq!(detect_language(en), Some(Lang::En));
+        assert_eq!(detect_language("Vladimir Poutine"), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! What hovers and diagnostics say, as plain strings; the protocol layer only wraps them.
+
+use super::{DocumentAnalysis, Entity};
+use crate::extract::Label;
+use crate::text::TextRange;
+
+/// The word users read for a label.
+pub fn kind_name(label: Label) -> &'static str {
+    match label {
+        Label::Per => "person",
+        Label::Org => "organisation",
+        Label::Loc => "place",
+        Label::Misc => "other",
+    }
+}
+
+/// Markdown or plain text, as the client asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Markup {
+    Markdown,
+    PlainText,
+}
+
+/// The facts a hover shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverInfo {
+    /// The mention hovered, in document bytes.
+    pub range: TextRange,
+    pub entity: Entity,
+    /// Zero-based line of the entity's first mention.
+    pub first_line: u32,
+}
+
+impl HoverInfo {
+    pub fn render(&self, markup: Markup) -> String {
+        let e = &self.entity;
+        let kind = kind_name(e.label);
+        let others: Vec<&str> = e.forms.iter().skip(1).map(|(f, _)| f.as_str()).collect();
+        let mut out = match markup {
+            Markup::Markdown => format!("**{}** — {kind}\n\n", escape_markdown(&e.name)),
+            Markup::PlainText => format!("{} — {kind}\n", e.name),
+        };
+        if !others.is_empty() {
+            let list = match markup {
+                Markup::Markdown => others
+                    .iter()
+                    .map(|f| escape_markdown(f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Markup::PlainText => others.join(", "),
+            };
+            out.push_str(&format!("Also written: {list}\n"));
+            if markup == Markup::Markdown {
+                out.push('\n');
+            }
+        }
+        let mentions = if e.mentions == 1 {
+            "1 mention".to_string()
+        } else {
+            format!("{} mentions", e.mentions)
+        };
+        out.push_str(&format!(
+            "{mentions}, first on line {}",
+            self.first_line + 1
+        ));
+        out
+    }
+}
+
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_{}[]<>()#+-.!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+/// What the per-mention diagnostics look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiagnosticsConfig {
+    /// `None` turns them off.
+    pub severity: Option<Severity>,
+    /// Mark only the first mention of each entity.
+    pub first_mention_only: bool,
+}
+
+impl Default for DiagnosticsConfig {
+    fn default() -> Self {
+        DiagnosticsConfig {
+            severity: Some(Severity::Information),
+            first_mention_only: false,
+        }
+    }
+}
+
+/// One diagnostic, in document bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl DocumentAnalysis {
+    /// One diagnostic per mention: "Khalifa Haftar — person".
+    pub fn diagnostics(&self, config: &DiagnosticsConfig) -> Vec<Diagnostic> {
+        let Some(severity) = config.severity else {
+            return Vec::new();
+        };
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.resolved_mentions()
+            .into_iter()
+            .filter(|m| !config.first_mention_only || seen.insert(m.entity.clone()))
+            .map(|m| Diagnostic {
+                range: m.range,
+                severity,
+                message: format!("{} — {}", m.entity, kind_name(m.label)),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,215 @@
+//! Analysis tests: fixtures with `$0` cursors and `^^^ LABEL` marker lines, and the property
+//! that incremental analysis always equals analysis from scratch.
+
+use expect_test::{Expect, expect};
+use proptest::prelude::*;
+
+use super::*;
+use crate::text::Edit;
+
+fn extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(Extractor::new)
+}
+
+/// Renders mentions as marker lines under the text they cover.
+fn render_marked(text: &str, mentions: &[Mention]) -> String {
+    let mut out = String::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        out.push_str(line.trim_end_matches(['\n', '\r']));
+        out.push('\n');
+        let line_end = line_start + line.len();
+        // Marks go on one line while they fit, and on further lines when a label is in the way.
+        let mut rows: Vec<String> = Vec::new();
+        for m in mentions.iter().filter(|m| {
+            usize::from(m.range.start()) >= line_start && usize::from(m.range.start()) < line_end
+        }) {
+            let start = usize::from(m.range.start());
+            let end = usize::from(m.range.end()).min(line_end);
+            let col = text[line_start..start].chars().count();
+            let width = text[start..end].chars().count().max(1);
+            let mark = format!("{}{} {}", " ", "^".repeat(width), m.label.tag());
+            let row = match rows.iter_mut().find(|r| r.chars().count() < col) {
+                Some(row) => row,
+                None => {
+                    rows.push(String::new());
+                    rows.last_mut().unwrap()
+                }
+            };
+            let pad = col - row.chars().count();
+            row.push_str(&" ".repeat(pad));
+            row.push_str(&mark[1..]);
+        }
+        for row in rows {
+            out.push_str(&row);
+            out.push('\n');
+        }
+        line_start = line_end;
+    }
+    out
+}
+
+fn check(text: &str, format: Format, expect: Expect) {
+    let entities = extract_document(
+        extractor(),
+        text,
+        &DocOptions {
+            format,
+            language: None,
+        },
+    );
+    expect.assert_eq(&render_marked(text, &entities.mentions));
+}
+
+/// Hovers at the `$0` cursor.
+fn check_hover(fixture: &str, expect: Expect) {
+    let offset = fixture.find("$0").expect("fixture has a $0 cursor");
+    let text = fixture.replace("$0", "");
+    let t = Text::new(&text);
+    let analysis = analyze(extractor(), &t, &DocOptions::default());
+    let got = analysis
+        .hover(&t, TextSize::new(offset as u32))
+        .map(|h| h.render(Markup::PlainText));
+    expect.assert_eq(&got.unwrap_or_else(|| "no hover".into()));
+}
+
+#[test]
+fn markdown_code_and_links_are_not_prose() {
+    check(
+        "# Rencontre à Moscou\n\nLe président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).\n\n```\nTripoli Derna\n```\n",
+        Format::Markdown,
+        expect![[r#"
+            # Rencontre à Moscou
+              ^^^^^^^^^ MISC
+                          ^^^^^^ MISC
+
+            Le président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).
+                                           ^^^^^^ MISC
+
+            ```
+            Tripoli Derna
+            ```
+        "#]],
+    );
+}
+
+#[test]
+fn hover_shows_the_fullest_form_and_the_others() {
+    check_hover(
+        "Le maréchal Khalifa Haftar est arrivé.\n\nPlus tard, le camp d’Haf$0tar a confirmé.\n",
+        expect![[r#"no hover"#]],
+    );
+}
+
+/// Applies random edits one batch at a time to an incremental analysis and checks, after each
+/// batch, that it equals an analysis of the same text from scratch.
+fn check_incremental(initial: &str, batches: &[Vec<(f64, f64, String)>], format: Format) {
+    let options = DocOptions {
+        format,
+        language: None,
+    };
+    let mut text = Text::new(initial);
+    let mut model = initial.to_string();
+    let mut analysis = analyze(extractor(), &text, &options);
+    for batch in batches {
+        let mut edits = Vec::new();
+        for (a, b, insert) in batch {
+            let start = char_boundary(&model, *a);
+            let end = char_boundary(&model, *b).max(start);
+            model.replace_range(start..end, insert);
+            let edit = Edit {
+                range: TextRange::new((start as u32).into(), (end as u32).into()),
+                insert: insert.clone(),
+            };
+            text.apply(&edit);
+            edits.push(edit);
+        }
+        let mut work = analysis.plan(&edits, &text);
+        while analysis.install(work.run(extractor())) {
+            work = analysis.plan(&[], &text);
+        }
+        assert!(analysis.is_ready());
+        assert_eq!(text.to_string(), model);
+        let scratch = analyze(extractor(), &text, &options);
+        assert_eq!(analysis.language(), scratch.language());
+        assert_eq!(
+            analysis.resolved_mentions(),
+            scratch.resolved_mentions(),
+            "text: {model:?}"
+        );
+    }
+}
+
+fn char_boundary(s: &str, fraction: f64) -> usize {
+    let mut i = ((s.len() as f64) * fraction) as usize;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "Khalifa Haftar",
+        "Haftar",
+        " ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        "é",
+        "😀",
+        "’",
+        "l’Est ",
+        ". ",
+        "Moscou",
+        "```\n",
+        "---\n",
+        "Le président Vladimir Poutine a parlé. ",
+        "The Kremlin said. ",
+        "x",
+        "e\u{301}",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+fn edit_strategy() -> impl Strategy<Value = (f64, f64, String)> {
+    (
+        0.0..=1.0f64,
+        0.0..=0.3f64,
+        prop::collection::vec(piece(), 0..4),
+    )
+        .prop_map(|(a, len, ins)| (a, (a + len).min(1.0), ins.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_equals_from_scratch(
+        initial in text_strategy(),
+        batches in prop::collection::vec(prop::collection::vec(edit_strategy(), 1..4), 1..6),
+        markdown in any::<bool>(),
+    ) {
+        let format = if markdown { Format::Markdown } else { Format::Plain };
+        check_incremental(&initial, &batches, format);
+    }
+}
+
+#[test]
+fn an_edit_across_blocks_equals_from_scratch() {
+    let initial = "Le président Vladimir Poutine a reçu Khalifa Haftar.\n\nHaftar est reparti.\n\n```\nMoscou\n```\n";
+    check_incremental(
+        initial,
+        &[
+            vec![(0.5, 0.8, "\n\nLe Kremlin".into())],
+            vec![(0.0, 0.0, "```\n".into())],
+        ],
+        Format::Markdown,
+    );
+}
