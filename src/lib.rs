@@ -4,5 +4,7 @@
 //! `text` <- `extract` <- `analysis` <- `lsp` and `cli`. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod cli;
 pub mod extract;
+pub mod lsp;
 pub mod text;

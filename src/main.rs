@@ -1,2 +1,99 @@
-//! The `nomen` command line.
-fn main() {}
+//! The `nomen` command line: the language server and its batch commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use nomen::cli;
+
+#[derive(Parser)]
+#[command(
+    name = "nomen",
+    version,
+    about = "Finds the people, organisations and places in prose"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Language {
+    Auto,
+    Fr,
+    En,
+}
+
+impl Language {
+    fn lang(self) -> Option<nomen::extract::Lang> {
+        match self {
+            Language::Auto => None,
+            Language::Fr => Some(nomen::extract::Lang::Fr),
+            Language::En => Some(nomen::extract::Lang::En),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the language server on stdin and stdout.
+    Lsp {
+        /// Accepted and ignored: the server always speaks on stdio.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Prints the diagnostics the server would publish, as `path:line:column: severity: message`.
+    Check {
+        #[arg(long, value_enum, default_value = "auto")]
+        language: Language,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Prints or writes the entities of each file.
+    Extract {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: cli::ExtractFormat,
+        /// Where `brat` and `conll` write `NAME.ann` / `NAME.conll` (required for brat).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "auto")]
+        language: Language,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Measures the speed and memory targets (see the README).
+    Bench {
+        #[command(subcommand)]
+        what: cli::BenchCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NOMEN_LOG")
+                .unwrap_or_else(|_| "nomen=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Lsp { stdio: _ } => cli::lsp(),
+        Command::Check { language, files } => cli::check(&files, language.lang()),
+        Command::Extract {
+            format,
+            out_dir,
+            language,
+            files,
+        } => cli::extract(&files, format, out_dir.as_deref(), language.lang()),
+        Command::Bench { what } => cli::bench(what),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("nomen: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

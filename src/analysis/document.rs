@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use super::blocks::split;
 use super::entities::{EntityIndex, normalize};
+use super::fenwick::Fenwick;
 use super::prose::{detect_language, prose};
 use super::{DocOptions, Format};
 use crate::extract::{Evidence, Extractor, Label, Lang};
@@ -42,10 +43,9 @@ pub struct BlockResult {
 
 #[derive(Clone, Debug)]
 struct Block {
-    range: TextRange,
+    len: TextSize,
     /// Hash of the block's text and of whether it starts the document; 0 while dirty.
     hash: u64,
-    dirty: bool,
     result: Option<Arc<BlockResult>>,
 }
 
@@ -77,6 +77,14 @@ pub struct BatchResult {
 pub struct DocumentAnalysis {
     options: DocOptions,
     blocks: Vec<Block>,
+    /// Block starts, kept in step with `blocks` (rebuilt when blocks are added or removed).
+    starts: Fenwick,
+    /// Blocks that edits touched and that must be split again, in ascending order.
+    dirty: Vec<usize>,
+    /// Blocks without a result, and how many of them `plan` found itself (the rest, left by a
+    /// change of language, need a scan to find).
+    unextracted: usize,
+    fresh: Vec<usize>,
     index: EntityIndex,
     votes: [u64; 2],
     language: Lang,
@@ -90,6 +98,10 @@ impl DocumentAnalysis {
         DocumentAnalysis {
             options,
             blocks: Vec::new(),
+            starts: Fenwick::default(),
+            dirty: Vec::new(),
+            unextracted: 0,
+            fresh: Vec::new(),
             index: EntityIndex::default(),
             votes: [0; 2],
             language,
@@ -108,185 +120,132 @@ impl DocumentAnalysis {
 
     /// Every block has its extraction result.
     pub fn is_ready(&self) -> bool {
-        self.blocks.iter().all(|b| b.result.is_some() && !b.dirty)
+        self.unextracted == 0 && self.dirty.is_empty() && !self.blocks.is_empty()
     }
 
     pub(crate) fn index(&self) -> &EntityIndex {
         &self.index
     }
 
+    fn range(&self, i: usize) -> TextRange {
+        TextRange::at(TextSize::new(self.starts.prefix(i)), self.blocks[i].len)
+    }
+
+    fn total_len(&self) -> TextSize {
+        TextSize::new(self.starts.prefix(self.blocks.len()))
+    }
+
     /// Applies `edits` (in order, each in the coordinates the previous one left) to the block
     /// table, re-splits what they touched in `text` (the text after all of them), and returns
     /// the blocks left to extract. With no edits it only collects pending work.
     pub fn plan(&mut self, edits: &[Edit], text: &Text) -> Batch {
+        self.fresh.clear();
         if self.blocks.is_empty() {
-            self.blocks.push(Block {
-                range: TextRange::up_to(0.into()),
-                hash: 0,
-                dirty: true,
-                result: None,
-            });
-        }
-        for edit in edits {
-            self.apply_edit(edit);
-        }
-        if self.blocks.last().map(|b| b.range.end()) != Some(text.len()) {
-            // The table and the text disagree (an edit the table could not follow): start over.
-            tracing::warn!(
-                "block table out of step with the text; re-splitting the whole document"
+            self.replace(
+                0..0,
+                vec![Block {
+                    len: text.len(),
+                    hash: 0,
+                    result: None,
+                }],
             );
-            self.clear();
-            self.blocks.push(Block {
-                range: TextRange::up_to(text.len()),
-                hash: 0,
-                dirty: true,
-                result: None,
-            });
+            self.dirty = vec![0];
+        } else {
+            for edit in edits {
+                self.apply_edit(edit);
+            }
+        }
+        if self.total_len() != text.len() {
+            // The table and the text disagree (an edit the table could not follow): start over.
+            tracing::warn!(table = ?self.total_len(), text = ?text.len(), "block table out of step; re-splitting");
+            let all = 0..self.blocks.len();
+            self.replace(
+                all,
+                vec![Block {
+                    len: text.len(),
+                    hash: 0,
+                    result: None,
+                }],
+            );
+            self.dirty = vec![0];
         }
         self.resplit(text);
         self.batch(text)
     }
 
-    /// Forgets everything, keeping the options.
-    fn clear(&mut self) {
-        for i in 0..self.blocks.len() {
+    /// Replaces blocks `range` by `with`, taking the old ones out of the index (keeping their
+    /// results for reuse) and putting the reused results of the new ones in.
+    fn replace(&mut self, range: std::ops::Range<usize>, with: Vec<Block>) {
+        for i in range.clone() {
             self.forget(i);
+            self.unextracted -= usize::from(self.blocks[i].result.is_none());
         }
-        self.blocks.clear();
-        self.index = EntityIndex::default();
-        self.votes = [0; 2];
+        let (at, removed, added) = (range.start, range.len(), with.len());
+        if removed == 1 && added == 1 {
+            let delta = u32::from(with[0].len).wrapping_sub(u32::from(self.blocks[at].len));
+            self.starts.add(at, delta);
+            self.blocks[at] = with.into_iter().next().unwrap_or_else(|| unreachable!());
+        } else {
+            self.blocks.splice(range, with);
+            self.starts = Fenwick::build(self.blocks.iter().map(|b| u32::from(b.len)));
+        }
+        for i in at..at + added {
+            self.unextracted += usize::from(self.blocks[i].result.is_none());
+            self.remember(i);
+        }
     }
 
     fn apply_edit(&mut self, edit: &Edit) {
-        let total = self.blocks.last().map_or(0.into(), |b| b.range.end());
+        let total = self.total_len();
         let start = edit.range.start().min(total);
         let end = edit.range.end().clamp(start, total);
-        let first = self.block_at(start, true);
-        let last = self.block_at(end, false).max(first);
-        let inserted = TextSize::of(edit.insert.as_str());
-        let new_end = self.blocks[last].range.end() - (end - start) + inserted;
-        for i in first..=last {
-            self.forget(i);
+        // At a boundary an insertion may join the block before it: take that one too.
+        let first = self
+            .starts
+            .count_while(|e| e < u32::from(start))
+            .min(self.blocks.len() - 1);
+        let last = self
+            .starts
+            .count_while(|e| e <= u32::from(end))
+            .min(self.blocks.len() - 1)
+            .max(first);
+        let range_start = TextSize::new(self.starts.prefix(first));
+        let old_end = TextSize::new(self.starts.prefix(last + 1));
+        let len = old_end - (end - start) + TextSize::of(edit.insert.as_str()) - range_start;
+        self.replace(
+            first..last + 1,
+            vec![Block {
+                len,
+                hash: 0,
+                result: None,
+            }],
+        );
+        let removed = last - first;
+        self.dirty.retain(|d| *d < first || *d > last);
+        for d in &mut self.dirty {
+            if *d > last {
+                *d -= removed;
+            }
         }
-        let merged = Block {
-            range: TextRange::new(self.blocks[first].range.start(), new_end),
-            hash: 0,
-            dirty: true,
-            result: None,
-        };
-        self.blocks.splice(first..=last, [merged]);
-        for block in &mut self.blocks[first + 1..] {
-            block.range = TextRange::new(
-                block.range.start() - (end - start) + inserted,
-                block.range.end() - (end - start) + inserted,
-            );
-        }
-    }
-
-    /// The block holding `offset`. At a boundary, `before` picks the block that ends there, so
-    /// that an insertion there also re-splits the block it may join.
-    fn block_at(&self, offset: TextSize, before: bool) -> usize {
-        let i = self
-            .blocks
-            .partition_point(|b| b.range.end() < offset || (!before && b.range.end() == offset));
-        i.min(self.blocks.len() - 1)
+        let at = self.dirty.partition_point(|d| *d < first);
+        self.dirty.insert(at, first);
     }
 
     /// Takes a block's mentions out of the index and keeps its result for reuse.
     fn forget(&mut self, i: usize) {
-        let block = &mut self.blocks[i];
-        let Some(result) = block.result.take() else {
-            return;
-        };
+        let block = &self.blocks[i];
+        let Some(result) = &block.result else { return };
         for m in &result.mentions {
             self.index.remove(&m.form, m.label, m.evidence);
         }
         if let Some(lang) = result.detected {
-            self.votes[lang as usize] -=
-                u64::from(u32::from(block.range.len())).min(self.votes[lang as usize]);
+            let votes = &mut self.votes[lang as usize];
+            *votes -= u64::from(u32::from(block.len)).min(*votes);
         }
         if self.recycled.len() > 4096 {
             self.recycled.clear();
         }
-        self.recycled.insert(block.hash, result);
-    }
-
-    /// Re-splits every dirty block, running on into the following blocks until the new
-    /// boundaries fall back onto old ones.
-    fn resplit(&mut self, text: &Text) {
-        let mut i = 0;
-        while i < self.blocks.len() {
-            if !self.blocks[i].dirty {
-                i += 1;
-                continue;
-            }
-            let start = self.blocks[i].range.start();
-            let mut need_end = self.blocks[i].range.end();
-            let mut next_old = i + 1;
-            let mut new_blocks = Vec::new();
-            let line = text.line_of(start);
-            split(
-                text.lines_from(line),
-                text.line_start(line),
-                self.options.format,
-                |range| {
-                    new_blocks.push(range);
-                    let end = range.end();
-                    while next_old < self.blocks.len() && self.blocks[next_old].range.start() < end
-                    {
-                        if self.blocks[next_old].dirty {
-                            need_end = need_end.max(self.blocks[next_old].range.end());
-                        }
-                        next_old += 1;
-                    }
-                    let in_step =
-                        next_old == self.blocks.len() || self.blocks[next_old].range.start() == end;
-                    !(end >= need_end && in_step)
-                },
-            );
-            // A block that the new split only partly covered is replaced as well.
-            let covered = new_blocks.last().map_or(start, |r| r.end());
-            let replaced_end =
-                if next_old < self.blocks.len() && self.blocks[next_old].range.start() < covered {
-                    next_old + 1
-                } else {
-                    next_old
-                };
-            for j in i..replaced_end {
-                self.forget(j);
-            }
-            let replacement: Vec<Block> = new_blocks
-                .iter()
-                .map(|range| {
-                    let hash = block_hash(&text.slice(*range), range.start() == 0.into());
-                    let result = self
-                        .recycled
-                        .get(&hash)
-                        .filter(|r| r.detected.is_some() || r.lang == self.language)
-                        .cloned();
-                    Block {
-                        range: *range,
-                        hash,
-                        dirty: false,
-                        result,
-                    }
-                })
-                .collect();
-            let added = replacement.len();
-            self.blocks.splice(i..replaced_end, replacement);
-            for j in i..i + added {
-                self.remember(j);
-            }
-            i += added.max(1);
-        }
-        if self.blocks.is_empty() {
-            self.blocks.push(Block {
-                range: TextRange::up_to(0.into()),
-                hash: block_hash("", true),
-                dirty: false,
-                result: None,
-            });
-        }
+        self.recycled.insert(block.hash, result.clone());
     }
 
     /// Puts a block's reused result into the index.
@@ -297,23 +256,101 @@ impl DocumentAnalysis {
             self.index.add(&m.form, m.label, m.evidence);
         }
         if let Some(lang) = result.detected {
-            self.votes[lang as usize] += u64::from(u32::from(block.range.len()));
+            self.votes[lang as usize] += u64::from(u32::from(block.len));
+        }
+    }
+
+    /// Re-splits every dirty block, running on into the following blocks until the new
+    /// boundaries fall back onto old ones.
+    fn resplit(&mut self, text: &Text) {
+        let mut dirty = std::mem::take(&mut self.dirty);
+        let mut k = 0;
+        while k < dirty.len() {
+            let i = dirty[k];
+            let start = self.range(i).start();
+            let mut need_end = self.range(i).end();
+            let mut next_old = i + 1;
+            let mut new_ranges = Vec::new();
+            let line = text.line_of(start);
+            split(
+                text.lines_from(line),
+                text.line_start(line),
+                self.options.format,
+                |range| {
+                    new_ranges.push(range);
+                    let end = range.end();
+                    while next_old < self.blocks.len()
+                        && TextSize::new(self.starts.prefix(next_old)) < end
+                    {
+                        if dirty[k..].contains(&next_old) {
+                            need_end = need_end.max(self.range(next_old).end());
+                        }
+                        next_old += 1;
+                    }
+                    let in_step = next_old == self.blocks.len()
+                        || TextSize::new(self.starts.prefix(next_old)) == end;
+                    !(end >= need_end && in_step)
+                },
+            );
+            // Dirty blocks that this split swallowed are done too.
+            let swallowed = dirty[k..].iter().take_while(|d| **d < next_old).count();
+            let with: Vec<Block> = new_ranges
+                .iter()
+                .map(|range| {
+                    let hash = block_hash(&text.slice(*range), range.start() == 0.into());
+                    let result = self
+                        .recycled
+                        .get(&hash)
+                        .filter(|r| r.detected.is_some() || r.lang == self.language)
+                        .cloned();
+                    Block {
+                        len: range.len(),
+                        hash,
+                        result,
+                    }
+                })
+                .collect();
+            let added = with.len();
+            self.replace(i..next_old, with);
+            self.fresh
+                .extend((i..i + added).filter(|j| self.blocks[*j].result.is_none()));
+            let shift = added as isize - (next_old - i) as isize;
+            k += swallowed.max(1);
+            for d in &mut dirty[k..] {
+                *d = (*d as isize + shift) as usize;
+            }
+        }
+        if self.blocks.is_empty() {
+            self.replace(
+                0..0,
+                vec![Block {
+                    len: 0.into(),
+                    hash: block_hash("", true),
+                    result: None,
+                }],
+            );
+            self.fresh.push(0);
         }
     }
 
     fn batch(&self, text: &Text) -> Batch {
-        let jobs = self
-            .blocks
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.result.is_none())
-            .map(|(block, b)| Job {
+        let job = |block: usize| {
+            let range = self.range(block);
+            Job {
                 block,
-                hash: b.hash,
-                text: text.slice(b.range).into_owned(),
-                at_start: b.range.start() == 0.into(),
-            })
-            .collect();
+                hash: self.blocks[block].hash,
+                text: text.slice(range).into_owned(),
+                at_start: block == 0,
+            }
+        };
+        let jobs = if self.unextracted == self.fresh.len() {
+            self.fresh.iter().map(|i| job(*i)).collect()
+        } else {
+            (0..self.blocks.len())
+                .filter(|i| self.blocks[*i].result.is_none())
+                .map(job)
+                .collect()
+        };
         Batch {
             jobs,
             format: self.options.format,
@@ -333,6 +370,7 @@ impl DocumentAnalysis {
                 continue;
             }
             block.result = Some(result);
+            self.unextracted -= 1;
             self.remember(i);
         }
         let language = self
@@ -353,32 +391,37 @@ impl DocumentAnalysis {
             .collect();
         for i in &stale {
             self.forget(*i);
+            self.blocks[*i].result = None;
+            self.unextracted += 1;
         }
         !stale.is_empty()
     }
 
     /// Every mention in document order, with document ranges.
     pub(crate) fn mentions(&self) -> impl Iterator<Item = (TextRange, &BlockMention)> {
-        self.blocks.iter().flat_map(|b| {
-            let start = b.range.start();
+        let mut start = TextSize::new(0);
+        self.blocks.iter().flat_map(move |b| {
+            let block_start = start;
+            start += b.len;
             b.result
                 .iter()
-                .flat_map(move |r| r.mentions.iter().map(move |m| (m.range + start, m)))
+                .flat_map(move |r| r.mentions.iter().map(move |m| (m.range + block_start, m)))
         })
     }
 
     /// The mention covering `offset` (its end included, so a cursor just after a name counts).
     pub(crate) fn mention_at(&self, offset: TextSize) -> Option<(TextRange, &BlockMention)> {
-        let i = self.blocks.partition_point(|b| b.range.end() < offset);
+        let i = self.starts.count_while(|end| end < u32::from(offset));
         let candidates = i.saturating_sub(1)..(i + 1).min(self.blocks.len());
-        self.blocks[candidates].iter().find_map(|b| {
-            let result = b.result.as_ref()?;
-            let local = offset.checked_sub(b.range.start())?;
+        candidates.into_iter().find_map(|i| {
+            let range = self.range(i);
+            let result = self.blocks[i].result.as_ref()?;
+            let local = offset.checked_sub(range.start())?;
             let m = result
                 .mentions
                 .iter()
                 .find(|m| m.range.contains_inclusive(local))?;
-            Some((m.range + b.range.start(), m))
+            Some((m.range + range.start(), m))
         })
     }
 }

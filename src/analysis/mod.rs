@@ -4,6 +4,7 @@
 mod blocks;
 mod document;
 mod entities;
+mod fenwick;
 mod prose;
 mod render;
 

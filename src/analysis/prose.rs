@@ -12,7 +12,7 @@ use crate::extract::Lang;
 /// The prose of one block, the same length as the block, with everything else blanked.
 pub(crate) fn prose(block: &str, format: Format, at_document_start: bool) -> Cow<'_, str> {
     let keep = match format {
-        Format::Plain => vec![0..block.len()],
+        Format::Plain => std::iter::once(0..block.len()).collect(),
         Format::Markdown => markdown_prose(block, at_document_start),
     };
     let mut bytes = block.as_bytes().to_vec();
@@ -53,11 +53,9 @@ fn markdown_prose(block: &str, at_document_start: bool) -> Vec<Range<usize>> {
             Event::End(
                 TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::Image | TagEnd::HtmlBlock,
             ) => hidden = hidden.saturating_sub(1),
-            Event::End(TagEnd::Link) => {
-                // Only autolinks were counted; an ordinary link's text stays prose.
-                if is_autolink(&block[range.clone()]) {
-                    hidden = hidden.saturating_sub(1);
-                }
+            // Only autolinks were counted; an ordinary link's text stays prose.
+            Event::End(TagEnd::Link) if is_autolink(&block[range.clone()]) => {
+                hidden = hidden.saturating_sub(1)
             }
             Event::Text(_) if hidden == 0 => keep.push(range),
             _ => {}
@@ -107,9 +105,7 @@ fn blank_urls(bytes: &mut [u8]) {
 /// The language of a block when it is clear, `None` when the block is too short or mixed.
 pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     // Short blocks (headlines, captions) are too little to tell; they follow the document.
-    if prose.split_whitespace().nth(7).is_none() {
-        return None;
-    }
+    prose.split_whitespace().nth(7)?;
     let detector =
         whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
     let info = detector.detect(prose)?;

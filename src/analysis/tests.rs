@@ -213,3 +213,45 @@ fn an_edit_across_blocks_equals_from_scratch() {
         Format::Markdown,
     );
 }
+
+#[test]
+fn typing_and_erasing_at_random_places_matches_from_scratch() {
+    let base = "Le président Emmanuel Macron a reçu mardi à Paris la chancelière Angela Merkel. Dans un communiqué, le Kremlin a dénoncé une ingérence 😀 inacceptable. Selon l’agence Reuters, les discussions ont porté sur l’Ukraine.\n\n";
+    let source = base.repeat(50);
+    let mut text = Text::new(&source);
+    let mut analysis = analyze(extractor(), &text, &DocOptions::default());
+    let mut state: u64 = 7;
+    let mut typed = None;
+    for k in 0..400 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let edit = match typed.take() {
+            None => {
+                let at = text.clamp(TextSize::new(
+                    ((state >> 33) % u64::from(u32::from(text.len()))) as u32,
+                ));
+                typed = Some(at);
+                Edit {
+                    range: TextRange::empty(at),
+                    insert: "é".into(),
+                }
+            }
+            Some(at) => Edit {
+                range: TextRange::at(at, TextSize::of("é")),
+                insert: String::new(),
+            },
+        };
+        let before = text.to_string();
+        text.apply(&edit);
+        let batch = analysis.plan(std::slice::from_ref(&edit), &text);
+        analysis.install(batch.run(extractor()));
+        let scratch = analyze(extractor(), &text, &DocOptions::default());
+        assert_eq!(
+            analysis.resolved_mentions(),
+            scratch.resolved_mentions(),
+            "edit {k} {edit:?} on {:?}",
+            &before[usize::from(edit.range.start()).saturating_sub(10)..]
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! `nomen bench`: the speed and memory figures of the README, measured on text nomen writes.
+//!
+//! - `edit`: the cost of bringing the analysis up to date after a one-character edit, on
+//!   documents of several sizes (the target: under 1 ms median, and within 3x between a
+//!   10,000-word and a 1,000,000-word document).
+//! - `server`: a real `nomen lsp` child process: the time to answer `initialize`, and the time
+//!   and peak memory to open and analyse a large document.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use crate::analysis::{DocOptions, analyze};
+use crate::extract::Extractor;
+use crate::text::{Edit, Text, TextRange, TextSize};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Median cost of a one-character edit, per document size.
+    Edit {
+        /// Document sizes in words.
+        #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
+        words: Vec<usize>,
+        /// Edits measured per size.
+        #[arg(long, default_value_t = 400)]
+        edits: usize,
+    },
+    /// `initialize` latency, and time and peak memory to open a large document in the server.
+    Server {
+        /// Size of the opened document in megabytes.
+        #[arg(long, default_value_t = 10)]
+        mb: usize,
+    },
+}
+
+pub fn run(command: BenchCommand) -> Result<()> {
+    match command {
+        BenchCommand::Edit { words, edits } => edit(&words, edits),
+        BenchCommand::Server { mb } => server(mb),
+    }
+}
+
+/// Sentences of the project's own writing, mixed into articles of any length.
+const SENTENCES: &[&str] = &[
+    "Le président Emmanuel Macron a reçu mardi à Paris la chancelière Angela Merkel.",
+    "Selon l’agence Reuters, les discussions ont porté sur l’Ukraine et la Russie.",
+    "Merkel a rappelé que l’Union européenne restait unie face à Moscou.",
+    "À Bruxelles, la Commission européenne prépare un nouveau plan d’aide.",
+    "Le ministre des Affaires étrangères, Jean-Yves Le Drian, s’est rendu à Tunis.",
+    "Le Drian a rencontré son homologue tunisien avant de repartir pour Alger.",
+    "Les négociations de Genève, sous l’égide de l’Organisation des Nations unies, reprendront lundi.",
+    "Le groupe Renault a annoncé une usine au Maroc, près de Tanger.",
+    "The spokesman for the European Commission said talks would resume in Geneva.",
+    "Macron a salué un accord « historique » entre la France et l’Allemagne.",
+    "Dans un communiqué, le Kremlin a dénoncé une ingérence 😀 inacceptable.",
+    "Le général Pierre de Villiers, ancien chef d’état-major, a publié un livre.",
+];
+
+/// A deterministic article of about `words` words, in paragraphs of three to six sentences.
+pub fn article(words: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    while count < words {
+        let sentences = 3 + (next(&mut state) % 4) as usize;
+        for i in 0..sentences {
+            let s = SENTENCES[(next(&mut state) % SENTENCES.len() as u64) as usize];
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(s);
+            count += s.split_whitespace().count();
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn next(state: &mut u64) -> u64 {
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    *state >> 33
+}
+
+fn edit(sizes: &[usize], edits: usize) -> Result<()> {
+    let extractor = Extractor::new();
+    println!(
+        "one-character edits, analysis brought up to date after each (plan + extract + install)"
+    );
+    println!(
+        "{:>10} {:>10} {:>10} {:>12} {:>12} {:>12}",
+        "words", "bytes", "open ms", "median µs", "p90 µs", "max µs"
+    );
+    let mut medians = Vec::new();
+    for &words in sizes {
+        let source = article(words);
+        let mut text = Text::new(&source);
+        let started = Instant::now();
+        let mut analysis = analyze(&extractor, &text, &DocOptions::default());
+        let open = started.elapsed();
+        let mut state = words as u64;
+        let mut times = Vec::with_capacity(edits);
+        let mut typed = None;
+        for _ in 0..edits {
+            // Type a letter somewhere, then take it back, so the document keeps its size.
+            let edit = match typed.take() {
+                None => {
+                    let at = text.clamp(TextSize::new(
+                        (next(&mut state) % u64::from(u32::from(text.len()))) as u32,
+                    ));
+                    typed = Some(at);
+                    Edit {
+                        range: TextRange::empty(at),
+                        insert: "é".into(),
+                    }
+                }
+                Some(at) => Edit {
+                    range: TextRange::at(at, TextSize::of("é")),
+                    insert: String::new(),
+                },
+            };
+            let started = Instant::now();
+            text.apply(&edit);
+            let batch = analysis.plan(std::slice::from_ref(&edit), &text);
+            let more = analysis.install(batch.run(&extractor));
+            times.push(started.elapsed());
+            if more || !analysis.is_ready() {
+                bail!("the analysis was not up to date after an edit");
+            }
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        let p90 = times[times.len() * 9 / 10];
+        let max = times[times.len() - 1];
+        println!(
+            "{words:>10} {:>10} {:>10.1} {:>12.1} {:>12.1} {:>12.1}",
+            source.len(),
+            open.as_secs_f64() * 1e3,
+            micros(median),
+            micros(p90),
+            micros(max)
+        );
+        medians.push((words, median));
+    }
+    if let (Some(first), Some(last)) = (medians.first(), medians.last()) {
+        if medians.len() > 1 {
+            let ratio = micros(last.1) / micros(first.1).max(1e-3);
+            println!(
+                "median ratio {} words / {} words: {ratio:.2}x",
+                last.0, first.0
+            );
+        }
+    }
+    Ok(())
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// A minimal LSP client over a child's pipes.
+struct Child {
+    process: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Child {
+    fn send(&mut self, message: Value) -> Result<()> {
+        let body = serde_json::to_string(&message)?;
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+        self.stdin.flush()?;
+        Ok(())
+    }
+
+    fn receive(&mut self) -> Result<Value> {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if self.stdout.read_line(&mut line)? == 0 {
+                bail!("the server closed its output");
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                length = Some(v.parse::<usize>()?);
+            }
+        }
+        let mut body = vec![0; length.context("a message without Content-Length")?];
+        self.stdout.read_exact(&mut body)?;
+        Ok(serde_json::from_slice(&body)?)
+    }
+
+    /// Reads messages until one satisfies `done`.
+    fn until(&mut self, done: impl Fn(&Value) -> bool) -> Result<Value> {
+        loop {
+            let message = self.receive()?;
+            if done(&message) {
+                return Ok(message);
+            }
+        }
+    }
+
+    fn status(&self, field: &str) -> Option<String> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.id())).ok()?;
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .map(|l| l[field.len()..].trim().to_string())
+    }
+}
+
+fn server(mb: usize) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut process = Command::new(exe)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting nomen lsp")?;
+    let stdin = process.stdin.take().context("no stdin")?;
+    let stdout = BufReader::new(process.stdout.take().context("no stdout")?);
+    let mut child = Child {
+        process,
+        stdin,
+        stdout,
+    };
+    let started = Instant::now();
+    child.send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}},
+            "initializationOptions": {"maxDocumentBytes": (mb as u64 + 1) * 2 * 1024 * 1024}
+        }}),
+    )?;
+    child.until(|m| m["id"] == 1)?;
+    let initialize = started.elapsed();
+    child.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))?;
+    let text = article(mb * 1024 * 1024 / 7);
+    let uri = "file:///bench/large.txt";
+    let started = Instant::now();
+    child.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "plaintext", "version": 1, "text": text}}}),
+    )?;
+    let published = child
+        .until(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)?;
+    let opened = started.elapsed();
+    let diagnostics = published["params"]["diagnostics"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let peak = child.status("VmHWM:").unwrap_or_else(|| "unknown".into());
+    let rss = child.status("VmRSS:").unwrap_or_else(|| "unknown".into());
+    child.send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))?;
+    child.until(|m| m["id"] == 2)?;
+    child.send(json!({"jsonrpc": "2.0", "method": "exit"}))?;
+    let status = child.process.wait()?;
+    println!(
+        "initialize answered in {:.1} ms",
+        initialize.as_secs_f64() * 1e3
+    );
+    println!(
+        "opened a {:.1} MB document: first diagnostics ({diagnostics}) after {:.0} ms",
+        text.len() as f64 / 1e6,
+        opened.as_secs_f64() * 1e3
+    );
+    println!("server memory: peak {peak}, resident after analysis {rss}; exit {status}");
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! The shell around the pure core: reading files, printing results, running the server.
+
+mod bench;
+mod export;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+pub use bench::BenchCommand;
+pub use export::ExtractFormat;
+
+use crate::analysis::{self, DocOptions, Format};
+use crate::extract::{Extractor, Lang};
+use crate::text::Text;
+
+/// `nomen lsp`: serves until `exit` or until stdin closes.
+pub fn lsp() -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(crate::lsp::run_stdio());
+    // Extraction left on blocking threads has nobody to report to any more.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a file as UTF-8 text, with an error that names it.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if bytes.contains(&0) {
+        anyhow::bail!(
+            "{}: looks like a binary file (it contains NUL bytes)",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
+    DocOptions {
+        format: Format::guess(&path.to_string_lossy()),
+        language,
+    }
+}
+
+/// Runs `each` on every readable file; unreadable ones are reported and make the exit status 2.
+fn for_each_file(
+    files: &[PathBuf],
+    mut each: impl FnMut(&Path, String) -> Result<()>,
+) -> Result<ExitCode> {
+    let mut failed = false;
+    for path in files {
+        let outcome = read_text(path).and_then(|text| each(path, text));
+        if let Err(e) = outcome {
+            eprintln!("nomen: {e:#}");
+            failed = true;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `nomen check`: the server's diagnostics, one per line.
+pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
+    let extractor = Extractor::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = for_each_file(files, |path, text| {
+        let t = Text::new(&text);
+        let analysis = analysis::analyze(&extractor, &t, &options_for(path, language));
+        for d in analysis.diagnostics(&analysis::DiagnosticsConfig::default()) {
+            let lc = t.line_col(d.range.start(), crate::text::Encoding::Utf32);
+            let severity = format!("{:?}", d.severity).to_lowercase();
+            writeln!(
+                out,
+                "{}:{}:{}: {severity}: {}",
+                path.display(),
+                lc.line + 1,
+                lc.col + 1,
+                d.message
+            )?;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// `nomen extract`: the entities of each file, as JSON Lines, brat or CoNLL.
+pub fn extract(
+    files: &[PathBuf],
+    format: ExtractFormat,
+    out_dir: Option<&Path>,
+    language: Option<Lang>,
+) -> Result<ExitCode> {
+    if format == ExtractFormat::Brat && out_dir.is_none() {
+        anyhow::bail!("--format brat writes NAME.ann files: give --out-dir DIR");
+    }
+    if let Some(dir) = out_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+    }
+    let extractor = Extractor::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = for_each_file(files, |path, text| {
+        let entities = analysis::extract_document(&extractor, &text, &options_for(path, language));
+        let rendered = export::render(format, path, &text, &entities);
+        match out_dir {
+            Some(dir) if format != ExtractFormat::Jsonl => {
+                let name = path.file_stem().unwrap_or(path.as_os_str());
+                let target = dir.join(name).with_extension(format.extension());
+                write_atomic(&target, rendered.as_bytes())
+            }
+            _ => Ok(out.write_all(rendered.as_bytes())?),
+        }
+    })?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// Writes a file so that readers see the old content or the new, never a part: a temporary
+/// file in the same directory, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot write", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+/// `nomen bench`.
+pub fn bench(what: BenchCommand) -> Result<ExitCode> {
+    bench::run(what)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,47 @@
+//! What the server offers, and what it settles from the client's capabilities.
+
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, HoverProviderCapability, PositionEncodingKind, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+};
+
+use super::{Session, from_proto, to_proto};
+use crate::text::Encoding;
+
+/// UTF-8 when the client offers it (no conversion at all), else UTF-16, which every client must
+/// support; UTF-32 only for a client that offers nothing else.
+pub(crate) fn negotiate(caps: &ClientCapabilities) -> Session {
+    let offered: Vec<Encoding> = caps
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .map(|list| list.iter().filter_map(from_proto::encoding).collect())
+        .unwrap_or_default();
+    let encoding = if offered.contains(&Encoding::Utf8) {
+        Encoding::Utf8
+    } else if offered.is_empty() || offered.contains(&Encoding::Utf16) {
+        Encoding::Utf16
+    } else {
+        Encoding::Utf32
+    };
+    Session {
+        encoding,
+        markup: from_proto::hover_markup(caps),
+    }
+}
+
+pub(crate) fn server_capabilities(session: &Session) -> ServerCapabilities {
+    let encoding: PositionEncodingKind = to_proto::encoding(session.encoding);
+    ServerCapabilities {
+        position_encoding: Some(encoding),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..Default::default()
+    }
+}

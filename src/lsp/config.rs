@@ -1,0 +1,235 @@
+//! The server's settings: a typed `Config` read from `initializationOptions` and
+//! `workspace/didChangeConfiguration`. A bad setting is reported and skipped; the others apply.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::analysis::{DiagnosticsConfig, Severity};
+use crate::extract::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageSetting {
+    #[default]
+    Auto,
+    Fr,
+    En,
+}
+
+impl LanguageSetting {
+    pub fn lang(self) -> Option<Lang> {
+        match self {
+            LanguageSetting::Auto => None,
+            LanguageSetting::Fr => Some(Lang::Fr),
+            LanguageSetting::En => Some(Lang::En),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeveritySetting {
+    Error,
+    Warning,
+    #[default]
+    Information,
+    Hint,
+    Off,
+}
+
+impl SeveritySetting {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            SeveritySetting::Error => Some(Severity::Error),
+            SeveritySetting::Warning => Some(Severity::Warning),
+            SeveritySetting::Information => Some(Severity::Information),
+            SeveritySetting::Hint => Some(Severity::Hint),
+            SeveritySetting::Off => None,
+        }
+    }
+}
+
+/// Every setting, with its default. The keys are those of the `nomen` section, camelCased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `language`: "auto", "fr" or "en".
+    pub language: LanguageSetting,
+    /// `diagnostics.severity`: "error", "warning", "information", "hint" or "off".
+    pub severity: SeveritySetting,
+    /// `diagnostics.firstMentionOnly`: mark only the first mention of each entity.
+    pub first_mention_only: bool,
+    /// `diagnostics.debounceMs`: how long the text must rest before diagnostics are published.
+    pub debounce_ms: u64,
+    /// `maxDocumentBytes`: documents above this size get one warning and no extraction.
+    pub max_document_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            language: LanguageSetting::Auto,
+            severity: SeveritySetting::Information,
+            first_mention_only: false,
+            debounce_ms: 150,
+            max_document_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    pub fn diagnostics(&self) -> DiagnosticsConfig {
+        DiagnosticsConfig {
+            severity: self.severity.severity(),
+            first_mention_only: self.first_mention_only,
+        }
+    }
+
+    /// Applies the settings in `value`, either the `nomen` section itself or an object holding
+    /// it under `nomen`. Returns one message per setting that was wrong and left unchanged.
+    pub fn update(&mut self, value: &Value) -> Vec<String> {
+        let mut errors = Vec::new();
+        let section = match value {
+            Value::Null => return errors,
+            Value::Object(map) => match map.get("nomen") {
+                Some(Value::Object(inner)) => inner,
+                Some(other) => {
+                    errors.push(format!(
+                        "nomen: expected an object of settings, got {other}"
+                    ));
+                    return errors;
+                }
+                None => map,
+            },
+            other => {
+                errors.push(format!(
+                    "nomen: expected an object of settings, got {other}"
+                ));
+                return errors;
+            }
+        };
+        for (key, value) in section {
+            match key.as_str() {
+                "language" => set(&mut self.language, "language", value, &mut errors),
+                "maxDocumentBytes" => set(&mut self.max_document_bytes, key, value, &mut errors),
+                "diagnostics" => self.update_diagnostics(value, &mut errors),
+                // Editors pass their client-side settings along; they are not the server's.
+                "server" | "trace" => {}
+                _ => errors.push(format!("nomen.{key}: unknown setting")),
+            }
+        }
+        errors
+    }
+
+    fn update_diagnostics(&mut self, value: &Value, errors: &mut Vec<String>) {
+        let Some(map) = value.as_object() else {
+            errors.push(format!(
+                "nomen.diagnostics: expected an object, got {value}"
+            ));
+            return;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "severity" => set(&mut self.severity, "diagnostics.severity", value, errors),
+                "firstMentionOnly" => set(
+                    &mut self.first_mention_only,
+                    "diagnostics.firstMentionOnly",
+                    value,
+                    errors,
+                ),
+                "debounceMs" => set(
+                    &mut self.debounce_ms,
+                    "diagnostics.debounceMs",
+                    value,
+                    errors,
+                ),
+                _ => errors.push(format!("nomen.diagnostics.{key}: unknown setting")),
+            }
+        }
+    }
+
+    /// The settings as a JSON object, as `update` reads them.
+    pub fn to_json(&self) -> Value {
+        let mut diagnostics = Map::new();
+        diagnostics.insert(
+            "severity".into(),
+            serde_json::to_value(self.severity).unwrap_or_default(),
+        );
+        diagnostics.insert("firstMentionOnly".into(), self.first_mention_only.into());
+        diagnostics.insert("debounceMs".into(), self.debounce_ms.into());
+        let mut out = Map::new();
+        out.insert(
+            "language".into(),
+            serde_json::to_value(self.language).unwrap_or_default(),
+        );
+        out.insert("diagnostics".into(), diagnostics.into());
+        out.insert("maxDocumentBytes".into(), self.max_document_bytes.into());
+        out.into()
+    }
+}
+
+fn set<T: DeserializeOwned>(field: &mut T, name: &str, value: &Value, errors: &mut Vec<String>) {
+    match T::deserialize(value) {
+        Ok(v) => *field = v,
+        Err(e) => errors.push(format!(
+            "nomen.{name}: {e} (got {value}); keeping the previous value"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn settings_apply_with_or_without_the_section_name() {
+        let mut c = Config::default();
+        let errors = c.update(&json!({"nomen": {"language": "en", "diagnostics": {"severity": "off", "debounceMs": 0}}}));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            (c.language, c.severity, c.debounce_ms),
+            (LanguageSetting::En, SeveritySetting::Off, 0)
+        );
+        assert!(
+            c.update(&json!({"diagnostics": {"firstMentionOnly": true}}))
+                .is_empty()
+        );
+        assert!(c.first_mention_only);
+        assert_eq!(c.update(&Value::Null), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_bad_setting_is_reported_and_the_others_still_apply() {
+        let mut c = Config::default();
+        let errors = c.update(
+            &json!({"language": "klingon", "maxDocumentBytes": 1000, "colour": 3,
+            "diagnostics": {"severity": 7}}),
+        );
+        assert_eq!(c.language, LanguageSetting::Auto);
+        assert_eq!(c.max_document_bytes, 1000);
+        assert_eq!(c.severity, SeveritySetting::Information);
+        let joined = errors.join("\n");
+        assert_eq!(errors.len(), 3, "{joined}");
+        assert!(
+            joined.contains("nomen.language")
+                && joined.contains("nomen.colour")
+                && joined.contains("diagnostics.severity")
+        );
+        assert_eq!(c.update(&json!([1, 2])).len(), 1);
+    }
+
+    #[test]
+    fn the_json_form_reads_back_to_the_same_config() {
+        let mut c = Config {
+            language: LanguageSetting::Fr,
+            first_mention_only: true,
+            ..Config::default()
+        };
+        c.debounce_ms = 42;
+        let mut back = Config::default();
+        assert!(back.update(&c.to_json()).is_empty());
+        assert_eq!(back, c);
+    }
+}

@@ -1,0 +1,304 @@
+//! Open documents and the worker that keeps each one's analysis up to date.
+//!
+//! A handler applies a `didChange` to the rope at once, under the document's lock and before
+//! any `.await`, and queues the edits for the worker. The worker (one task per document) plans
+//! under the lock, extracts on a blocking thread with no lock held, installs under the lock,
+//! then publishes diagnostics once the text has rested for the debounce delay. Readers wait
+//! (asynchronously) for the analysis of the current version.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+use super::{Shared, to_proto};
+use crate::analysis::{Batch, DocOptions, DocumentAnalysis};
+use crate::text::{Edit, Text};
+
+pub(crate) struct DocState {
+    pub(crate) text: Text,
+    pub(crate) version: i32,
+    pub(crate) analysis: DocumentAnalysis,
+    /// The version the analysis is complete for, if any.
+    pub(crate) ready_version: Option<i32>,
+    /// Edits applied to `text` that the analysis has not seen yet.
+    pending: Vec<Edit>,
+    /// The analysis must start over (its options changed, or a step of it failed).
+    reset: bool,
+    /// The document is over the size cap: no extraction until it shrinks.
+    oversize: bool,
+    closed: bool,
+}
+
+impl DocState {
+    pub(crate) fn is_ready(&self) -> bool {
+        self.ready_version == Some(self.version)
+    }
+}
+
+pub(crate) struct DocHandle {
+    pub(crate) uri: Uri,
+    state: Mutex<DocState>,
+    wake: Notify,
+    ready: watch::Sender<Option<i32>>,
+}
+
+impl DocHandle {
+    pub(crate) fn new(uri: Uri, text: &str, version: i32, options: DocOptions) -> DocHandle {
+        let state = DocState {
+            text: Text::new(text),
+            version,
+            analysis: DocumentAnalysis::new(options),
+            ready_version: None,
+            pending: Vec::new(),
+            reset: false,
+            oversize: false,
+            closed: false,
+        };
+        DocHandle {
+            uri,
+            state: Mutex::new(state),
+            wake: Notify::new(),
+            ready: watch::Sender::new(None),
+        }
+    }
+
+    /// The state, even if a panic poisoned the lock: every step leaves it consistent or marks
+    /// it for a reset.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, DocState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies the edits of one `didChange`, in order. Synchronous, so that concurrent handlers
+    /// cannot interleave two changes.
+    pub(crate) fn change(&self, version: i32, edits: impl FnOnce(&Text) -> Vec<Edit>) -> bool {
+        let mut st = self.lock();
+        if version <= st.version {
+            tracing::warn!(
+                uri = self.uri.as_str(),
+                version,
+                current = st.version,
+                "ignoring an outdated didChange"
+            );
+            return false;
+        }
+        let edits = edits(&st.text);
+        for edit in edits {
+            let edit = Edit {
+                range: clamp(&st.text, edit.range),
+                insert: edit.insert,
+            };
+            st.text.apply(&edit);
+            st.pending.push(edit);
+        }
+        st.version = version;
+        drop(st);
+        self.wake.notify_one();
+        true
+    }
+
+    /// Starts the analysis over, with new options.
+    pub(crate) fn reset(&self, options: DocOptions) {
+        let mut st = self.lock();
+        if st.analysis.options() != &options {
+            st.analysis = DocumentAnalysis::new(options);
+            st.reset = true;
+        }
+        st.ready_version = None;
+        drop(st);
+        self.wake.notify_one();
+    }
+
+    /// Asks the worker to bring the analysis up to date.
+    pub(crate) fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn close(&self) {
+        self.lock().closed = true;
+        self.wake.notify_one();
+    }
+
+    /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`.
+    pub(crate) async fn when_ready<T>(
+        &self,
+        timeout: Duration,
+        f: impl Fn(&DocState) -> T,
+    ) -> Option<T> {
+        let mut ready = self.ready.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            {
+                let st = self.lock();
+                if st.is_ready() {
+                    return Some(f(&st));
+                }
+                if st.closed || st.oversize {
+                    return None;
+                }
+            }
+            if tokio::time::timeout_at(deadline, ready.changed())
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    uri = self.uri.as_str(),
+                    "analysis not ready in time; answering nothing"
+                );
+                return None;
+            }
+        }
+    }
+}
+
+fn clamp(text: &Text, range: crate::text::TextRange) -> crate::text::TextRange {
+    let start = text.clamp(range.start());
+    let end = text.clamp(range.end()).max(start);
+    crate::text::TextRange::new(start, end)
+}
+
+enum Step {
+    Extract(Batch),
+    Ready(i32),
+    Oversize { warn: bool, len: u64 },
+    Closed,
+}
+
+/// Keeps one document analysed until it is closed.
+pub(crate) async fn worker(shared: Arc<Shared>, doc: Arc<DocHandle>) {
+    loop {
+        doc.wake.notified().await;
+        if !analyse(&shared, &doc).await {
+            return;
+        }
+        let debounce = Duration::from_millis(shared.config().debounce_ms);
+        tokio::select! {
+            _ = tokio::time::sleep(debounce) => publish(&shared, &doc).await,
+            _ = doc.wake.notified() => doc.wake.notify_one(),
+        }
+    }
+}
+
+/// Brings the analysis up to date with the text. Returns `false` once the document is closed.
+async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
+    loop {
+        let max = shared.config().max_document_bytes;
+        let step = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc.lock(), max))) {
+            Ok(step) => step,
+            Err(_) => {
+                tracing::error!(
+                    uri = doc.uri.as_str(),
+                    "planning the analysis panicked; starting over"
+                );
+                doc.lock().reset = true;
+                continue;
+            }
+        };
+        let batch = match step {
+            Step::Closed => return false,
+            Step::Ready(version) => {
+                doc.ready.send_replace(Some(version));
+                return true;
+            }
+            Step::Oversize { warn, len } => {
+                if warn {
+                    let message = format!(
+                        "nomen: {} is {len} bytes, over the limit of {max} (setting maxDocumentBytes): names are not extracted",
+                        doc.uri.as_str()
+                    );
+                    shared
+                        .client
+                        .show_message(MessageType::WARNING, message)
+                        .await;
+                }
+                let version = doc.lock().version;
+                shared
+                    .client
+                    .publish_diagnostics(doc.uri.clone(), Vec::new(), Some(version))
+                    .await;
+                return true;
+            }
+            Step::Extract(batch) => batch,
+        };
+        let extractor = shared.extractor.clone();
+        let done =
+            tokio::task::spawn_blocking(move || batch.run(super::extractor(&extractor))).await;
+        let mut st = doc.lock();
+        match done {
+            Ok(result) => {
+                if catch_unwind(AssertUnwindSafe(|| st.analysis.install(result))).is_err() {
+                    tracing::error!(
+                        uri = doc.uri.as_str(),
+                        "installing results panicked; starting over"
+                    );
+                    st.reset = true;
+                }
+            }
+            Err(e) => {
+                tracing::error!(
+                    uri = doc.uri.as_str(),
+                    "extraction failed: {e}; starting over"
+                );
+                st.reset = true;
+            }
+        }
+    }
+}
+
+/// Under the lock: decides what the worker does next.
+fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
+    if st.closed {
+        return Step::Closed;
+    }
+    let len = u64::from(u32::from(st.text.len()));
+    if len > max_bytes {
+        st.pending.clear();
+        let warn = !st.oversize;
+        st.oversize = true;
+        return Step::Oversize { warn, len };
+    }
+    if st.reset || st.oversize {
+        st.analysis = DocumentAnalysis::new(st.analysis.options().clone());
+        st.pending.clear();
+        st.reset = false;
+        st.oversize = false;
+    }
+    let edits = std::mem::take(&mut st.pending);
+    let batch = st.analysis.plan(&edits, &st.text);
+    if batch.is_empty() && st.analysis.is_ready() {
+        st.ready_version = Some(st.version);
+        return Step::Ready(st.version);
+    }
+    Step::Extract(batch)
+}
+
+/// Publishes the diagnostics of the current version, if the analysis covers it.
+async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
+    let config = shared.config().diagnostics();
+    let encoding = shared.session().encoding;
+    let snapshot = catch_unwind(AssertUnwindSafe(|| {
+        let st = doc.lock();
+        (st.is_ready() && !st.closed).then(|| {
+            (
+                st.text.clone(),
+                st.analysis.diagnostics(&config),
+                st.version,
+            )
+        })
+    }));
+    let Ok(Some((text, diagnostics, version))) = snapshot else {
+        return;
+    };
+    let diagnostics = diagnostics
+        .iter()
+        .map(|d| to_proto::diagnostic(&text, d, encoding))
+        .collect();
+    shared
+        .client
+        .publish_diagnostics(doc.uri.clone(), diagnostics, Some(version))
+        .await;
+}

@@ -1,0 +1,202 @@
+//! One thin function per request and notification.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_lsp_server::LanguageServer;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::documents::{DocHandle, worker};
+use super::{Shared, capabilities, extractor, from_proto, to_proto};
+use crate::analysis::DocOptions;
+
+/// How long a request waits for the analysis of the current text before answering nothing.
+const READY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Backend {
+    shared: Arc<Shared>,
+    /// Settings problems found during `initialize`, shown once the client is ready for them.
+    init_errors: std::sync::Mutex<Vec<String>>,
+}
+
+impl Backend {
+    pub(crate) fn new(shared: Arc<Shared>) -> Backend {
+        Backend {
+            shared,
+            init_errors: Default::default(),
+        }
+    }
+
+    fn options_for(&self, language_id: &str, uri: &Uri) -> DocOptions {
+        DocOptions {
+            format: from_proto::format(language_id, uri),
+            language: self.shared.config().language.lang(),
+        }
+    }
+
+    async fn report_settings_errors(&self, errors: Vec<String>) {
+        for error in errors {
+            tracing::warn!("{error}");
+            self.shared
+                .client
+                .show_message(MessageType::WARNING, error)
+                .await;
+        }
+    }
+}
+
+/// Runs a read-only computation, turning a panic into an error response instead of a crash.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        tracing::error!("{what} panicked");
+        Error {
+            message: format!("nomen: internal error while answering {what}").into(),
+            ..Error::internal_error()
+        }
+    })
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let session = capabilities::negotiate(&params.capabilities);
+        let _ = self.shared.session.set(session);
+        if let Some(options) = &params.initialization_options {
+            let errors = self
+                .shared
+                .config
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(options);
+            *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()) = errors;
+        }
+        // Build the extractor's tables while the client finishes its handshake.
+        let cell = self.shared.extractor.clone();
+        tokio::task::spawn_blocking(move || {
+            extractor(&cell);
+        });
+        Ok(InitializeResult {
+            capabilities: capabilities::server_capabilities(&session),
+            server_info: Some(ServerInfo {
+                name: "nomen".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let errors =
+            std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
+        self.report_settings_errors(errors).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        for doc in self.shared.all_docs() {
+            doc.close();
+        }
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let options = self.options_for(&item.language_id, &item.uri);
+        let doc = Arc::new(DocHandle::new(
+            item.uri.clone(),
+            &item.text,
+            item.version,
+            options,
+        ));
+        let previous = self
+            .shared
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(item.uri, doc.clone());
+        if let Some(previous) = previous {
+            previous.close();
+        }
+        tokio::spawn(worker(self.shared.clone(), doc.clone()));
+        doc.wake();
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(doc) = self.shared.doc(&params.text_document.uri) else {
+            tracing::warn!(
+                uri = params.text_document.uri.as_str(),
+                "didChange for a document that is not open"
+            );
+            return;
+        };
+        let encoding = self.shared.session().encoding;
+        let changes = params.content_changes;
+        doc.change(params.text_document.version, move |text| {
+            // Each change is relative to the text the previous one left, so convert as we go.
+            let mut scratch = text.clone();
+            changes
+                .into_iter()
+                .map(|change| {
+                    let edit = from_proto::edit(&scratch, change, encoding);
+                    scratch.apply(&edit);
+                    edit
+                })
+                .collect()
+        });
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let doc = self
+            .shared
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&uri);
+        if let Some(doc) = doc {
+            doc.close();
+        }
+        self.shared
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let errors = self
+            .shared
+            .config
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .update(&params.settings);
+        self.report_settings_errors(errors).await;
+        let language = self.shared.config().language.lang();
+        for doc in self.shared.all_docs() {
+            let format = doc.lock().analysis.options().format;
+            doc.reset(DocOptions { format, language });
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.shared.doc(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let session = self.shared.session();
+        let answer = doc
+            .when_ready(READY_TIMEOUT, |st| {
+                guarded("hover", || {
+                    let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+                    let info = st.analysis.hover(&st.text, offset)?;
+                    Some(to_proto::hover(
+                        &st.text,
+                        &info,
+                        session.markup,
+                        session.encoding,
+                    ))
+                })
+            })
+            .await;
+        answer.unwrap_or(Ok(None))
+    }
+}

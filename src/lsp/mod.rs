@@ -1,0 +1,106 @@
+//! The language server: the only module that knows the protocol.
+//!
+//! Handlers are thin: protocol values in, `from_proto`, a call into `analysis`, `to_proto`,
+//! protocol values out. Position conversion happens only in `from_proto` and `to_proto`.
+
+mod capabilities;
+mod config;
+mod documents;
+mod from_proto;
+mod handlers;
+mod to_proto;
+
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use rustc_hash::FxHashMap;
+use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::{Client, LspService, Server};
+
+pub use config::{Config, LanguageSetting, SeveritySetting};
+use documents::DocHandle;
+
+use crate::analysis::Markup;
+use crate::extract::Extractor;
+use crate::text::Encoding;
+
+/// What `initialize` settled for the whole session.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Session {
+    pub(crate) encoding: Encoding,
+    pub(crate) markup: Markup,
+}
+
+/// The state every handler shares.
+pub(crate) struct Shared {
+    pub(crate) client: Client,
+    /// Built on a blocking thread after start-up so that `initialize` answers at once.
+    pub(crate) extractor: Arc<OnceLock<Extractor>>,
+    config: RwLock<Config>,
+    session: OnceLock<Session>,
+    docs: Mutex<FxHashMap<Uri, Arc<DocHandle>>>,
+}
+
+impl Shared {
+    pub(crate) fn config(&self) -> Config {
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn session(&self) -> Session {
+        *self.session.get_or_init(|| Session {
+            encoding: Encoding::Utf16,
+            markup: Markup::Markdown,
+        })
+    }
+
+    pub(crate) fn doc(&self, uri: &Uri) -> Option<Arc<DocHandle>> {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(uri)
+            .cloned()
+    }
+
+    fn all_docs(&self) -> Vec<Arc<DocHandle>> {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+}
+
+pub(crate) fn extractor(cell: &OnceLock<Extractor>) -> &Extractor {
+    cell.get_or_init(Extractor::new)
+}
+
+/// The server as a tower service, for stdio or for in-process tests.
+pub fn service() -> (
+    LspService<handlers::Backend>,
+    tower_lsp_server::ClientSocket,
+) {
+    LspService::new(|client| {
+        let shared = Shared {
+            client,
+            extractor: Arc::new(OnceLock::new()),
+            config: RwLock::new(Config::default()),
+            session: OnceLock::new(),
+            docs: Mutex::new(FxHashMap::default()),
+        };
+        handlers::Backend::new(Arc::new(shared))
+    })
+}
+
+/// Runs the server on stdin and stdout until `exit`, or until stdin closes.
+pub async fn run_stdio() {
+    let (service, socket) = service();
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+#[cfg(test)]
+mod tests;
