@@ -107,7 +107,7 @@ time_loop() {
   echo "$total / $runs" | bc -l
 }
 
-declare -A secs
+declare -A secs cpu
 if command -v hyperfine >/dev/null; then
   cmds=("$spacy_cmd" "$spacy_ner_cmd")
   names=(spacy spacy-ner)
@@ -117,10 +117,12 @@ if command -v hyperfine >/dev/null; then
   fi
   hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$out/hyperfine.json" \
     $(for n in "${names[@]}"; do printf -- '-n %s ' "$n"; done) "${cmds[@]}"
-  while read -r name mean; do
+  while read -r name mean user system; do
     secs[$name]=$mean
+    cpu[$name]=$(echo "$user + $system" | bc -l)
   done < <("$py" -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["results"]: print(r["command"], r["mean"])' "$out/hyperfine.json")
+for r in json.load(open(sys.argv[1]))["results"]: print(r["command"], r["mean"], r["user"], r["system"])' \
+    "$out/hyperfine.json")
 else
   echo "== hyperfine not found (apt-get install hyperfine); timing $runs runs in a loop"
   secs[spacy]=$(time_loop "$spacy_cmd")
@@ -130,10 +132,15 @@ fi
 
 echo
 echo "== whole-process time for ${#files[@]} files ($bytes bytes), mean of $runs runs"
+echo "   (wall clock; CPU = user + system, less sensitive to other load on the machine)"
 for name in spacy spacy-ner nomen; do
   [[ -n "${secs[$name]:-}" ]] || continue
-  "$py" -c 'import sys; n, s, b = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-print(f"{n:<9} {s:8.3f} s  {b / s / 1e6:8.3f} MB/s")' "$name" "${secs[$name]}" "$bytes"
+  "$py" -c 'import sys; n, s, c, b = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+line = f"{n:<9} wall {s:8.3f} s  {b / s / 1e6:8.3f} MB/s"
+if c:
+    c = float(c)
+    line += f"   CPU {c:8.3f} s  {b / c / 1e6:8.3f} MB/s"
+print(line)' "$name" "${secs[$name]}" "${cpu[$name]:-}" "$bytes"
 done
 if [[ -n "${secs[nomen]:-}" ]]; then
   "$py" -c 'import sys; s, r, n = map(float, sys.argv[1:])
