@@ -93,6 +93,8 @@ pub struct DiagnosticsConfig {
     pub severity: Option<Severity>,
     /// Mark only the first mention of each entity.
     pub first_mention_only: bool,
+    /// At most this many diagnostics, the first ones in the document.
+    pub limit: usize,
 }
 
 impl Default for DiagnosticsConfig {
@@ -100,6 +102,7 @@ impl Default for DiagnosticsConfig {
         DiagnosticsConfig {
             severity: Some(Severity::Information),
             first_mention_only: false,
+            limit: usize::MAX,
         }
     }
 }
@@ -119,9 +122,9 @@ impl DocumentAnalysis {
             return Vec::new();
         };
         let mut seen = rustc_hash::FxHashSet::default();
-        self.resolved_mentions()
-            .into_iter()
+        self.resolved()
             .filter(|m| !config.first_mention_only || seen.insert(m.entity.clone()))
+            .take(config.limit)
             .map(|m| Diagnostic {
                 range: m.range,
                 severity,

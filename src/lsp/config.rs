@@ -61,6 +61,9 @@ pub struct Config {
     pub first_mention_only: bool,
     /// `diagnostics.debounceMs`: how long the text must rest before diagnostics are published.
     pub debounce_ms: u64,
+    /// `diagnostics.maxPerDocument`: at most this many per-mention diagnostics per document
+    /// (0: no limit), so that a huge document does not flood the editor.
+    pub max_diagnostics: usize,
     /// `maxDocumentBytes`: documents above this size get one warning and no extraction.
     pub max_document_bytes: u64,
 }
@@ -72,6 +75,7 @@ impl Default for Config {
             severity: SeveritySetting::Information,
             first_mention_only: false,
             debounce_ms: 150,
+            max_diagnostics: 5000,
             max_document_bytes: 8 * 1024 * 1024,
         }
     }
@@ -82,6 +86,11 @@ impl Config {
         DiagnosticsConfig {
             severity: self.severity.severity(),
             first_mention_only: self.first_mention_only,
+            limit: if self.max_diagnostics == 0 {
+                usize::MAX
+            } else {
+                self.max_diagnostics
+            },
         }
     }
 
@@ -143,6 +152,12 @@ impl Config {
                     value,
                     errors,
                 ),
+                "maxPerDocument" => set(
+                    &mut self.max_diagnostics,
+                    "diagnostics.maxPerDocument",
+                    value,
+                    errors,
+                ),
                 _ => errors.push(format!("nomen.diagnostics.{key}: unknown setting")),
             }
         }
@@ -157,6 +172,7 @@ impl Config {
         );
         diagnostics.insert("firstMentionOnly".into(), self.first_mention_only.into());
         diagnostics.insert("debounceMs".into(), self.debounce_ms.into());
+        diagnostics.insert("maxPerDocument".into(), self.max_diagnostics.into());
         let mut out = Map::new();
         out.insert(
             "language".into(),
@@ -228,6 +244,7 @@ mod tests {
             ..Config::default()
         };
         c.debounce_ms = 42;
+        c.max_diagnostics = 0;
         let mut back = Config::default();
         assert!(back.update(&c.to_json()).is_empty());
         assert_eq!(back, c);
