@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Neovim end-to-end test against a nomen binary.
 #
-#   tests/e2e/run-neovim.sh            # builds target/release/nomen if it is missing
+#   tests/e2e/run-neovim.sh            # builds target/release/nomen (cargo build --release)
 #   NOMEN_BIN=path/to/nomen tests/e2e/run-neovim.sh
 #   NVIM=path/to/nvim tests/e2e/run-neovim.sh
 #
@@ -13,8 +13,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 bin="${NOMEN_BIN:-target/release/nomen}"
-if [[ -z "${NOMEN_BIN:-}" && ! -x "$bin" ]]; then
-  echo "run-neovim: $bin is missing, building it" >&2
+if [[ -z "${NOMEN_BIN:-}" ]]; then
+  # Always through cargo, so that a stale binary is never what gets tested.
+  echo "run-neovim: building $bin" >&2
   cargo build --release --locked
 fi
 if [[ ! -x "$bin" ]]; then
