@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use nomen::eval::brat::parse_ann;
-use nomen::eval::evaluate_brat;
+use nomen::eval::{collect_brat, evaluate_brat};
 use nomen::extract::{Evidence, Extractor, Lang};
 
 fn main() -> anyhow::Result<()> {
@@ -25,7 +25,7 @@ fn main() -> anyhow::Result<()> {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(50),
             "--speed" => speed = true,
             "--evidence" => evidence = true,
-            path => collect(Path::new(path), &mut files)?,
+            path => collect_brat(Path::new(path), &mut files)?,
         }
     }
     files.sort();
@@ -70,17 +70,6 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// Adds the `.ann` files under `path` (or `path` itself) to `files`.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    if path.is_dir() {
-        for entry in std::fs::read_dir(path)? {
-            collect(&entry?.path(), files)?;
-        }
-    } else if path.extension().is_some_and(|e| e == "ann") {
-        files.push(path.to_owned());
-    }
-    Ok(())
-}
-
 /// Times `Extractor::extract` alone on the documents' paragraphs, several rounds.
 fn measure_speed(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
     let mut texts = Vec::new();

@@ -154,6 +154,23 @@ impl fmt::Display for EvalReport {
 
 /// Scores the extractor on brat documents: each path is an `.ann` file (its `.txt` is beside
 /// it) or a `.txt` file (its `.ann` is beside it).
+/// The `.ann` files under `path` (a file or a directory, searched recursively), sorted.
+pub fn collect_brat(path: &std::path::Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for entry in entries {
+            collect_brat(&entry, files)?;
+        }
+    } else if path.extension().is_some_and(|e| e == "ann" || e == "txt") {
+        files.push(path.with_extension("ann"));
+    }
+    files.dedup();
+    Ok(())
+}
+
 pub fn evaluate_brat(
     paths: &[PathBuf],
     extractor: &Extractor,
@@ -175,7 +192,10 @@ pub fn evaluate_brat(
         let mut predicted: Vec<GoldMention> = doc
             .mentions
             .iter()
-            .map(|&(range, label)| GoldMention { range, label })
+            .map(|m| GoldMention {
+                range: m.range,
+                label: m.label,
+            })
             .collect();
         predicted.sort();
         let mut gold = gold;

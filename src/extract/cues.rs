@@ -228,6 +228,23 @@ pub fn cardinal(key: &str) -> bool {
     CARDINALS.contains(&key)
 }
 
+/// Articles, pronouns, conjunctions and prepositions: capitalised or not, such a word alone is
+/// never a name ("Hier, Le général ...", "Selon Les forces ...").
+#[rustfmt::skip]
+const NEVER_ALONE: &[&str] = &[
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "ce", "cet", "cette",
+    "ces", "son", "sa", "ses", "leur", "leurs", "il", "elle", "ils", "elles", "on", "nous", "vous",
+    "je", "tu", "et", "ou", "mais", "donc", "ni", "car", "en", "y", "à", "dans", "par", "pour",
+    "sur", "sous", "avec", "sans", "selon", "the", "a", "an", "this", "that", "these", "those",
+    "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "our", "and", "or",
+    "but", "in", "on", "at", "of", "for", "with", "by", "from", "to", "as",
+];
+
+pub fn never_alone(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    NEVER_ALONE.contains(&lower.trim_end_matches(['\'', '’']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,7 +123,9 @@ impl Extractor {
         // The rules emit in order without overlaps; keep the contract even if a rule slips.
         let mut last_end = text_size::TextSize::new(0);
         mentions.retain(|m| {
-            let keep = m.range.start() >= last_end && !m.range.is_empty();
+            let keep = m.range.start() >= last_end
+                && !m.range.is_empty()
+                && !cues::never_alone(&text[m.range]);
             if keep {
                 last_end = m.range.end();
             }
