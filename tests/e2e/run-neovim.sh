@@ -50,15 +50,46 @@ trap 'rm -rf "$state"' EXIT
 export XDG_STATE_HOME="$state/state" XDG_DATA_HOME="$state/data" XDG_CONFIG_HOME="$state/config"
 export XDG_CACHE_HOME="$state/cache"
 
+# Two scripts: e2e.lua drives the server directly on the plain-text fixture; config.lua checks
+# editors/neovim (lsp/nomen.lua through vim.lsp.enable) as a user would set it up.
 status=0
-NOMEN_BIN="$bin" timeout 300 "$nvim" --clean --headless -l tests/e2e/neovim/e2e.lua \
-  tests/e2e/fixtures/reunion-fr.txt </dev/null || status=$?
+summaries=()
+run() {
+  local script="$1" rc=0
+  shift
+  echo "run-neovim: $script"
+  NOMEN_BIN="$bin" timeout 300 "$nvim" --clean --headless -l "$script" "$@" </dev/null \
+    | tee "$state/out" || rc=${PIPESTATUS[0]}
+  summaries+=("$(grep -E '[0-9]+ passed, [0-9]+ failed$' "$state/out" | tail -n1 || true)")
+  if [[ $rc -ne 0 ]]; then
+    echo "run-neovim: $script FAILED (exit $rc)" >&2
+    status=1
+  fi
+}
+mkdir -p "$state"
+run tests/e2e/neovim/e2e.lua tests/e2e/fixtures/reunion-fr.txt
+run tests/e2e/neovim/config.lua
+
 if [[ $status -ne 0 ]]; then
-  echo "run-neovim: FAILED (exit $status)" >&2
   log="$state/state/nvim/lsp.log"
   if [[ -s "$log" ]]; then
     echo "run-neovim: last lines of Neovim's LSP log:" >&2
     tail -n 40 "$log" >&2
   fi
 fi
+# One closing line for both scripts; a script that died before its summary counts as a failure.
+total_passed=0
+total_failed=0
+for line in "${summaries[@]}"; do
+  if [[ "$line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    total_passed=$((total_passed + BASH_REMATCH[1]))
+    total_failed=$((total_failed + BASH_REMATCH[2]))
+  else
+    total_failed=$((total_failed + 1))
+  fi
+done
+if [[ $status -ne 0 && $total_failed -eq 0 ]]; then
+  total_failed=1
+fi
+echo "neovim: $total_passed passed, $total_failed failed"
 exit $status
