@@ -56,6 +56,11 @@
 //! by [`key`]: lower case, accents removed, typographic apostrophes made plain, hyphens and
 //! runs of white space made one space. "cote d’ivoire" finds "Côte d'Ivoire".
 //!
+//! One exception to case insensitivity: a form written in the file without any lower-case
+//! letter (an acronym: "UN", "WHO", "US", "U.N.") matches only a form without lower-case
+//! letters, so that the French article "un" or the English pronouns "who" and "us" never
+//! find the United Nations, the World Health Organization or the United States.
+//!
 //! Layers: [`KnowledgeBase::layered`] puts workspace files over a base (the embedded
 //! default). The first entry that claims a form owns it, looking first through the files in
 //! the order given, each from top to bottom, then through the base. So a workspace entry
@@ -173,12 +178,18 @@ pub fn key(form: &str) -> String {
     out
 }
 
+/// Whether a form is written like an acronym: letters, none of them lower case.
+fn is_acronym(form: &str) -> bool {
+    form.chars().any(char::is_alphabetic) && !form.chars().any(char::is_lowercase)
+}
+
 /// One layer of a knowledge base: a set of files merged, with their index.
 #[derive(Debug, Default)]
 struct Layer {
     entries: Vec<KbEntry>,
-    /// Folded form -> index in `entries`; the first entry with a form keeps it.
-    index: FxHashMap<String, u32>,
+    /// Folded form -> index in `entries` and whether the form is an acronym; the first entry
+    /// with a form keeps it.
+    index: FxHashMap<String, (u32, bool)>,
     ignored: FxHashSet<String>,
 }
 
@@ -194,7 +205,8 @@ impl Layer {
             for entry in &file.entries {
                 let id = layer.entries.len() as u32;
                 for form in entry.forms() {
-                    layer.index.entry(key(form)).or_insert(id);
+                    let acronym = is_acronym(form);
+                    layer.index.entry(key(form)).or_insert((id, acronym));
                 }
                 layer.entries.push(entry.clone());
             }
@@ -240,9 +252,12 @@ impl KnowledgeBase {
         if self.layers.iter().any(|l| l.ignored.contains(&key)) {
             return None;
         }
-        self.layers
-            .iter()
-            .find_map(|l| l.index.get(&key).map(|&id| &l.entries[id as usize]))
+        let has_lower_case = form.chars().any(char::is_lowercase);
+        self.layers.iter().find_map(|l| match l.index.get(&key) {
+            Some(&(_, true)) if has_lower_case => None,
+            Some(&(id, _)) => Some(&l.entries[id as usize]),
+            None => None,
+        })
     }
 
     /// Whether some layer lists `form` under `[ignore]`.
