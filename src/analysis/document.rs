@@ -118,6 +118,13 @@ impl DocumentAnalysis {
         }
     }
 
+    /// A fresh analysis with other options and the same knowledge base.
+    pub fn restart(&self, options: DocOptions) -> DocumentAnalysis {
+        let mut fresh = DocumentAnalysis::new(options);
+        fresh.knowledge = self.knowledge.clone();
+        fresh
+    }
+
     /// Resolves mentions through `knowledge` from now on (no re-extraction needed).
     pub fn set_knowledge(&mut self, knowledge: Arc<KnowledgeBase>) {
         self.knowledge = knowledge;

@@ -105,7 +105,7 @@ impl DocHandle {
     pub(crate) fn reset(&self, options: DocOptions) {
         let mut st = self.lock();
         if st.analysis.options() != &options {
-            st.analysis = DocumentAnalysis::new(options);
+            st.analysis = st.analysis.restart(options);
             st.reset = true;
         }
         st.ready_version = None;
@@ -115,6 +115,12 @@ impl DocHandle {
 
     /// Asks the worker to bring the analysis up to date.
     pub(crate) fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Resolves through a new knowledge base; the worker republishes.
+    pub(crate) fn set_knowledge(&self, knowledge: Arc<crate::kb::KnowledgeBase>) {
+        self.lock().analysis.set_knowledge(knowledge);
         self.wake.notify_one();
     }
 
@@ -262,7 +268,7 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
         return Step::Oversize { warn, len };
     }
     if st.reset || st.oversize {
-        st.analysis = DocumentAnalysis::new(st.analysis.options().clone());
+        st.analysis = st.analysis.restart(st.analysis.options().clone());
         st.pending.clear();
         st.reset = false;
         st.oversize = false;

@@ -7,7 +7,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::documents::{DocHandle, worker};
-use super::{Shared, actions, capabilities, extractor, from_proto, indexer, navigation, to_proto};
+use super::{Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto};
 use crate::analysis::DocOptions;
 
 pub struct Backend {
@@ -75,12 +75,28 @@ impl LanguageServer for Backend {
         let errors =
             std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
         self.report_settings_errors(errors).await;
+        knowledge::load(&self.shared).await;
         indexer::watch_files(&self.shared).await;
         tokio::spawn(indexer::index_workspace(self.shared.clone()));
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        indexer::files_changed(&self.shared, params).await;
+        let (kb, prose): (Vec<_>, Vec<_>) = params.changes.into_iter().partition(|c| {
+            c.uri.to_file_path().is_some_and(|p| knowledge::is_knowledge_file(&p))
+        });
+        for change in kb {
+            if let Some(path) = change.uri.to_file_path() {
+                knowledge::reload(&self.shared, &path).await;
+            }
+        }
+        indexer::files_changed(&self.shared, DidChangeWatchedFilesParams { changes: prose }).await;
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        match params.command.as_str() {
+            knowledge::CORRECT_COMMAND => knowledge::correct(&self.shared, params.arguments).await,
+            other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!("nomen: unknown command {other}"))),
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -108,6 +124,7 @@ impl LanguageServer for Backend {
         if let Some(previous) = previous {
             previous.close();
         }
+        doc.set_knowledge(self.shared.knowledge.read().unwrap_or_else(|e| e.into_inner()).current());
         tokio::spawn(worker(self.shared.clone(), doc.clone()));
         doc.wake();
     }

@@ -10,6 +10,7 @@ mod documents;
 mod from_proto;
 mod handlers;
 mod indexer;
+mod knowledge;
 mod navigation;
 mod to_proto;
 
@@ -48,6 +49,7 @@ pub(crate) struct Shared {
     /// The workspace folders, and the entities of the prose files under them.
     roots: Mutex<Vec<std::path::PathBuf>>,
     workspace: RwLock<crate::workspace::WorkspaceIndex>,
+    knowledge: RwLock<knowledge::Knowledge>,
 }
 
 impl Shared {
@@ -156,6 +158,7 @@ pub fn service() -> (
             docs: Mutex::new(FxHashMap::default()),
             roots: Mutex::new(Vec::new()),
             workspace: RwLock::new(Default::default()),
+            knowledge: RwLock::new(Default::default()),
         };
         handlers::Backend::new(Arc::new(shared))
     })
