@@ -16,7 +16,7 @@
 //! kind = "person"                  # person | organisation | place | other (required)
 //! aliases = ["Haftar"]             # other forms of the name (optional)
 //! description = "Maréchal libyen, chef de l’Armée nationale libyenne"   # one line (optional)
-//! links = ["https://www.wikidata.org/wiki/Q19755"]                      # (optional)
+//! links = ["https://fr.wikipedia.org/wiki/Khalifa_Haftar"]              # (optional)
 //!
 //! [[entity]]
 //! name = "Armée nationale libyenne"
@@ -44,7 +44,7 @@
 //! {"name": "Khalifa Haftar", "kind": "person", "aliases": ["Haftar"], "description": "Maréchal libyen"}
 //! {"name": "Armée nationale libyenne", "kind": "organisation", "aliases": ["ANL", "LNA"]}
 //!
-//! {"name": "Tripoli", "kind": "place", "links": ["https://www.wikidata.org/wiki/Q3579"]}
+//! {"name": "Tripoli", "kind": "place", "links": ["https://fr.wikipedia.org/wiki/Tripoli"]}
 //! ```
 //!
 //! Unlike the TOML file, keys other than the five fields are ignored, so that exports from
@@ -340,8 +340,7 @@ impl KnowledgeBase {
 
     /// The entry that owns `form` as its name or an alias, unless the form is ignored.
     pub fn lookup(&self, form: &str) -> Option<&KbEntry> {
-        let key = key(form);
-        if self.layers.iter().any(|l| l.ignored.contains(&key)) {
+        if self.is_ignored(form) {
             return None;
         }
         let has_lower_case = form.chars().any(char::is_lowercase);
