@@ -426,3 +426,22 @@ fn key_folds_forms() {
     );
     assert_eq!(key(""), "");
 }
+
+/// The examples in the module documentation, which the README copies, must stay valid.
+#[test]
+fn documented_examples_parse() {
+    let docs: String = include_str!("mod.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let block = |fence: &str| {
+        let start = docs.find(fence).expect("fence") + fence.len();
+        let len = docs[start..].find("```").expect("closing fence");
+        docs[start..start + len].to_string()
+    };
+    let toml = parse_toml(&block("```toml\n")).unwrap();
+    assert_eq!((toml.entries.len(), toml.ignored.len()), (2, 1));
+    let jsonl = parse_jsonl(&block("```text\n")).unwrap();
+    assert_eq!(jsonl.entries.len(), 3);
+}
