@@ -16,7 +16,7 @@
 //! kind = "person"                  # person | organisation | place | other (required)
 //! aliases = ["Haftar"]             # other forms of the name (optional)
 //! description = "Maréchal libyen, chef de l’Armée nationale libyenne"   # one line (optional)
-//! links = ["https://www.wikidata.org/wiki/Q19755"]                      # (optional)
+//! links = ["https://fr.wikipedia.org/wiki/Khalifa_Haftar"]              # (optional)
 //!
 //! [[entity]]
 //! name = "Armée nationale libyenne"
@@ -44,7 +44,7 @@
 //! {"name": "Khalifa Haftar", "kind": "person", "aliases": ["Haftar"], "description": "Maréchal libyen"}
 //! {"name": "Armée nationale libyenne", "kind": "organisation", "aliases": ["ANL", "LNA"]}
 //!
-//! {"name": "Tripoli", "kind": "place", "links": ["https://www.wikidata.org/wiki/Q3579"]}
+//! {"name": "Tripoli", "kind": "place", "links": ["https://fr.wikipedia.org/wiki/Tripoli"]}
 //! ```
 //!
 //! Unlike the TOML file, keys other than the five fields are ignored, so that exports from
@@ -62,7 +62,7 @@
 //! find the United Nations, the World Health Organization or the United States.
 //!
 //! Layers: [`KnowledgeBase::layered`] puts workspace files over a base (the embedded
-//! default). The first entry that claims a form owns it, looking first through the files in
+//! default); [`KnowledgeBase::over`] stacks knowledge bases already built, sharing them. The first entry that claims a form owns it, looking first through the files in
 //! the order given, each from top to bottom, then through the base. So a workspace entry
 //! shadows the default on every form it names, and only on those. A form listed under
 //! `[ignore]` in any layer is ignored: [`KnowledgeBase::lookup`] returns `None` for it.
@@ -76,6 +76,7 @@ mod tests;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::hash_map::Entry;
 
 use crate::extract::Label;
 
@@ -155,27 +156,60 @@ pub fn parse_kind(kind: &str) -> Option<Label> {
 /// The lookup key of a form: lower case, combining marks removed, `’` and `ʼ` made `'`,
 /// hyphens and runs of white space made one space, no space at either end.
 pub fn key(form: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(form.len());
+    fold(form, |c| out.push(c));
+    out
+}
+
+/// A hash of [`key`]`(form)`, computed without building the key.
+fn key_hash(form: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut len = 0;
+    fold(form, |c| {
+        hasher.write_u32(c as u32);
+        len += 1;
+    });
+    hasher.write_usize(len);
+    hasher.finish()
+}
+
+/// Feeds the chars of [`key`]`(form)` to `out`.
+fn fold(form: &str, mut out: impl FnMut(char)) {
+    let mut started = false;
     let mut pending_space = false;
-    for c in form.nfd().filter(|c| !is_combining_mark(*c)) {
+    let mut push = |c: char| {
         let c = match c {
             '’' | 'ʼ' | '‘' => '\'',
             '-' | '‐' | '‑' => ' ',
             c => c,
         };
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+            pending_space = started;
+            return;
         }
         if pending_space {
-            out.push(' ');
+            out(' ');
             pending_space = false;
         }
-        out.extend(c.to_lowercase());
+        started = true;
+        match c.is_ascii() {
+            true => out(c.to_ascii_lowercase()),
+            false => c.to_lowercase().for_each(&mut out),
+        }
+    };
+    for c in form.chars() {
+        // Decomposing char by char is enough, and much faster than a full NFD pass, because
+        // the combining marks that canonical ordering would move are dropped anyway.
+        match c.is_ascii() {
+            true => push(c),
+            false => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    push(d)
+                }
+            }),
+        }
     }
-    out
 }
 
 /// Whether a form is written like an acronym: letters, none of them lower case.
@@ -187,33 +221,73 @@ fn is_acronym(form: &str) -> bool {
 #[derive(Debug, Default)]
 struct Layer {
     entries: Vec<KbEntry>,
-    /// Folded form -> index in `entries` and whether the form is an acronym; the first entry
-    /// with a form keeps it.
-    index: FxHashMap<String, (u32, bool)>,
+    /// [`key_hash`] of a form -> the entry that owns it (the first with that form) and whether
+    /// the form is an acronym. Hashes rather than keys save building and storing a `String`
+    /// per form, which is most of the cost of loading a large file.
+    index: FxHashMap<u64, Claim>,
+    /// Forms whose hash is in `index` for another form: the rare true collisions.
+    collisions: FxHashMap<String, Claim>,
     ignored: FxHashSet<String>,
 }
 
+#[derive(Clone, Copy, Debug)]
+struct Claim {
+    entry: u32,
+    acronym: bool,
+}
+
 impl Layer {
-    fn build(files: &[KbFile]) -> Layer {
-        let count = files.iter().map(|f| f.entries.len()).sum();
+    fn build(files: impl IntoIterator<Item = KbFile>, count: usize) -> Layer {
         let mut layer = Layer {
             entries: Vec::with_capacity(count),
-            index: FxHashMap::with_capacity_and_hasher(count * 2, Default::default()),
-            ignored: FxHashSet::default(),
+            index: FxHashMap::with_capacity_and_hasher(count * 3, Default::default()),
+            ..Layer::default()
         };
         for file in files {
-            for entry in &file.entries {
+            for entry in file.entries {
                 let id = layer.entries.len() as u32;
                 for form in entry.forms() {
-                    let acronym = is_acronym(form);
-                    layer.index.entry(key(form)).or_insert((id, acronym));
+                    layer.claim(form, id);
                 }
-                layer.entries.push(entry.clone());
+                layer.entries.push(entry);
             }
             layer.ignored.extend(file.ignored.iter().map(|f| key(f)));
         }
         layer
     }
+
+    fn claim(&mut self, form: &str, entry: u32) {
+        let claim = Claim {
+            entry,
+            acronym: is_acronym(form),
+        };
+        match self.index.entry(key_hash(form)) {
+            Entry::Vacant(slot) => {
+                slot.insert(claim);
+            }
+            Entry::Occupied(slot) => {
+                // The entry being built is pushed after its forms are claimed.
+                let owner = self.entries.get(slot.get().entry as usize);
+                if owner.is_some_and(|owner| !owns(owner, &key(form))) {
+                    self.collisions.entry(key(form)).or_insert(claim);
+                }
+            }
+        }
+    }
+
+    fn get(&self, form: &str) -> Option<Claim> {
+        let claim = *self.index.get(&key_hash(form))?;
+        let key = key(form);
+        match owns(&self.entries[claim.entry as usize], &key) {
+            true => Some(claim),
+            false => self.collisions.get(&key).copied(),
+        }
+    }
+}
+
+/// Whether one of the entry's forms has this key.
+fn owns(entry: &KbEntry, key: &str) -> bool {
+    entry.forms().any(|f| self::key(f) == key)
 }
 
 /// An immutable index of entities, cheap to clone (its layers are shared).
@@ -224,39 +298,55 @@ pub struct KnowledgeBase {
 }
 
 impl KnowledgeBase {
+    /// A knowledge base of one file, taken without copying its entries.
+    pub fn from_file(file: KbFile) -> KnowledgeBase {
+        let count = file.entries.len();
+        KnowledgeBase {
+            layers: vec![Arc::new(Layer::build([file], count))],
+        }
+    }
+
     /// A knowledge base of the given files, the first file winning over the later ones.
     pub fn from_files(files: &[KbFile]) -> KnowledgeBase {
+        let count = files.iter().map(|f| f.entries.len()).sum();
         KnowledgeBase {
-            layers: vec![Arc::new(Layer::build(files))],
+            layers: vec![Arc::new(Layer::build(files.iter().cloned(), count))],
         }
     }
 
     /// The default knowledge base compiled into nomen: countries, capitals and major
     /// international organisations, in French and English. See `data/kb/README.md`.
     pub fn embedded() -> KnowledgeBase {
-        KnowledgeBase::from_files(&embedded::files())
+        let files = embedded::files();
+        let count = files.iter().map(|f| f.entries.len()).sum();
+        KnowledgeBase {
+            layers: vec![Arc::new(Layer::build(files, count))],
+        }
     }
 
-    /// `files` (the workspace's, first file winning) over `base`. The base's layers are shared,
-    /// not copied, so this costs only the workspace's entries.
-    pub fn layered(base: &KnowledgeBase, files: &[KbFile]) -> KnowledgeBase {
-        let mut layers = Vec::with_capacity(base.layers.len() + 1);
-        layers.push(Arc::new(Layer::build(files)));
-        layers.extend(base.layers.iter().cloned());
+    /// `self` over `base`: `self` wins on every form it has. Both are shared, not copied, so
+    /// this is cheap. A server can keep one knowledge base per workspace file and stack them
+    /// again after an edit, re-indexing only the file that changed.
+    pub fn over(&self, base: &KnowledgeBase) -> KnowledgeBase {
+        let layers = self.layers.iter().chain(&base.layers).cloned().collect();
         KnowledgeBase { layers }
+    }
+
+    /// `files` (the workspace's, first file winning) over `base`: the same as
+    /// `KnowledgeBase::from_files(files).over(base)`.
+    pub fn layered(base: &KnowledgeBase, files: &[KbFile]) -> KnowledgeBase {
+        KnowledgeBase::from_files(files).over(base)
     }
 
     /// The entry that owns `form` as its name or an alias, unless the form is ignored.
     pub fn lookup(&self, form: &str) -> Option<&KbEntry> {
-        let key = key(form);
-        if self.layers.iter().any(|l| l.ignored.contains(&key)) {
+        if self.is_ignored(form) {
             return None;
         }
         let has_lower_case = form.chars().any(char::is_lowercase);
-        self.layers.iter().find_map(|l| match l.index.get(&key) {
-            Some(&(_, true)) if has_lower_case => None,
-            Some(&(id, _)) => Some(&l.entries[id as usize]),
-            None => None,
+        self.layers.iter().find_map(|l| match l.get(form)? {
+            Claim { acronym: true, .. } if has_lower_case => None,
+            Claim { entry, .. } => Some(&l.entries[entry as usize]),
         })
     }
 

@@ -396,6 +396,26 @@ fn synthetic_jsonl_is_valid_and_deterministic() {
     let kb = KnowledgeBase::from_files(&[parse_jsonl(&text).unwrap()]);
     assert_eq!(kb.len(), 100);
     assert_eq!(kb.lookup("entite42").unwrap().name, "Khalifa Entité42");
+    let file = parse_jsonl(&text).unwrap();
+    for entry in &file.entries {
+        for form in entry.forms() {
+            assert_eq!(kb.lookup(form), Some(entry), "{form}");
+        }
+    }
+}
+
+#[test]
+fn knowledge_bases_stack_without_copies() {
+    let toml = parse_toml("[[entity]]\nname = \"Haftar\"\nkind = \"person\"").unwrap();
+    let jsonl = parse_jsonl(r#"{"name": "Tripoli", "kind": "place", "aliases": ["Haftar"]}"#);
+    let big = KnowledgeBase::from_file(jsonl.unwrap());
+    let kb = KnowledgeBase::from_file(toml)
+        .over(&big)
+        .over(&KnowledgeBase::embedded());
+    assert_eq!(kb.lookup("Haftar").unwrap().label, Label::Per);
+    assert_eq!(kb.lookup("Tripoli").unwrap().description, None);
+    assert_eq!(kb.lookup("Libya").unwrap().name, "Libye");
+    assert_eq!(kb.entries().next().unwrap().name, "Haftar");
 }
 
 #[test]
@@ -405,4 +425,23 @@ fn key_folds_forms() {
         "l'armee nationale libyenne"
     );
     assert_eq!(key(""), "");
+}
+
+/// The examples in the module documentation, which the README copies, must stay valid.
+#[test]
+fn documented_examples_parse() {
+    let docs: String = include_str!("mod.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let block = |fence: &str| {
+        let start = docs.find(fence).expect("fence") + fence.len();
+        let len = docs[start..].find("```").expect("closing fence");
+        docs[start..start + len].to_string()
+    };
+    let toml = parse_toml(&block("```toml\n")).unwrap();
+    assert_eq!((toml.entries.len(), toml.ignored.len()), (2, 1));
+    let jsonl = parse_jsonl(&block("```text\n")).unwrap();
+    assert_eq!(jsonl.entries.len(), 3);
 }
