@@ -1,0 +1,139 @@
+// The nomen extension: starts `nomen lsp` and connects it to VS Code through
+// vscode-languageclient. Everything the user sees (hovers, diagnostics, semantic colouring) comes
+// from the server; this file only finds the binary, passes settings and offers a restart command.
+
+import * as vscode from 'vscode';
+import {
+    DocumentFilter,
+    LanguageClient,
+    LanguageClientOptions,
+    ServerOptions,
+} from 'vscode-languageclient/node';
+
+import { findServer, ServerNotFound } from './server';
+
+const SECTION = 'nomen';
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    // The client's own trace and logs share this channel, so one place shows everything.
+    output = vscode.window.createOutputChannel('nomen');
+    context.subscriptions.push(output);
+
+    context.subscriptions.push(
+        vscode.commands.registerCommand('nomen.restart', () => restart(context)),
+        vscode.workspace.onDidChangeConfiguration((event) => {
+            // The other settings reach the running server through didChangeConfiguration; these
+            // two decide which process runs and which documents it sees, so they need a restart.
+            if (
+                event.affectsConfiguration('nomen.server.path') ||
+                event.affectsConfiguration('nomen.documentSelector')
+            ) {
+                void restart(context);
+            }
+        }),
+    );
+
+    await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+    await stop();
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+    const log = output!;
+    const found = findServer(context.extensionPath, vscode.workspace.getConfiguration(SECTION));
+    if (found instanceof ServerNotFound) {
+        log.appendLine(found.details);
+        void showMissingServer(found);
+        return;
+    }
+    log.appendLine(`nomen: starting ${found.path} (${found.origin})`);
+
+    const run = { command: found.path, args: ['lsp'] };
+    const serverOptions: ServerOptions = { run, debug: run };
+    const clientOptions: LanguageClientOptions = {
+        documentSelector: documentSelector(),
+        outputChannel: log,
+        initializationOptions: settings(),
+        synchronize: {
+            // Sends `workspace/didChangeConfiguration` with `{ nomen: {...} }` on every change.
+            configurationSection: SECTION,
+        },
+    };
+
+    client = new LanguageClient('nomen', 'nomen', serverOptions, clientOptions);
+    try {
+        await client.start();
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log.appendLine(`nomen: the server did not start: ${message}`);
+        void vscode.window
+            .showErrorMessage(
+                `nomen: the server at ${found.path} did not start (${message}). See the "nomen" output for details.`,
+                'Show Output',
+            )
+            .then((choice) => {
+                if (choice === 'Show Output') {
+                    log.show(true);
+                }
+            });
+        client = undefined;
+    }
+}
+
+async function stop(): Promise<void> {
+    const running = client;
+    client = undefined;
+    if (running === undefined) {
+        return;
+    }
+    try {
+        await running.stop();
+    } catch (error) {
+        // A server that already died cannot be stopped politely; there is nothing left to do.
+        output?.appendLine(`nomen: stopping the server: ${String(error)}`);
+    }
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+    output?.appendLine('nomen: restarting the server');
+    await stop();
+    await start(context);
+}
+
+async function showMissingServer(missing: ServerNotFound): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(missing.message, 'Open Settings', 'Show Output');
+    if (choice === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'nomen.server.path');
+    } else if (choice === 'Show Output') {
+        output?.show(true);
+    }
+}
+
+// The `nomen` section as a plain object, for `initializationOptions`. The server ignores the
+// client-side keys (`server`, `trace`, `documentSelector`).
+function settings(): unknown {
+    return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION)));
+}
+
+function documentSelector(): DocumentFilter[] {
+    const configured = vscode.workspace.getConfiguration(SECTION).get<unknown>('documentSelector');
+    const filters = Array.isArray(configured)
+        ? configured.filter(
+              (filter): filter is DocumentFilter =>
+                  typeof filter === 'object' &&
+                  filter !== null &&
+                  ('language' in filter || 'scheme' in filter || 'pattern' in filter),
+          )
+        : [];
+    if (filters.length > 0) {
+        return filters;
+    }
+    return ['plaintext', 'markdown'].flatMap((language) =>
+        ['file', 'untitled'].map((scheme) => ({ language, scheme })),
+    );
+}
