@@ -21,6 +21,17 @@ pub(crate) fn normalize(form: &str) -> String {
     out
 }
 
+/// A form folded for lenient comparison: lower case, accents and other combining marks
+/// removed ("Choïgou" and "choigou" fold alike).
+pub fn fold(form: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    form.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The votes for a label, one count per label and level of evidence.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Votes([[u32; 3]; 4]);
@@ -237,6 +248,12 @@ mod tests {
         }
         assert!(idx.is_empty());
         assert!(idx.suffixes.is_empty());
+    }
+
+    #[test]
+    fn fold_ignores_case_and_accents() {
+        assert_eq!(fold("Choïgou"), fold("CHOIGOU"));
+        assert_eq!(fold("États-Unis"), "etats-unis");
     }
 
     #[test]

@@ -5,11 +5,13 @@ mod blocks;
 mod document;
 mod entities;
 mod fenwick;
+mod navigation;
 mod prose;
 mod render;
 
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};
-pub use entities::Entity;
+pub use entities::{Entity, fold};
+pub use navigation::{EntitySymbol, Highlight, RenameError};
 pub use render::{Diagnostic, DiagnosticsConfig, HoverInfo, Markup, Severity, kind_name};
 
 use crate::extract::{Extractor, Label, Lang};
@@ -74,8 +76,15 @@ impl DocumentAnalysis {
     pub(crate) fn resolved(&self) -> impl Iterator<Item = Mention> + '_ {
         let mut memo: rustc_hash::FxHashMap<&str, Option<(String, Label)>> = Default::default();
         self.mentions().filter_map(move |(range, m)| {
-            let (entity, label) = memo.entry(&m.form).or_insert_with(|| self.index().resolve(&m.form)).clone()?;
-            Some(Mention { range, label, entity })
+            let (entity, label) = memo
+                .entry(&m.form)
+                .or_insert_with(|| self.index().resolve(&m.form))
+                .clone()?;
+            Some(Mention {
+                range,
+                label,
+                entity,
+            })
         })
     }
 

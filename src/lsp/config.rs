@@ -86,7 +86,11 @@ impl Config {
         DiagnosticsConfig {
             severity: self.severity.severity(),
             first_mention_only: self.first_mention_only,
-            limit: if self.max_diagnostics == 0 { usize::MAX } else { self.max_diagnostics },
+            limit: if self.max_diagnostics == 0 {
+                usize::MAX
+            } else {
+                self.max_diagnostics
+            },
         }
     }
 
@@ -148,7 +152,12 @@ impl Config {
                     value,
                     errors,
                 ),
-                "maxPerDocument" => set(&mut self.max_diagnostics, "diagnostics.maxPerDocument", value, errors),
+                "maxPerDocument" => set(
+                    &mut self.max_diagnostics,
+                    "diagnostics.maxPerDocument",
+                    value,
+                    errors,
+                ),
                 _ => errors.push(format!("nomen.diagnostics.{key}: unknown setting")),
             }
         }

@@ -1,19 +1,14 @@
 //! One thin function per request and notification.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::time::Duration;
 
 use tower_lsp_server::LanguageServer;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::documents::{DocHandle, worker};
-use super::{Shared, capabilities, extractor, from_proto, to_proto};
+use super::{Shared, capabilities, extractor, from_proto, navigation, to_proto};
 use crate::analysis::DocOptions;
-
-/// How long a request waits for the analysis of the current text before answering nothing.
-const READY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Backend {
     shared: Arc<Shared>,
@@ -45,17 +40,6 @@ impl Backend {
                 .await;
         }
     }
-}
-
-/// Runs a read-only computation, turning a panic into an error response instead of a crash.
-fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
-        tracing::error!("{what} panicked");
-        Error {
-            message: format!("nomen: internal error while answering {what}").into(),
-            ..Error::internal_error()
-        }
-    })
 }
 
 impl LanguageServer for Backend {
@@ -179,24 +163,82 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let Some(doc) = self.shared.doc(&pos.text_document.uri) else {
-            return Ok(None);
-        };
-        let session = self.shared.session();
-        let answer = doc
-            .when_ready(READY_TIMEOUT, |st| {
-                guarded("hover", || {
-                    let offset = from_proto::offset(&st.text, pos.position, session.encoding);
-                    let info = st.analysis.hover(&st.text, offset)?;
-                    Some(to_proto::hover(
-                        &st.text,
-                        &info,
-                        session.markup,
-                        session.encoding,
-                    ))
-                })
+        self.shared
+            .read(&pos.text_document.uri, "hover", |st, session| {
+                let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+                let info = st.analysis.hover(&st.text, offset)?;
+                Some(to_proto::hover(
+                    &st.text,
+                    &info,
+                    session.markup,
+                    session.encoding,
+                ))
             })
-            .await;
-        answer.unwrap_or(Ok(None))
+            .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let tokens =
+            navigation::semantic_tokens(&self.shared, &params.text_document.uri, None).await?;
+        Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let tokens = navigation::semantic_tokens(
+            &self.shared,
+            &params.text_document.uri,
+            Some(params.range),
+        )
+        .await?;
+        Ok(tokens.map(SemanticTokensRangeResult::Tokens))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        navigation::document_highlight(&self.shared, params.text_document_position_params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        navigation::definition(&self.shared, params.text_document_position_params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        navigation::references(&self.shared, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        navigation::document_symbols(&self.shared, &params.text_document.uri).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        navigation::workspace_symbols(&self.shared, &params.query).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        navigation::prepare_rename(&self.shared, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        navigation::rename(&self.shared, params).await
     }
 }

@@ -8,6 +8,7 @@ mod config;
 mod documents;
 mod from_proto;
 mod handlers;
+mod navigation;
 mod to_proto;
 
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -63,7 +64,25 @@ impl Shared {
             .cloned()
     }
 
-    fn all_docs(&self) -> Vec<Arc<DocHandle>> {
+    /// Runs a read-only `f` on the analysis of the current version of `uri`, once it is ready;
+    /// a panic in `f` becomes an error response. Nothing for a document that is not open.
+    pub(crate) async fn read<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        f: impl Fn(&documents::DocState, Session) -> Option<T>,
+    ) -> tower_lsp_server::jsonrpc::Result<Option<T>> {
+        let Some(doc) = self.doc(uri) else {
+            return Ok(None);
+        };
+        let session = self.session();
+        let answer = doc
+            .when_ready(READY_TIMEOUT, |st| guarded(what, || f(st, session)))
+            .await;
+        answer.unwrap_or(Ok(None))
+    }
+
+    pub(crate) fn all_docs(&self) -> Vec<Arc<DocHandle>> {
         self.docs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -71,6 +90,20 @@ impl Shared {
             .cloned()
             .collect()
     }
+}
+
+/// How long a request waits for the analysis of the current text before answering nothing.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs a read-only computation, turning a panic into an error response instead of a crash.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrpc::Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+        tracing::error!("{what} panicked");
+        tower_lsp_server::jsonrpc::Error {
+            message: format!("nomen: internal error while answering {what}").into(),
+            ..tower_lsp_server::jsonrpc::Error::internal_error()
+        }
+    })
 }
 
 pub(crate) fn extractor(cell: &OnceLock<Extractor>) -> &Extractor {

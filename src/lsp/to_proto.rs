@@ -3,6 +3,7 @@
 use tower_lsp_server::ls_types::{self as lsp, PositionEncodingKind};
 
 use crate::analysis::{self, Markup};
+use crate::extract::Label;
 use crate::text::{Encoding, Text, TextRange, TextSize};
 
 pub(crate) fn encoding(encoding: Encoding) -> PositionEncodingKind {
@@ -68,5 +69,171 @@ pub(crate) fn hover(
             value: info.render(markup),
         }),
         range: Some(range(text, info.range, encoding)),
+    }
+}
+
+/// The token types of the legend, in `Label` order: standard types, so that themes colour
+/// names without configuration.
+pub(crate) const TOKEN_TYPES: [lsp::SemanticTokenType; 4] = [
+    lsp::SemanticTokenType::FUNCTION,    // PER
+    lsp::SemanticTokenType::CLASS,       // ORG
+    lsp::SemanticTokenType::ENUM_MEMBER, // LOC
+    lsp::SemanticTokenType::MACRO,       // MISC
+];
+pub(crate) const TOKEN_MODIFIERS: [lsp::SemanticTokenModifier; 1] =
+    [lsp::SemanticTokenModifier::DECLARATION];
+
+pub(crate) fn semantic_tokens(
+    text: &Text,
+    highlights: &[analysis::Highlight],
+    encoding: Encoding,
+) -> lsp::SemanticTokens {
+    let mut data = Vec::with_capacity(highlights.len());
+    let (mut prev_line, mut prev_col) = (0, 0);
+    for h in highlights {
+        // A token may not span lines: a name broken over two lines is two tokens.
+        let mut start = h.range.start();
+        while start < h.range.end() {
+            let line = text.line_of(start);
+            let end = h.range.end().min(text.line_end(line));
+            if end > start {
+                let a = text.line_col(start, encoding);
+                let b = text.line_col(end, encoding);
+                let delta_line = a.line - prev_line;
+                let delta_start = if delta_line == 0 {
+                    a.col - prev_col
+                } else {
+                    a.col
+                };
+                data.push(lsp::SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: b.col - a.col,
+                    token_type: h.label as u32,
+                    token_modifiers_bitset: u32::from(h.first),
+                });
+                (prev_line, prev_col) = (a.line, a.col);
+            }
+            start = text.line_start(line + 1).max(end + TextSize::from(1));
+        }
+    }
+    lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }
+}
+
+pub(crate) fn symbol_kind(label: Label) -> lsp::SymbolKind {
+    match label {
+        Label::Per => lsp::SymbolKind::FUNCTION,
+        Label::Org => lsp::SymbolKind::CLASS,
+        Label::Loc => lsp::SymbolKind::ENUM_MEMBER,
+        Label::Misc => lsp::SymbolKind::CONSTANT,
+    }
+}
+
+/// The document's entities grouped by kind, each with its mentions as children.
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
+pub(crate) fn document_symbols(
+    text: &Text,
+    symbols: &[analysis::EntitySymbol],
+    encoding: Encoding,
+) -> Vec<lsp::DocumentSymbol> {
+    let mut groups = Vec::new();
+    for label in Label::ALL {
+        let entities: Vec<lsp::DocumentSymbol> = symbols
+            .iter()
+            .filter(|s| s.label == label && !s.mentions.is_empty())
+            .map(|s| {
+                let mentions: Vec<lsp::DocumentSymbol> = s
+                    .mentions
+                    .iter()
+                    .map(|r| {
+                        let form = text
+                            .slice(*r)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let r = range(text, *r, encoding);
+                        let name = format!("line {}", r.start.line + 1);
+                        symbol(name, Some(form), lsp::SymbolKind::STRING, r, r, None)
+                    })
+                    .collect();
+                let first = mentions[0].range;
+                let last = mentions[mentions.len() - 1].range;
+                let whole = lsp::Range {
+                    start: first.start,
+                    end: last.end,
+                };
+                let detail = format!(
+                    "{}, {} mentions",
+                    analysis::kind_name(label),
+                    mentions.len()
+                );
+                symbol(
+                    s.name.clone(),
+                    Some(detail),
+                    symbol_kind(label),
+                    whole,
+                    first,
+                    Some(mentions),
+                )
+            })
+            .collect();
+        if entities.is_empty() {
+            continue;
+        }
+        let whole = lsp::Range {
+            start: entities
+                .iter()
+                .map(|e| e.range.start)
+                .min()
+                .unwrap_or_default(),
+            end: entities
+                .iter()
+                .map(|e| e.range.end)
+                .max()
+                .unwrap_or_default(),
+        };
+        let name = format!("{} ({})", group_name(label), entities.len());
+        groups.push(symbol(
+            name,
+            None,
+            lsp::SymbolKind::NAMESPACE,
+            whole,
+            entities[0].selection_range,
+            Some(entities),
+        ));
+    }
+    groups
+}
+
+fn group_name(label: Label) -> &'static str {
+    match label {
+        Label::Per => "People",
+        Label::Org => "Organisations",
+        Label::Loc => "Places",
+        Label::Misc => "Other",
+    }
+}
+
+#[allow(deprecated)]
+fn symbol(
+    name: String,
+    detail: Option<String>,
+    kind: lsp::SymbolKind,
+    range: lsp::Range,
+    selection_range: lsp::Range,
+    children: Option<Vec<lsp::DocumentSymbol>>,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name,
+        detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children,
     }
 }

@@ -1,0 +1,212 @@
+//! Handlers for navigating entities: semantic tokens, highlights, definition, references,
+//! document and workspace symbols, rename.
+
+use std::collections::HashMap;
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::{Shared, from_proto, to_proto};
+
+pub(crate) async fn semantic_tokens(
+    shared: &Shared,
+    uri: &Uri,
+    range: Option<Range>,
+) -> Result<Option<SemanticTokens>> {
+    shared
+        .read(uri, "semanticTokens", |st, session| {
+            let within = range.map(|r| from_proto::text_range(&st.text, r, session.encoding));
+            let highlights = st.analysis.highlights(within);
+            Some(to_proto::semantic_tokens(
+                &st.text,
+                &highlights,
+                session.encoding,
+            ))
+        })
+        .await
+}
+
+pub(crate) async fn document_highlight(
+    shared: &Shared,
+    pos: TextDocumentPositionParams,
+) -> Result<Option<Vec<DocumentHighlight>>> {
+    shared
+        .read(
+            &pos.text_document.uri,
+            "documentHighlight",
+            |st, session| {
+                let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+                let (_, key) = st.analysis.entity_at(offset)?;
+                let definition = st.analysis.definition(&key);
+                let highlights = st
+                    .analysis
+                    .occurrences(&key)
+                    .iter()
+                    .map(|m| DocumentHighlight {
+                        range: to_proto::range(&st.text, m.range, session.encoding),
+                        // The first, fullest mention introduces the entity; the others refer to it.
+                        kind: Some(if Some(m.range) == definition {
+                            DocumentHighlightKind::WRITE
+                        } else {
+                            DocumentHighlightKind::READ
+                        }),
+                    })
+                    .collect();
+                Some(highlights)
+            },
+        )
+        .await
+}
+
+pub(crate) async fn definition(
+    shared: &Shared,
+    pos: TextDocumentPositionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
+    let uri = pos.text_document.uri.clone();
+    shared
+        .read(&pos.text_document.uri, "definition", |st, session| {
+            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            let (_, key) = st.analysis.entity_at(offset)?;
+            let range = to_proto::range(&st.text, st.analysis.definition(&key)?, session.encoding);
+            Some(GotoDefinitionResponse::Scalar(Location {
+                uri: uri.clone(),
+                range,
+            }))
+        })
+        .await
+}
+
+pub(crate) async fn references(
+    shared: &Shared,
+    params: ReferenceParams,
+) -> Result<Option<Vec<Location>>> {
+    let pos = params.text_document_position;
+    let uri = pos.text_document.uri.clone();
+    let include_declaration = params.context.include_declaration;
+    shared
+        .read(&pos.text_document.uri, "references", |st, session| {
+            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            let (_, key) = st.analysis.entity_at(offset)?;
+            let definition = st.analysis.definition(&key);
+            let locations = st
+                .analysis
+                .occurrences(&key)
+                .iter()
+                .filter(|m| include_declaration || Some(m.range) != definition)
+                .map(|m| Location {
+                    uri: uri.clone(),
+                    range: to_proto::range(&st.text, m.range, session.encoding),
+                })
+                .collect();
+            Some(locations)
+        })
+        .await
+}
+
+pub(crate) async fn document_symbols(
+    shared: &Shared,
+    uri: &Uri,
+) -> Result<Option<DocumentSymbolResponse>> {
+    shared
+        .read(uri, "documentSymbol", |st, session| {
+            let symbols = st.analysis.symbols();
+            Some(DocumentSymbolResponse::Nested(to_proto::document_symbols(
+                &st.text,
+                &symbols,
+                session.encoding,
+            )))
+        })
+        .await
+}
+
+/// Entities of every open document whose name contains the query (case and accents aside).
+pub(crate) async fn workspace_symbols(
+    shared: &Shared,
+    query: &str,
+) -> Result<Option<WorkspaceSymbolResponse>> {
+    let query = fold(query);
+    let mut out = Vec::new();
+    for doc in shared.all_docs() {
+        let found = shared
+            .read(&doc.uri, "workspace/symbol", |st, session| {
+                let symbols = st
+                    .analysis
+                    .symbols()
+                    .into_iter()
+                    .filter(|s| fold(&s.name).contains(&query));
+                let found: Vec<WorkspaceSymbol> = symbols
+                    .map(|s| WorkspaceSymbol {
+                        name: s.name.clone(),
+                        kind: to_proto::symbol_kind(s.label),
+                        tags: None,
+                        container_name: Some(format!("{} mentions", s.mentions.len())),
+                        location: OneOf::Left(Location {
+                            uri: doc.uri.clone(),
+                            range: to_proto::range(&st.text, s.mentions[0], session.encoding),
+                        }),
+                        data: None,
+                    })
+                    .collect();
+                Some(found)
+            })
+            .await?;
+        out.extend(found.unwrap_or_default());
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Some(WorkspaceSymbolResponse::Nested(out)))
+}
+
+use crate::analysis::fold;
+
+pub(crate) async fn prepare_rename(
+    shared: &Shared,
+    pos: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let answer = shared
+        .read(&pos.text_document.uri, "prepareRename", |st, session| {
+            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            let Some((range, _)) = st.analysis.entity_at(offset) else {
+                return Some(Err(refusal(&crate::analysis::RenameError::NotAName)));
+            };
+            let placeholder = st.text.slice(range).into_owned();
+            Some(Ok(PrepareRenameResponse::RangeWithPlaceholder {
+                range: to_proto::range(&st.text, range, session.encoding),
+                placeholder,
+            }))
+        })
+        .await?;
+    answer.transpose()
+}
+
+pub(crate) async fn rename(shared: &Shared, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let pos = params.text_document_position;
+    let uri = pos.text_document.uri.clone();
+    let answer = shared
+        .read(&pos.text_document.uri, "rename", |st, session| {
+            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            let edits = match st.analysis.rename(&st.text, offset, &params.new_name) {
+                Ok(edits) => edits,
+                Err(e) => return Some(Err(refusal(&e))),
+            };
+            let edits = edits
+                .into_iter()
+                .map(|(range, new_text)| TextEdit {
+                    range: to_proto::range(&st.text, range, session.encoding),
+                    new_text,
+                })
+                .collect();
+            Some(Ok(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                ..Default::default()
+            }))
+        })
+        .await?;
+    answer.transpose()
+}
+
+fn refusal(reason: &crate::analysis::RenameError) -> Error {
+    Error {
+        message: format!("nomen: {reason}").into(),
+        ..Error::invalid_params("")
+    }
+}
