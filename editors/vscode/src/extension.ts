@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import {
     DocumentFilter,
+    InitializeResult,
     LanguageClient,
     LanguageClientOptions,
     ServerOptions,
@@ -17,7 +18,13 @@ const SECTION = 'nomen';
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What `activate` returns to other extensions (the end-to-end driver reads it). */
+export interface NomenApi {
+    /** The server's `initialize` result, or undefined while no server runs. */
+    initializeResult(): InitializeResult | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<NomenApi> {
     // The client's own trace and logs share this channel, so one place shows everything.
     output = vscode.window.createOutputChannel('nomen');
     context.subscriptions.push(output);
@@ -37,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
 
     await start(context);
+    return { initializeResult: () => client?.initializeResult };
 }
 
 export async function deactivate(): Promise<void> {

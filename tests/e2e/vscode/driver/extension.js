@@ -1,0 +1,320 @@
+// The end-to-end driver: runs inside a real VS Code extension host (code-server) beside the
+// packaged nomen extension, checks what a user would see through the public API only, and writes
+// `result.json` into the workspace for run.sh to read. Every check records pass, fail or skip with
+// the evidence, so a failure says what VS Code actually showed.
+
+const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+
+const WORD = /[\p{L}\p{M}\p{N}]/u;
+
+function activate() {
+    // Not awaited: the checks take seconds and VS Code should not wait on them to finish
+    // activating the extension.
+    void main();
+}
+
+async function main() {
+    const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+    const spec = JSON.parse(fs.readFileSync(path.join(root, 'nomen-e2e.json'), 'utf8'));
+    const result = { started: new Date().toISOString(), checks: [], timings: {}, seen: {} };
+    const write = () =>
+        fs.writeFileSync(path.join(root, 'result.json.tmp'), JSON.stringify(result, null, 2));
+    try {
+        await run(root, spec, result);
+    } catch (error) {
+        result.checks.push({ name: 'driver', status: 'fail', detail: String(error && error.stack) });
+    }
+    result.finished = new Date().toISOString();
+    write();
+    // Renamed into place so that run.sh never reads a half-written file.
+    fs.renameSync(path.join(root, 'result.json.tmp'), path.join(root, 'result.json'));
+}
+
+async function run(root, spec, result) {
+    const check = (name, status, detail) => result.checks.push({ name, status, detail });
+    const t0 = Date.now();
+
+    const uri = vscode.Uri.file(path.join(root, spec.fixture));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+
+    const ext = vscode.extensions.getExtension('nomen.nomen');
+    if (ext === undefined) {
+        check('extension-active', 'fail', 'nomen.nomen is not installed');
+        return;
+    }
+    const api = await ext.activate();
+    const init = api && api.initializeResult();
+    check(
+        'extension-active',
+        init ? 'pass' : 'fail',
+        init ? { languageId: doc.languageId, serverInfo: init.serverInfo, positionEncoding: init.capabilities.positionEncoding } : 'no initialize result: the server did not start',
+    );
+    if (!init) {
+        return;
+    }
+    result.seen.capabilities = init.capabilities;
+
+    // 1. Diagnostics arrive for the opened document.
+    const first = await settled(uri, () => true, 30000);
+    result.timings.firstDiagnosticsMs = Date.now() - t0;
+    result.seen.diagnostics = first.map((d) => describe(doc, d));
+    if (first.length === 0) {
+        check('diagnostics-arrive', 'fail', 'no nomen diagnostics within 30 s');
+        return;
+    }
+    check('diagnostics-arrive', 'pass', `${first.length} diagnostics`);
+
+    // 2. Each diagnostic's range holds whole words of the name its message gives. Extractor
+    // independent: an off-by-one from a position-encoding bug (é, ’, the emoji's surrogate pair)
+    // cuts a word and fails here.
+    check('ranges-match-messages', ...rangesMatchMessages(doc, first));
+
+    // 3. The diagnostics are exactly the fixture's names, in order, with the expected messages.
+    const got = first.map((d) => doc.getText(d.range));
+    const want = spec.mentions.map((m) => m.text);
+    check('diagnostics-are-exactly-the-names', same(got, want) ? 'pass' : 'fail', { got, want });
+    const gotMessages = first.map((d) => d.message);
+    const wantMessages = spec.mentions.map((m) => `${m.entity} — ${m.kind}`);
+    check(
+        'messages-name-entity-and-kind',
+        same(gotMessages, wantMessages) ? 'pass' : 'fail',
+        { got: gotMessages, want: wantMessages },
+    );
+
+    // 4. Hover on a name shows, in bold, the entity its diagnostic names.
+    {
+        const d = first[0];
+        const entity = parseMessage(d.message).entity;
+        const text = await hoverText(uri, d.range.start.translate(0, 1));
+        const ok = text !== undefined && unescape(text).includes(`**${entity}**`);
+        check('hover-on-a-name', ok ? 'pass' : 'fail', { at: doc.getText(d.range), entity, hover: text });
+    }
+
+    // 5. Hover on a later surname shows the full name.
+    {
+        const h = spec.hover;
+        const offset = nthIndex(doc.getText(), h.text, h.occurrence);
+        const pos = doc.positionAt(offset + 1);
+        const text = await hoverText(uri, pos);
+        const ok = text !== undefined && unescape(text).includes(h.expect);
+        check('hover-surname-shows-full-name', ok ? 'pass' : 'fail', {
+            at: `${h.text} #${h.occurrence} (line ${pos.line + 1})`,
+            expect: h.expect,
+            hover: text,
+        });
+    }
+
+    // 6. Semantic tokens cover the names, once the server offers them.
+    await semanticTokens(doc, first, init, check);
+
+    // 7. An edit through WorkspaceEdit: diagnostics follow, for the new names and the old ones.
+    await edit(doc, uri, first, spec.edit, check, result);
+
+    result.timings.totalMs = Date.now() - t0;
+}
+
+async function edit(doc, uri, before, spec, check, result) {
+    const end = doc.positionAt(doc.getText().length);
+    const editStartLine = end.line;
+    const we = new vscode.WorkspaceEdit();
+    we.insert(uri, end, spec.append);
+    const t = Date.now();
+    const applied = await vscode.workspace.applyEdit(we);
+    if (!applied) {
+        check('edit-updates-diagnostics', 'fail', 'applyEdit returned false');
+        return;
+    }
+    const beforeKey = key(before);
+    const after = await settled(uri, (ds) => key(ds) !== beforeKey, 15000);
+    result.timings.diagnosticsAfterEditMs = Date.now() - t;
+    result.seen.diagnosticsAfterEdit = after.map((d) => describe(doc, d));
+
+    const problems = [];
+    const old = after.filter((d) => d.range.start.line < editStartLine);
+    if (key(old) !== beforeKey) {
+        problems.push('diagnostics before the edit changed');
+    }
+    const text = doc.getText();
+    const names = spec.names.map((name) => {
+        const start = text.lastIndexOf(name);
+        return { name, start, end: start + name.length, hit: false };
+    });
+    const fresh = after.filter((d) => d.range.start.line >= editStartLine);
+    if (fresh.length === 0) {
+        problems.push('no diagnostic on the added text');
+    }
+    for (const d of fresh) {
+        const s = doc.offsetAt(d.range.start);
+        const e = doc.offsetAt(d.range.end);
+        const inside = names.find((n) => n.start >= 0 && s >= n.start && e <= n.end);
+        if (inside === undefined) {
+            problems.push(`diagnostic on "${doc.getText(d.range)}" is not inside an added name`);
+        } else {
+            inside.hit = true;
+        }
+    }
+    for (const n of names.filter((n) => !n.hit)) {
+        problems.push(`no diagnostic on the added name "${n.name}"`);
+    }
+    const [status, detail] = rangesMatchMessages(doc, after);
+    if (status !== 'pass') {
+        problems.push(detail);
+    }
+    check('edit-updates-diagnostics', problems.length === 0 ? 'pass' : 'fail', {
+        problems,
+        added: fresh.map((d) => describe(doc, d)),
+    });
+}
+
+async function semanticTokens(doc, diagnostics, init, check) {
+    if (!init.capabilities.semanticTokensProvider) {
+        check('semantic-tokens-on-names', 'skip', 'the server offers no semantic tokens');
+        return;
+    }
+    const legend = await vscode.commands.executeCommand('vscode.provideDocumentSemanticTokensLegend', doc.uri);
+    const tokens = await vscode.commands.executeCommand('vscode.provideDocumentSemanticTokens', doc.uri);
+    if (!legend || !tokens) {
+        check('semantic-tokens-on-names', 'fail', { legend, tokens: tokens ? 'present' : 'none' });
+        return;
+    }
+    const decoded = decode(tokens.data, legend);
+    const missing = diagnostics
+        .filter((d) => d.range.isSingleLine)
+        .filter(
+            (d) =>
+                !decoded.some(
+                    (t) =>
+                        t.line === d.range.start.line &&
+                        t.start === d.range.start.character &&
+                        t.length === d.range.end.character - d.range.start.character &&
+                        t.type !== undefined,
+                ),
+        )
+        .map((d) => doc.getText(d.range));
+    check('semantic-tokens-on-names', decoded.length > 0 && missing.length === 0 ? 'pass' : 'fail', {
+        legend: legend.tokenTypes,
+        tokens: decoded.map((t) => `${t.line + 1}:${t.start + 1} ${doc.getText(new vscode.Range(t.line, t.start, t.line, t.start + t.length))} ${t.type}`),
+        namesWithoutToken: missing,
+    });
+}
+
+function decode(data, legend) {
+    const out = [];
+    let line = 0;
+    let start = 0;
+    for (let i = 0; i + 5 <= data.length; i += 5) {
+        line += data[i];
+        start = data[i] === 0 ? start + data[i + 1] : data[i + 1];
+        out.push({ line, start, length: data[i + 2], type: legend.tokenTypes[data[i + 3]] });
+    }
+    return out;
+}
+
+function rangesMatchMessages(doc, diagnostics) {
+    const bad = [];
+    const text = doc.getText();
+    for (const d of diagnostics) {
+        const got = doc.getText(d.range);
+        const { entity } = parseMessage(d.message);
+        const s = doc.offsetAt(d.range.start);
+        const e = doc.offsetAt(d.range.end);
+        const cutBefore = s > 0 && WORD.test(text[s - 1]) && WORD.test(text[s]);
+        const cutAfter = e < text.length && WORD.test(text[e]) && WORD.test(text[e - 1]);
+        if (got === '' || got.trim() !== got || cutBefore || cutAfter || !wholeWords(entity, got)) {
+            bad.push(`${d.range.start.line + 1}:${d.range.start.character + 1} "${got}" vs "${d.message}"`);
+        }
+    }
+    return bad.length === 0 ? ['pass', `${diagnostics.length} ranges hold words of their names`] : ['fail', bad.join('; ')];
+}
+
+// Whether `part` occurs in `name` starting and ending on word boundaries.
+function wholeWords(name, part) {
+    for (let i = name.indexOf(part); i >= 0; i = name.indexOf(part, i + 1)) {
+        const before = i === 0 || !WORD.test(name[i - 1]);
+        const after = i + part.length === name.length || !WORD.test(name[i + part.length]);
+        if (before && after) {
+            return true;
+        }
+    }
+    return false;
+}
+
+function parseMessage(message) {
+    const i = message.lastIndexOf(' — ');
+    return i < 0 ? { entity: message, kind: '' } : { entity: message.slice(0, i), kind: message.slice(i + 3) };
+}
+
+async function hoverText(uri, position) {
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position);
+    if (!hovers || hovers.length === 0) {
+        return undefined;
+    }
+    return hovers
+        .flatMap((h) => h.contents)
+        .map((c) => (typeof c === 'string' ? c : c.value))
+        .join('\n');
+}
+
+function unescape(markdown) {
+    return markdown.replace(/\\([\\`*_{}\[\]()#+\-.!<>|~])/g, '$1');
+}
+
+function nthIndex(text, needle, n) {
+    let i = -1;
+    for (let k = 0; k < n; k++) {
+        i = text.indexOf(needle, i + 1);
+        if (i < 0) {
+            throw new Error(`"${needle}" occurs fewer than ${n} times in the fixture`);
+        }
+    }
+    return i;
+}
+
+function nomenDiagnostics(uri) {
+    return vscode.languages
+        .getDiagnostics(uri)
+        .filter((d) => d.source === 'nomen')
+        .sort((a, b) => a.range.start.compareTo(b.range.start));
+}
+
+function key(diagnostics) {
+    return JSON.stringify(
+        diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
+    );
+}
+
+// Waits until the document has diagnostics that satisfy `accept`, then until they stay the same
+// for a second (the server debounces, and VS Code may deliver a burst).
+async function settled(uri, accept, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    let since = Date.now();
+    while (Date.now() < deadline) {
+        const ds = nomenDiagnostics(uri);
+        const k = key(ds);
+        if (k !== last) {
+            last = k;
+            since = Date.now();
+        } else if (ds.length > 0 && accept(ds) && Date.now() - since >= 1000) {
+            return ds;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return nomenDiagnostics(uri);
+}
+
+function describe(doc, d) {
+    const r = d.range;
+    return `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1} "${doc.getText(r)}" ${d.message}`;
+}
+
+function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function deactivate() {}
+
+module.exports = { activate, deactivate };
