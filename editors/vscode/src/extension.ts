@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import {
+    DidChangeConfigurationNotification,
     DocumentFilter,
     InitializeResult,
     LanguageClient,
@@ -39,6 +40,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomenA
                 event.affectsConfiguration('nomen.documentSelector')
             ) {
                 void restart(context);
+            } else if (event.affectsConfiguration(SECTION)) {
+                void client
+                    ?.sendNotification(DidChangeConfigurationNotification.type, {
+                        settings: { [SECTION]: serverSettings() },
+                    })
+                    .catch((error) => output?.appendLine(`nomen: sending settings: ${String(error)}`));
             }
         }),
     );
@@ -66,11 +73,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     const clientOptions: LanguageClientOptions = {
         documentSelector: documentSelector(),
         outputChannel: log,
-        initializationOptions: settings(),
-        synchronize: {
-            // Sends `workspace/didChangeConfiguration` with `{ nomen: {...} }` on every change.
-            configurationSection: SECTION,
-        },
+        initializationOptions: serverSettings(),
+        // No `synchronize.configurationSection`: it would send the whole section, client-only
+        // keys included, and the server warns about keys it does not know. onDidChangeConfiguration
+        // below sends the server's part itself.
     };
 
     client = new LanguageClient('nomen', 'nomen', serverOptions, clientOptions);
@@ -122,10 +128,20 @@ async function showMissingServer(missing: ServerNotFound): Promise<void> {
     }
 }
 
-// The `nomen` section as a plain object, for `initializationOptions`. The server ignores the
-// client-side keys (`server`, `trace`, `documentSelector`).
-function settings(): unknown {
-    return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION)));
+// Keys of the `nomen` section that only the extension reads.
+const CLIENT_ONLY = ['server', 'trace', 'documentSelector'];
+
+// The server's part of the `nomen` section as a plain object, for `initializationOptions` and
+// `workspace/didChangeConfiguration`.
+function serverSettings(): Record<string, unknown> {
+    const section = JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION))) as Record<
+        string,
+        unknown
+    >;
+    for (const key of CLIENT_ONLY) {
+        delete section[key];
+    }
+    return section;
 }
 
 function documentSelector(): DocumentFilter[] {

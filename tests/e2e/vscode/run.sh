@@ -122,6 +122,15 @@ EOF
     cp "$here/fixtures/reunion.md" "$run/workspace/"
     if [ "$mode" = test ]; then
         cp "$here/fixtures/reunion.expected.json" "$run/workspace/nomen-e2e.json"
+        # A non-default value that the driver can see arrive through initializationOptions.
+        node -e '
+            const fs = require("fs");
+            const [file, spec] = process.argv.slice(1);
+            const settings = JSON.parse(fs.readFileSync(file, "utf8"));
+            const severity = JSON.parse(fs.readFileSync(spec, "utf8")).settings.initialSeverity;
+            settings["nomen.diagnostics.severity"] = severity.toLowerCase();
+            fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+        ' "$run/user/User/settings.json" "$here/fixtures/reunion.expected.json"
     fi
     log "installing the extensions into a fresh profile"
     node "$cs/out/node/entry.js" --user-data-dir "$run/user" --extensions-dir "$run/extensions" \

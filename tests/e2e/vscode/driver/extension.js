@@ -113,6 +113,11 @@ async function run(root, spec, result) {
     // 7. An edit through WorkspaceEdit: diagnostics follow, for the new names and the old ones.
     await edit(doc, uri, first, spec.edit, check, result);
 
+    // 8. Settings reach the server: run.sh starts VS Code with `nomen.diagnostics.severity` set
+    // in the user settings (sent as initializationOptions); changing it afterwards must reach the
+    // running server through workspace/didChangeConfiguration.
+    await settings(uri, first, spec.settings, check, result);
+
     result.timings.totalMs = Date.now() - t0;
 }
 
@@ -167,6 +172,29 @@ async function edit(doc, uri, before, spec, check, result) {
         problems,
         added: fresh.map((d) => describe(doc, d)),
     });
+}
+
+async function settings(uri, first, spec, check, result) {
+    const initial = vscode.DiagnosticSeverity[spec.initialSeverity];
+    const initialOk = first.every((d) => d.severity === initial);
+    check('initialization-options-reach-server', initialOk ? 'pass' : 'fail', {
+        want: spec.initialSeverity,
+        got: [...new Set(first.map((d) => vscode.DiagnosticSeverity[d.severity]))],
+    });
+
+    const config = vscode.workspace.getConfiguration('nomen');
+    const before = key(nomenDiagnostics(uri));
+    const t = Date.now();
+    await config.update('diagnostics.severity', spec.changedSeverity.toLowerCase(), vscode.ConfigurationTarget.Global);
+    result.timings.settingsUpdateMs = Date.now() - t;
+    const changed = vscode.DiagnosticSeverity[spec.changedSeverity];
+    const after = await settled(uri, (ds) => key(ds) !== before && ds.every((d) => d.severity === changed), 15000);
+    result.timings.diagnosticsAfterSettingsMs = Date.now() - t;
+    check(
+        'changed-settings-reach-server',
+        after.length > 0 && after.every((d) => d.severity === changed) ? 'pass' : 'fail',
+        { want: spec.changedSeverity, got: [...new Set(after.map((d) => vscode.DiagnosticSeverity[d.severity]))] },
+    );
 }
 
 async function semanticTokens(doc, diagnostics, init, check) {
@@ -282,7 +310,7 @@ function nomenDiagnostics(uri) {
 
 function key(diagnostics) {
     return JSON.stringify(
-        diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
+        diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message, d.severity]),
     );
 }
 
