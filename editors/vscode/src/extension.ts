@@ -50,7 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomenA
         }),
     );
 
-    await start(context);
+    restarting = start(context);
+    await restarting;
     return { initializeResult: () => client?.initializeResult };
 }
 
@@ -62,6 +63,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     const log = output!;
     const found = findServer(context.extensionPath, vscode.workspace.getConfiguration(SECTION));
     if (found instanceof ServerNotFound) {
+        log.appendLine(found.message);
         log.appendLine(found.details);
         void showMissingServer(found);
         return;
@@ -113,10 +115,17 @@ async function stop(): Promise<void> {
     }
 }
 
-async function restart(context: vscode.ExtensionContext): Promise<void> {
-    output?.appendLine('nomen: restarting the server');
-    await stop();
-    await start(context);
+// Restarts run one after another: a settings change arriving during a restart must not leave
+// two servers running.
+let restarting: Promise<void> = Promise.resolve();
+
+function restart(context: vscode.ExtensionContext): Promise<void> {
+    restarting = restarting.then(async () => {
+        output?.appendLine('nomen: restarting the server');
+        await stop();
+        await start(context);
+    });
+    return restarting;
 }
 
 async function showMissingServer(missing: ServerNotFound): Promise<void> {

@@ -9,7 +9,10 @@ const path = require('path');
 
 const WORD = /[\p{L}\p{M}\p{N}]/u;
 
-function activate() {
+let driverContext;
+
+function activate(context) {
+    driverContext = context;
     // Not awaited: the checks take seconds and VS Code should not wait on them to finish
     // activating the extension.
     void main();
@@ -118,6 +121,13 @@ async function run(root, spec, result) {
     // running server through workspace/didChangeConfiguration.
     await settings(uri, first, spec.settings, check, result);
 
+    // 9. The restart command brings up a new server that publishes again.
+    await restartCommand(uri, api, check, result);
+
+    // 10. A server path that does not exist: no server, one clear message in the output channel;
+    // clearing the setting brings the bundled server back.
+    await missingBinary(uri, api, check, result);
+
     result.timings.totalMs = Date.now() - t0;
 }
 
@@ -195,6 +205,70 @@ async function settings(uri, first, spec, check, result) {
         after.length > 0 && after.every((d) => d.severity === changed) ? 'pass' : 'fail',
         { want: spec.changedSeverity, got: [...new Set(after.map((d) => vscode.DiagnosticSeverity[d.severity]))] },
     );
+}
+
+async function restartCommand(uri, api, check, result) {
+    const old = api.initializeResult();
+    const t = Date.now();
+    await vscode.commands.executeCommand('nomen.restart');
+    const fresh = api.initializeResult();
+    const ds = await settled(uri, () => true, 15000);
+    result.timings.restartMs = Date.now() - t;
+    const ok = fresh !== undefined && fresh !== old && ds.length > 0;
+    check('restart-command', ok ? 'pass' : 'fail', {
+        newServer: fresh !== undefined && fresh !== old,
+        diagnosticsAfterRestart: ds.length,
+    });
+}
+
+async function missingBinary(uri, api, check, result) {
+    const missing = path.join(path.dirname(uri.fsPath), 'no-such-dir', 'nomen');
+    const config = vscode.workspace.getConfiguration('nomen');
+    await config.update('server.path', missing, vscode.ConfigurationTarget.Global);
+    const stopped = await until(() => api.initializeResult() === undefined, 10000);
+    // The extension's output channel is written to the extension host's log folder, next to
+    // this extension's own; that is what a user reads after "Show Output".
+    const logs = await until(() => outputChannelLog('nomen'), 10000);
+    const text = logs === undefined ? '' : fs.readFileSync(logs, 'utf8');
+    const explained = text.includes(missing) && text.includes('does not exist or is not executable');
+    const noStack = !/\n\s+at .+:\d+:\d+/.test(text);
+    check('missing-binary-message', stopped && explained && noStack ? 'pass' : 'fail', {
+        stopped,
+        explained,
+        noStack,
+        log: text.split('\n').filter((l) => l.includes('nomen.server.path')),
+    });
+
+    await config.update('server.path', undefined, vscode.ConfigurationTarget.Global);
+    const back = await until(() => api.initializeResult(), 15000);
+    const ds = back ? await settled(uri, () => true, 15000) : [];
+    check('server-back-after-fixing-path', back && ds.length > 0 ? 'pass' : 'fail', {
+        server: back !== undefined,
+        diagnostics: ds.length,
+    });
+}
+
+function outputChannelLog(name) {
+    const exthost = path.dirname(driverContext.logUri.fsPath);
+    for (const dir of fs.readdirSync(exthost).filter((d) => d.startsWith('output_logging_'))) {
+        for (const file of fs.readdirSync(path.join(exthost, dir))) {
+            if (file.endsWith(`-${name}.log`)) {
+                return path.join(exthost, dir, file);
+            }
+        }
+    }
+    return undefined;
+}
+
+async function until(f, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = f();
+        if (value || Date.now() > deadline) {
+            return value;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 }
 
 async function semanticTokens(doc, diagnostics, init, check) {
