@@ -84,6 +84,12 @@ package_extension() {
         log "npm ci in editors/vscode"
         (cd "$ext" && npm ci --no-audit --no-fund --loglevel=error >&2)
     fi
+    log "unit tests of the extension (npm test)"
+    (cd "$ext" && npm test --silent >/dev/null 2>&1) || {
+        (cd "$ext" && npm test >&2) || true
+        echo "vscode e2e: 0 passed, 1 failed (the extension's unit tests)"
+        exit 1
+    }
     log "building the server (cargo build --release) and bundling it"
     (cd "$ext" && sh scripts/bundle-server.sh >&2)
     log "packaging nomen.vsix"
