@@ -61,6 +61,18 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Scores extraction against brat documents (`.ann` beside `.txt`): precision, recall and F1
+    /// per label, exact spans.
+    Eval {
+        #[arg(long, value_enum, default_value = "auto")]
+        language: Language,
+        /// Also list up to N spurious and N missed mentions.
+        #[arg(long, default_value_t = 0)]
+        misses: usize,
+        /// `.ann` files, or directories searched for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Measures the speed and memory targets (see the README).
     Bench {
         #[command(subcommand)]
@@ -87,6 +99,11 @@ fn main() -> ExitCode {
             language,
             files,
         } => cli::extract(&files, format, out_dir.as_deref(), language.lang()),
+        Command::Eval {
+            language,
+            misses,
+            paths,
+        } => cli::eval(&paths, language.lang(), misses),
         Command::Bench { what } => cli::bench(what),
     };
     match result {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::blocks::split;
+use super::context::{Alias, Role, aliases, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
 use super::prose::{detect_language, prose};
@@ -39,6 +40,10 @@ pub struct BlockResult {
     /// The language it was extracted in.
     pub lang: Lang,
     pub mentions: Vec<BlockMention>,
+    /// Acronyms given with their expansion in this block.
+    pub aliases: Vec<Alias>,
+    /// Roles the block's text gives its mentions.
+    pub roles: Vec<Role>,
 }
 
 #[derive(Clone, Debug)]
@@ -238,6 +243,9 @@ impl DocumentAnalysis {
         for m in &result.mentions {
             self.index.remove(&m.form, m.label, m.evidence);
         }
+        for a in &result.aliases {
+            self.index.unlink_alias(&a.short, &a.long);
+        }
         if let Some(lang) = result.detected {
             let votes = &mut self.votes[lang as usize];
             *votes -= u64::from(u32::from(block.len)).min(*votes);
@@ -254,6 +262,9 @@ impl DocumentAnalysis {
         let Some(result) = &block.result else { return };
         for m in &result.mentions {
             self.index.add(&m.form, m.label, m.evidence);
+        }
+        for a in &result.aliases {
+            self.index.link_alias(&a.short, &a.long);
         }
         if let Some(lang) = result.detected {
             self.votes[lang as usize] += u64::from(u32::from(block.len));
@@ -397,6 +408,16 @@ impl DocumentAnalysis {
         !stale.is_empty()
     }
 
+    /// Every block's start and result, in document order.
+    pub(crate) fn block_results(&self) -> impl Iterator<Item = (TextSize, &BlockResult)> {
+        let mut start = TextSize::new(0);
+        self.blocks.iter().filter_map(move |b| {
+            let block_start = start;
+            start += b.len;
+            Some((block_start, b.result.as_deref()?))
+        })
+    }
+
     /// Every mention in document order, with document ranges.
     pub(crate) fn mentions(&self) -> impl Iterator<Item = (TextRange, &BlockMention)> {
         let mut start = TextSize::new(0);
@@ -462,15 +483,16 @@ impl Batch {
             .map(|((job, prose), detected)| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mentions = extract_block(extractor, &job.text, &prose, lang);
-                (
-                    job.block,
-                    job.hash,
-                    Arc::new(BlockResult {
-                        detected,
-                        lang,
-                        mentions,
-                    }),
-                )
+                let aliases = aliases(&prose, &mentions);
+                let roles = roles(&prose, &mentions);
+                let result = BlockResult {
+                    detected,
+                    lang,
+                    mentions,
+                    aliases,
+                    roles,
+                };
+                (job.block, job.hash, Arc::new(result))
             })
             .collect();
         BatchResult { results }

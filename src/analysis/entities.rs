@@ -84,6 +84,38 @@ pub(crate) struct EntityIndex {
     /// For every proper token suffix of a multi-token form ("Haftar" of "Khalifa Haftar"),
     /// the forms that end with it and how often they occur.
     suffixes: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+    /// Acronyms given with their expansion: short form to long forms, and back.
+    aliases: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+    expansions: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+}
+
+fn link(map: &mut FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>, from: &str, to: &str) {
+    *map.entry(from.into())
+        .or_default()
+        .entry(to.into())
+        .or_default() += 1;
+}
+
+fn unlink(map: &mut FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>, from: &str, to: &str) {
+    let Some(targets) = map.get_mut(from) else {
+        return;
+    };
+    if let Some(n) = targets.get_mut(to) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            targets.remove(to);
+        }
+    }
+    if targets.is_empty() {
+        map.remove(from);
+    }
+}
+
+/// The most frequent target, ties broken by length then alphabetically, for a stable answer.
+fn most_frequent<'a>(targets: impl Iterator<Item = (&'a Box<str>, &'a u32)>) -> Option<&'a str> {
+    targets
+        .max_by(|(a, an), (b, bn)| an.cmp(bn).then(a.len().cmp(&b.len())).then(b.cmp(a)))
+        .map(|(name, _)| &**name)
 }
 
 impl EntityIndex {
@@ -126,17 +158,34 @@ impl EntityIndex {
         }
     }
 
-    /// The key of the entity that `form` names: the most frequent person's name that ends with
-    /// it ("Khalifa Haftar" for "Haftar"), or the form itself.
+    pub(crate) fn link_alias(&mut self, short: &str, long: &str) {
+        link(&mut self.aliases, short, long);
+        link(&mut self.expansions, long, short);
+    }
+
+    pub(crate) fn unlink_alias(&mut self, short: &str, long: &str) {
+        unlink(&mut self.aliases, short, long);
+        unlink(&mut self.expansions, long, short);
+    }
+
+    /// The expansion an acronym is given with in this document, if any.
+    pub(crate) fn expansion_of(&self, short: &str) -> Option<&str> {
+        most_frequent(self.aliases.get(short)?.iter())
+    }
+
+    /// The key of the entity that `form` names: the expansion an acronym is given with, the most
+    /// frequent person's name that ends with it ("Khalifa Haftar" for "Haftar"), or the form.
     pub(crate) fn entity_of<'a>(&'a self, form: &'a str) -> &'a str {
+        if let Some(long) = self.expansion_of(form) {
+            return long;
+        }
         let Some(longer) = self.suffixes.get(form) else {
             return form;
         };
-        longer
+        let people = longer
             .iter()
-            .filter(|(name, _)| self.own_label(name) == Some(Label::Per))
-            .max_by(|(a, an), (b, bn)| an.cmp(bn).then(a.len().cmp(&b.len())).then(b.cmp(a)))
-            .map_or(form, |(name, _)| name)
+            .filter(|(name, _)| self.own_label(name) == Some(Label::Per));
+        most_frequent(people).unwrap_or(form)
     }
 
     /// The label that a form's own mentions vote for, before any linking.
@@ -156,6 +205,15 @@ impl EntityIndex {
             if self.entity_of(suffix) == key {
                 votes.merge(&stats.votes);
                 forms.push((suffix.to_string(), stats.count));
+            }
+        }
+        for short in self.expansions.get(key).into_iter().flat_map(|m| m.keys()) {
+            let Some(stats) = self.forms.get(short) else {
+                continue;
+            };
+            if self.entity_of(short) == key {
+                votes.merge(&stats.votes);
+                forms.push((short.to_string(), stats.count));
             }
         }
         let mentions = forms.iter().map(|(_, n)| n).sum();
@@ -221,6 +279,26 @@ mod tests {
             idx.resolve("Le Drian"),
             Some(("Jean-Yves Le Drian".to_string(), Label::Per))
         );
+    }
+
+    #[test]
+    fn an_acronym_joins_its_expansion() {
+        let mut idx = index(&[
+            (
+                "Organisation des Nations unies",
+                Label::Org,
+                Evidence::Lexicon,
+            ),
+            ("ONU", Label::Org, Evidence::Lexicon),
+            ("ONU", Label::Org, Evidence::Lexicon),
+        ]);
+        idx.link_alias("ONU", "Organisation des Nations unies");
+        assert_eq!(idx.entity_of("ONU"), "Organisation des Nations unies");
+        let e = idx.entity("Organisation des Nations unies").unwrap();
+        assert_eq!(e.mentions, 3);
+        idx.unlink_alias("ONU", "Organisation des Nations unies");
+        assert_eq!(idx.entity_of("ONU"), "ONU");
+        assert!(idx.aliases.is_empty() && idx.expansions.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! say. Pure: text and byte offsets in, plain structs out.
 
 mod blocks;
+mod context;
 mod document;
 mod entities;
 mod fenwick;
@@ -101,7 +102,31 @@ impl DocumentAnalysis {
             range,
             entity,
             first_line: text.line_of(first.start()),
+            roles: self.roles_of(&key, text),
         })
+    }
+
+    /// The roles the text gives an entity, each once, with the (zero-based) line of its first
+    /// statement.
+    pub fn roles_of(&self, key: &str, text: &Text) -> Vec<(String, u32)> {
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for (start, block) in self.block_results() {
+            for role in &block.roles {
+                let Some(m) = block.mentions.get(role.mention as usize) else {
+                    continue;
+                };
+                if self.index().entity_of(&m.form) != key
+                    || out.iter().any(|(r, _)| **r == *role.text)
+                {
+                    continue;
+                }
+                out.push((
+                    role.text.to_string(),
+                    text.line_of(role.range.start() + start),
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -29,41 +29,47 @@ pub struct HoverInfo {
     pub entity: Entity,
     /// Zero-based line of the entity's first mention.
     pub first_line: u32,
+    /// Roles the text gives the entity, with the zero-based line each is stated on.
+    pub roles: Vec<(String, u32)>,
 }
 
 impl HoverInfo {
     pub fn render(&self, markup: Markup) -> String {
         let e = &self.entity;
-        let kind = kind_name(e.label);
-        let others: Vec<&str> = e.forms.iter().skip(1).map(|(f, _)| f.as_str()).collect();
-        let mut out = match markup {
-            Markup::Markdown => format!("**{}** — {kind}\n\n", escape_markdown(&e.name)),
-            Markup::PlainText => format!("{} — {kind}\n", e.name),
+        let text = |s: &str| match markup {
+            Markup::Markdown => escape_markdown(s),
+            Markup::PlainText => s.to_string(),
         };
+        let title = match markup {
+            Markup::Markdown => format!("**{}** — {}", text(&e.name), kind_name(e.label)),
+            Markup::PlainText => format!("{} — {}", e.name, kind_name(e.label)),
+        };
+        let mut lines = vec![title];
+        if !self.roles.is_empty() {
+            let roles: Vec<String> = self
+                .roles
+                .iter()
+                .map(|(role, line)| format!("{} (line {})", text(role), line + 1))
+                .collect();
+            let head = if roles.len() == 1 { "Role" } else { "Roles" };
+            lines.push(format!("{head}: {}", roles.join("; ")));
+        }
+        let others: Vec<String> = e.forms.iter().skip(1).map(|(f, _)| text(f)).collect();
         if !others.is_empty() {
-            let list = match markup {
-                Markup::Markdown => others
-                    .iter()
-                    .map(|f| escape_markdown(f))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                Markup::PlainText => others.join(", "),
-            };
-            out.push_str(&format!("Also written: {list}\n"));
-            if markup == Markup::Markdown {
-                out.push('\n');
-            }
+            lines.push(format!("Also written: {}", others.join(", ")));
         }
         let mentions = if e.mentions == 1 {
             "1 mention".to_string()
         } else {
             format!("{} mentions", e.mentions)
         };
-        out.push_str(&format!(
-            "{mentions}, first on line {}",
-            self.first_line + 1
-        ));
-        out
+        lines.push(format!("{mentions}, first on line {}", self.first_line + 1));
+        // Markdown needs a blank line between paragraphs; plain text shows lines as they are.
+        lines.join(if markup == Markup::Markdown {
+            "\n\n"
+        } else {
+            "\n"
+        })
     }
 }
 

@@ -81,11 +81,10 @@ fn markdown_code_and_links_are_not_prose() {
         Format::Markdown,
         expect![[r#"
             # Rencontre à Moscou
-              ^^^^^^^^^ MISC
-                          ^^^^^^ MISC
+                          ^^^^^^ LOC
 
             Le président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).
-                                           ^^^^^^ MISC
+                                           ^^^^^^ PER
 
             ```
             Tripoli Derna
@@ -98,7 +97,11 @@ fn markdown_code_and_links_are_not_prose() {
 fn hover_shows_the_fullest_form_and_the_others() {
     check_hover(
         "Le maréchal Khalifa Haftar est arrivé.\n\nPlus tard, le camp d’Haf$0tar a confirmé.\n",
-        expect![[r#"no hover"#]],
+        expect![[r#"
+            Khalifa Haftar — person
+            Role: maréchal (line 1)
+            Also written: Haftar
+            2 mentions, first on line 1"#]],
     );
 }
 
@@ -170,6 +173,12 @@ fn piece() -> impl Strategy<Value = String> {
         "The Kremlin said. ",
         "x",
         "e\u{301}",
+        "« ",
+        " »",
+        ", porte-parole du Kremlin, ",
+        "l’Organisation des Nations unies (ONU) ",
+        "Russian President ",
+        "Dmitry Peskov, the Kremlin spokesman, ",
     ])
     .prop_map(str::to_string)
 }
@@ -254,4 +263,27 @@ fn typing_and_erasing_at_random_places_matches_from_scratch() {
             &before[usize::from(edit.range.start()).saturating_sub(10)..]
         );
     }
+}
+
+#[test]
+fn hover_shows_the_roles_the_text_gives() {
+    check_hover(
+        "Le porte-parole du Kremlin, Dmitri Peskov, a parlé.\n\nPlus tard, Pes$0kov a précisé sa pensée.\n",
+        expect![[r#"
+            Dmitri Peskov — person
+            Role: porte-parole du Kremlin (line 1)
+            Also written: Peskov
+            2 mentions, first on line 1"#]],
+    );
+}
+
+#[test]
+fn an_acronym_is_one_entity_with_its_expansion() {
+    check_hover(
+        "Le rapport de l’Organisation des Nations unies (ONU) est paru.\n\nL’O$0NU demande une trêve.\n",
+        expect![[r#"
+            Organisation des Nations unies — organisation
+            Also written: ONU
+            3 mentions, first on line 1"#]],
+    );
 }

@@ -1,0 +1,84 @@
+//! The seed article of `../shared/seed/article-fr.txt` (not copied into the project): the names a
+//! user must see there, with their kinds, and the words that must not be names.
+
+use std::collections::BTreeSet;
+
+use nomen::analysis::{DocOptions, extract_document};
+use nomen::extract::Extractor;
+
+fn seed() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/article-fr.txt");
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (../shared must be beside the project)"))
+}
+
+#[test]
+fn the_seed_article_shows_its_people_places_and_organisations() {
+    let text = seed();
+    let doc = extract_document(&Extractor::new(), &text, &DocOptions::default());
+    assert_eq!(doc.language.code(), "fr");
+    let found: BTreeSet<(String, &str)> = doc
+        .mentions
+        .iter()
+        .map(|m| {
+            (
+                text[m.range]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                m.label.tag(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Khalifa Haftar", "PER"),
+        ("Haftar", "PER"),
+        ("Vladimir Poutine", "PER"),
+        ("Poutine", "PER"),
+        ("Sergueï Choïgou", "PER"),
+        ("Dmitri Peskov", "PER"),
+        ("Yunus-Bek Yevkurov", "PER"),
+        ("Yevkurov", "PER"),
+        ("Libye", "LOC"),
+        ("Moscou", "LOC"),
+        ("Tripoli", "LOC"),
+        ("Derna", "LOC"),
+        ("Turquie", "LOC"),
+        ("Mali", "LOC"),
+        ("Ukraine", "LOC"),
+        ("Russie", "LOC"),
+        ("Afrique", "LOC"),
+        ("États-Unis", "LOC"),
+        ("ONU", "ORG"),
+        ("Kremlin", "ORG"),
+        ("Wagner", "ORG"),
+        ("TASS", "ORG"),
+        ("Conseil de sécurité des Nations Unies", "ORG"),
+        ("Union européenne", "ORG"),
+    ];
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|(n, l)| !found.contains(&(n.to_string(), *l)))
+        .collect();
+    assert!(missing.is_empty(), "missing {missing:?}\nfound {found:?}");
+    assert!(
+        found.contains(&("Facebook".into(), "ORG")) || found.contains(&("Facebook".into(), "MISC"))
+    );
+    // Every mention of a name has the same kind: no Wagner as a person, no Haftar as a place.
+    for (name, label) in &found {
+        let other = found.iter().find(|(n, l)| n == name && l != label);
+        assert!(
+            other.is_none(),
+            "{name} is both {label} and {:?}",
+            other.map(|o| o.1)
+        );
+    }
+    for word in [
+        "L’", "L'", "s’", "Défense", "Le", "La", "Les", "Mais", "Selon",
+    ] {
+        assert!(
+            !found.iter().any(|(n, _)| n == word),
+            "{word} is not a name: {found:?}"
+        );
+    }
+}
