@@ -6,7 +6,7 @@
 const { chromium } = require('playwright-core');
 
 const [url, userDataDir, out, ...flags] = process.argv.slice(2);
-const NAME = 'Bernardin';
+const NAME = 'Delacroix';
 
 async function main() {
     const context = await chromium.launchPersistentContext(userDataDir, {

@@ -121,10 +121,13 @@ async function run(root, spec, result) {
     // running server through workspace/didChangeConfiguration.
     await settings(uri, first, spec.settings, check, result);
 
-    // 9. The restart command brings up a new server that publishes again.
+    // 9. Untitled plain text is in the default document selector.
+    await untitled(spec.untitled, check);
+
+    // 10. The restart command brings up a new server that publishes again.
     await restartCommand(uri, api, check, result);
 
-    // 10. A server path that does not exist: no server, one clear message in the output channel;
+    // 11. A server path that does not exist: no server, one clear message in the output channel;
     // clearing the setting brings the bundled server back.
     await missingBinary(uri, api, check, result);
 
@@ -205,6 +208,18 @@ async function settings(uri, first, spec, check, result) {
         after.length > 0 && after.every((d) => d.severity === changed) ? 'pass' : 'fail',
         { want: spec.changedSeverity, got: [...new Set(after.map((d) => vscode.DiagnosticSeverity[d.severity]))] },
     );
+}
+
+async function untitled(text, check) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
+    await vscode.window.showTextDocument(doc);
+    const ds = await settled(doc.uri, () => true, 15000);
+    const [status, detail] = rangesMatchMessages(doc, ds);
+    check('untitled-plaintext', ds.length > 0 && status === 'pass' ? 'pass' : 'fail', {
+        uri: doc.uri.toString(),
+        diagnostics: ds.map((d) => describe(doc, d)),
+        ranges: detail,
+    });
 }
 
 async function restartCommand(uri, api, check, result) {
