@@ -122,7 +122,7 @@ async function run(root, spec, result) {
     await settings(uri, first, spec.settings, check, result);
 
     // 9. Untitled plain text is in the default document selector.
-    await untitled(spec.untitled, check);
+    const scratch = await untitled(spec.untitled, check);
 
     // 10. The restart command brings up a new server that publishes again.
     await restartCommand(uri, api, check, result);
@@ -130,6 +130,10 @@ async function run(root, spec, result) {
     // 11. A server path that does not exist: no server, one clear message in the output channel;
     // clearing the setting brings the bundled server back.
     await missingBinary(uri, api, check, result);
+
+    // 12. Narrowing `nomen.documentSelector` to Markdown files restarts the server, which then
+    // leaves the untitled plain text alone and still analyses the Markdown file.
+    await documentSelector(uri, scratch, api, check);
 
     result.timings.totalMs = Date.now() - t0;
 }
@@ -219,6 +223,26 @@ async function untitled(text, check) {
         uri: doc.uri.toString(),
         diagnostics: ds.map((d) => describe(doc, d)),
         ranges: detail,
+    });
+    return doc;
+}
+
+async function documentSelector(uri, scratch, api, check) {
+    const old = api.initializeResult();
+    const config = vscode.workspace.getConfiguration('nomen');
+    await config.update('documentSelector', [{ language: 'markdown', scheme: 'file' }], vscode.ConfigurationTarget.Global);
+    const restarted = await until(() => {
+        const now = api.initializeResult();
+        return now !== undefined && now !== old;
+    }, 15000);
+    const md = restarted ? await settled(uri, () => true, 15000) : [];
+    // Give the new server the time it took to publish for the Markdown file, and some more.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const plain = nomenDiagnostics(scratch.uri);
+    check('document-selector-setting', restarted && md.length > 0 && plain.length === 0 ? 'pass' : 'fail', {
+        restarted,
+        markdownDiagnostics: md.length,
+        untitledPlaintextDiagnostics: plain.length,
     });
 }
 
