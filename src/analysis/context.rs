@@ -26,9 +26,78 @@ pub struct Role {
 
 /// Words skipped when reading an acronym's letters off its expansion.
 const LINK_WORDS: &[&str] = &[
-    "de", "des", "du", "d", "la", "le", "les", "l", "et", "pour", "sur", "of", "the", "and", "for",
-    "on", "in",
+    "de", "des", "du", "d", "la", "le", "les", "l", "et", "pour", "sur", "au", "aux", "en", "à",
+    "of", "the", "and", "for", "on", "in",
 ];
+
+/// For an acronym in parentheses right after words whose initials spell it ("la Force
+/// intérimaire des Nations unies au Liban (FINUL)"), makes those words one mention with the
+/// acronym's label, replacing the smaller mentions inside them.
+pub(crate) fn expand_acronyms(prose: &str, text: &str, mentions: &mut Vec<BlockMention>) {
+    let mut i = 0;
+    while i < mentions.len() {
+        let m = &mentions[i];
+        let start = usize::from(m.range.start());
+        let before = prose.get(..start).unwrap_or("").trim_end();
+        let after = prose.get(usize::from(m.range.end())..).unwrap_or("");
+        if !is_acronym(&m.form) || !before.ends_with('(') || !after.trim_start().starts_with(')') {
+            i += 1;
+            continue;
+        }
+        let words_end = before[..before.len() - 1].trim_end().len();
+        let Some(span_start) = spelled_by(&prose[..words_end], &m.form) else {
+            i += 1;
+            continue;
+        };
+        let span = TextRange::new(
+            TextSize::new(span_start as u32),
+            TextSize::new(words_end as u32),
+        );
+        let (label, form) = (m.label, super::entities::normalize(&text[span]));
+        let first = mentions.partition_point(|n| n.range.end() <= span.start());
+        let last = mentions.partition_point(|n| n.range.start() < span.end());
+        if last - first == 1 && mentions[first].range == span {
+            i += 1;
+            continue;
+        }
+        let expansion = BlockMention {
+            range: span,
+            label,
+            evidence: crate::extract::Evidence::Context,
+            form: form.into(),
+        };
+        mentions.splice(first..last, [expansion]);
+        i = first + 2;
+    }
+}
+
+/// Where the words that end at the end of `s` start, if their initials spell `acronym`
+/// (link words may be skipped) and the first of them is capitalised.
+fn spelled_by(s: &str, acronym: &str) -> Option<usize> {
+    let mut letters: Vec<char> = acronym
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words: Vec<(usize, &str)> = word_offsets(s).collect();
+    for (offset, word) in words.iter().rev().take(16) {
+        let lower = bare(word);
+        let initial = lower.chars().next()?;
+        if letters.last() == Some(&initial) {
+            letters.pop();
+            if letters.is_empty() {
+                return word
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                    .then_some(*offset);
+            }
+        } else if !LINK_WORDS.contains(&lower.as_str()) {
+            return None;
+        }
+    }
+    None
+}
 
 /// Pairs of adjacent mentions written "long (SHORT)" or "SHORT (long)".
 pub(crate) fn aliases(text: &str, mentions: &[BlockMention]) -> Vec<Alias> {

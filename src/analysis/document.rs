@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::blocks::split;
-use super::context::{Alias, Role, aliases, roles};
+use super::context::{Alias, Role, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
 use super::prose::{detect_language, prose};
@@ -482,7 +482,8 @@ impl Batch {
             .zip(detected)
             .map(|((job, prose), detected)| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
-                let mentions = extract_block(extractor, &job.text, &prose, lang);
+                let mut mentions = extract_block(extractor, &job.text, &prose, lang);
+                expand_acronyms(&prose, &job.text, &mut mentions);
                 let aliases = aliases(&prose, &mentions);
                 let roles = roles(&prose, &mentions);
                 let result = BlockResult {

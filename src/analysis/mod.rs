@@ -2,6 +2,7 @@
 //! say. Pure: text and byte offsets in, plain structs out.
 
 mod blocks;
+mod checks;
 mod context;
 mod document;
 mod entities;
@@ -10,10 +11,11 @@ mod navigation;
 mod prose;
 mod render;
 
+pub use checks::ChecksConfig;
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};
 pub use entities::{Entity, fold};
 pub use navigation::{EntitySymbol, Highlight, RenameError};
-pub use render::{Diagnostic, DiagnosticsConfig, HoverInfo, Markup, Severity, kind_name};
+pub use render::{Diagnostic, DiagnosticsConfig, Fix, HoverInfo, Markup, Severity, kind_name};
 
 use crate::extract::{Extractor, Label, Lang};
 use crate::text::{Text, TextRange, TextSize};

@@ -118,7 +118,18 @@ impl Default for DiagnosticsConfig {
 pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
+    /// `entity` for a mention, else the name of the consistency check.
+    pub code: &'static str,
     pub message: String,
+    /// Quick fixes, if the check has one.
+    pub fixes: Vec<Fix>,
+}
+
+/// A quick fix: text edits, in document bytes, with a title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<(TextRange, String)>,
 }
 
 impl DocumentAnalysis {
@@ -134,7 +145,9 @@ impl DocumentAnalysis {
             .map(|m| Diagnostic {
                 range: m.range,
                 severity,
+                code: "entity",
                 message: format!("{} — {}", m.entity, kind_name(m.label)),
+                fixes: Vec::new(),
             })
             .collect()
     }

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::analysis::{DiagnosticsConfig, Severity};
+use crate::analysis::{ChecksConfig, DiagnosticsConfig, Severity};
 use crate::extract::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -64,6 +64,9 @@ pub struct Config {
     /// `diagnostics.maxPerDocument`: at most this many per-mention diagnostics per document
     /// (0: no limit), so that a huge document does not flood the editor.
     pub max_diagnostics: usize,
+    /// `checks.spellingVariants`, `checks.surnameBeforeFullName`,
+    /// `checks.acronymBeforeExpansion`, `checks.mixedKinds`: the consistency checks.
+    pub checks: ChecksConfig,
     /// `maxDocumentBytes`: documents above this size get one warning and no extraction.
     pub max_document_bytes: u64,
 }
@@ -76,6 +79,7 @@ impl Default for Config {
             first_mention_only: false,
             debounce_ms: 150,
             max_diagnostics: 5000,
+            checks: ChecksConfig::default(),
             max_document_bytes: 8 * 1024 * 1024,
         }
     }
@@ -122,6 +126,7 @@ impl Config {
                 "language" => set(&mut self.language, "language", value, &mut errors),
                 "maxDocumentBytes" => set(&mut self.max_document_bytes, key, value, &mut errors),
                 "diagnostics" => self.update_diagnostics(value, &mut errors),
+                "checks" => self.update_checks(value, &mut errors),
                 // Editors pass their client-side settings along; they are not the server's.
                 "server" | "trace" => {}
                 _ => errors.push(format!("nomen.{key}: unknown setting")),
@@ -163,6 +168,26 @@ impl Config {
         }
     }
 
+    fn update_checks(&mut self, value: &Value, errors: &mut Vec<String>) {
+        let Some(map) = value.as_object() else {
+            errors.push(format!("nomen.checks: expected an object, got {value}"));
+            return;
+        };
+        for (key, value) in map {
+            let field = match key.as_str() {
+                "spellingVariants" => &mut self.checks.spelling_variants,
+                "surnameBeforeFullName" => &mut self.checks.surname_before_full_name,
+                "acronymBeforeExpansion" => &mut self.checks.acronym_before_expansion,
+                "mixedKinds" => &mut self.checks.mixed_kinds,
+                _ => {
+                    errors.push(format!("nomen.checks.{key}: unknown setting"));
+                    continue;
+                }
+            };
+            set(field, &format!("checks.{key}"), value, errors);
+        }
+    }
+
     /// The settings as a JSON object, as `update` reads them.
     pub fn to_json(&self) -> Value {
         let mut diagnostics = Map::new();
@@ -180,6 +205,16 @@ impl Config {
         );
         out.insert("diagnostics".into(), diagnostics.into());
         out.insert("maxDocumentBytes".into(), self.max_document_bytes.into());
+        let c = &self.checks;
+        out.insert(
+            "checks".into(),
+            serde_json::json!({
+                "spellingVariants": c.spelling_variants,
+                "surnameBeforeFullName": c.surname_before_full_name,
+                "acronymBeforeExpansion": c.acronym_before_expansion,
+                "mixedKinds": c.mixed_kinds,
+            }),
+        );
         out.into()
     }
 }
@@ -245,6 +280,7 @@ mod tests {
         };
         c.debounce_ms = 42;
         c.max_diagnostics = 0;
+        c.checks.mixed_kinds = false;
         let mut back = Config::default();
         assert!(back.update(&c.to_json()).is_empty());
         assert_eq!(back, c);

@@ -280,14 +280,13 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
 async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let config = shared.config().diagnostics();
     let encoding = shared.session().encoding;
+    let checks = shared.config().checks;
     let snapshot = catch_unwind(AssertUnwindSafe(|| {
         let st = doc.lock();
         (st.is_ready() && !st.closed).then(|| {
-            (
-                st.text.clone(),
-                st.analysis.diagnostics(&config),
-                st.version,
-            )
+            let mut diagnostics = st.analysis.diagnostics(&config);
+            diagnostics.extend(st.analysis.checks(&st.text, &checks));
+            (st.text.clone(), diagnostics, st.version)
         })
     }));
     let Ok(Some((text, diagnostics, version))) = snapshot else {

@@ -7,7 +7,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::documents::{DocHandle, worker};
-use super::{Shared, capabilities, extractor, from_proto, navigation, to_proto};
+use super::{Shared, actions, capabilities, extractor, from_proto, navigation, to_proto};
 use crate::analysis::DocOptions;
 
 pub struct Backend {
@@ -236,6 +236,10 @@ impl LanguageServer for Backend {
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
         navigation::prepare_rename(&self.shared, params).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        actions::code_actions(&self.shared, params).await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {

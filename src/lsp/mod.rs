@@ -3,6 +3,7 @@
 //! Handlers are thin: protocol values in, `from_proto`, a call into `analysis`, `to_proto`,
 //! protocol values out. Position conversion happens only in `from_proto` and `to_proto`.
 
+mod actions;
 mod capabilities;
 mod config;
 mod documents;

@@ -46,7 +46,7 @@ pub(crate) fn diagnostic(
     lsp::Diagnostic {
         range: range(text, d.range, encoding),
         severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String("entity".into())),
+        code: Some(lsp::NumberOrString::String(d.code.into())),
         source: Some("nomen".into()),
         message: d.message.clone(),
         ..Default::default()
@@ -235,5 +235,34 @@ fn symbol(
         range,
         selection_range,
         children,
+    }
+}
+
+/// A quick fix for a consistency diagnostic, as a code action with its edits.
+pub(crate) fn quick_fix(
+    text: &Text,
+    uri: &lsp::Uri,
+    diagnostic: &analysis::Diagnostic,
+    fix: &analysis::Fix,
+    encoding: Encoding,
+) -> lsp::CodeAction {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|(r, new_text)| lsp::TextEdit {
+            range: range(text, *r, encoding),
+            new_text: new_text.clone(),
+        })
+        .collect();
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![self::diagnostic(text, diagnostic, encoding)]),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(std::collections::HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        }),
+        is_preferred: Some(true),
+        ..Default::default()
     }
 }

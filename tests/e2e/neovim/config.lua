@@ -1,0 +1,114 @@
+-- End-to-end test of editors/neovim itself in a real Neovim 0.11+, run headless:
+--
+--   NOMEN_BIN=target/release/nomen nvim --clean --headless -l tests/e2e/neovim/config.lua
+--
+-- It puts editors/neovim on the runtimepath, calls vim.lsp.enable('nomen') as a user's
+-- init.lua would, opens a French Markdown file with accents, ’ and an emoji, and checks that
+-- the server attaches with UTF-8 positions, that diagnostics cover exactly the names, that hover
+-- gives the full name, that semantic tokens colour the names and that a setting passed through
+-- vim.lsp.config reaches the server. Ends with `neovim config e2e: N passed, M failed`.
+
+local root = vim.fn.getcwd()
+local passed, failed = 0, 0
+
+local function say(s)
+  io.stdout:write(s, '\n')
+  io.stdout:flush()
+end
+
+local function check(name, ok, detail)
+  if ok then
+    passed = passed + 1
+    say('ok   ' .. name)
+  else
+    failed = failed + 1
+    say('FAIL ' .. name .. (detail and ('\n     ' .. tostring(detail)) or ''))
+  end
+  return ok
+end
+
+local function finish()
+  say(string.format('neovim config e2e: %d passed, %d failed', passed, failed))
+  os.exit(failed == 0 and 0 or 1)
+end
+
+vim.g.nomen_server_path = os.getenv('NOMEN_BIN') or (root .. '/target/release/nomen')
+vim.opt.runtimepath:append(root .. '/editors/neovim')
+-- A setting through the documented route: only the first mention of each entity is marked.
+vim.lsp.config('nomen', { settings = { nomen = { diagnostics = { firstMentionOnly = true, debounceMs = 20 } } } })
+vim.lsp.enable('nomen')
+
+local dir = vim.fn.tempname()
+vim.fn.mkdir(dir, 'p')
+local file = dir .. '/article.md'
+local lines = {
+  '# Sommet à Berlin 😀',
+  '',
+  'La chancelière Angela Merkel a reçu l’économiste Thomas Piketty à Berlin.',
+  '',
+  'Selon Merkel, l’accord est « historique ». Piketty n’a pas commenté.',
+}
+vim.fn.writefile(lines, file)
+vim.cmd.edit(file)
+local buf = vim.api.nvim_get_current_buf()
+check('filetype is markdown', vim.bo[buf].filetype == 'markdown', vim.bo[buf].filetype)
+
+local client
+vim.wait(10000, function()
+  client = vim.lsp.get_clients({ bufnr = buf, name = 'nomen' })[1]
+  return client ~= nil and client.initialized
+end, 20)
+if not check('nomen attaches through vim.lsp.enable', client ~= nil) then
+  finish()
+end
+check('positions are utf-8', client.offset_encoding == 'utf-8', client.offset_encoding)
+
+local diagnostics = {}
+vim.wait(10000, function()
+  diagnostics = vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })
+  return #diagnostics > 0
+end, 20)
+local covered = {}
+for _, d in ipairs(diagnostics) do
+  if d.code == 'entity' then
+    local text = vim.api.nvim_buf_get_text(buf, d.lnum, d.col, d.end_lnum, d.end_col, {})[1]
+    local name = d.message:match('^(.-) — ')
+    check('diagnostic covers exactly ' .. tostring(name), text == name, string.format('%q vs %q', text, name))
+    table.insert(covered, text)
+  end
+end
+table.sort(covered)
+check(
+  'first mentions only (the setting reached the server)',
+  table.concat(covered, ',') == 'Angela Merkel,Berlin,Thomas Piketty',
+  table.concat(covered, ',')
+)
+
+-- Hover on the bare "Merkel" of line 5 (byte column of the M, after "Selon ").
+local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 4, character = 8 } }
+local hover = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 5000)
+local value = ''
+for _, r in pairs(hover or {}) do
+  if r.result and r.result.contents then
+    value = r.result.contents.value or ''
+  end
+end
+check('hover names the full name', value:find('Angela Merkel', 1, true) ~= nil, value)
+check('hover says the kind', value:find('person', 1, true) ~= nil, value)
+
+local tokens = {}
+vim.wait(5000, function()
+  tokens = vim.lsp.semantic_tokens.get_at_pos(buf, 2, 20) or {}
+  return #tokens > 0
+end, 20)
+local types = {}
+for _, t in ipairs(tokens) do
+  table.insert(types, t.type)
+end
+check('semantic token on Angela Merkel is a function (person)', vim.tbl_contains(types, 'function'), vim.inspect(types))
+
+client:stop()
+vim.wait(2000, function()
+  return client:is_stopped()
+end, 20)
+finish()
