@@ -414,11 +414,17 @@ function nthIndex(text, needle, n) {
     return i;
 }
 
+// The diagnostics nomen publishes for mentions (code `entity`); the consistency checks publish
+// others, with their own codes, on top.
 function nomenDiagnostics(uri) {
     return vscode.languages
         .getDiagnostics(uri)
-        .filter((d) => d.source === 'nomen')
+        .filter((d) => d.source === 'nomen' && codeOf(d) === 'entity')
         .sort((a, b) => a.range.start.compareTo(b.range.start));
+}
+
+function codeOf(d) {
+    return typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
 }
 
 function key(diagnostics) {
