@@ -125,7 +125,7 @@ prepare_profile() {
   "workbench.colorTheme": "Default Dark Modern"
 }
 EOF
-    cp "$here/fixtures/reunion.md" "$run/workspace/"
+    cp "$here/fixtures/"*.md "$run/workspace/"
     if [ "$mode" = test ]; then
         cp "$here/fixtures/reunion.expected.json" "$run/workspace/nomen-e2e.json"
         # A non-default value that the driver can see arrive through initializationOptions.

@@ -131,7 +131,10 @@ async function run(root, spec, result) {
     // clearing the setting brings the bundled server back.
     await missingBinary(uri, api, check, result);
 
-    // 12. Narrowing `nomen.documentSelector` to Markdown files restarts the server, which then
+    // 12. A consistency diagnostic's quick fix, applied the way the light bulb applies it.
+    await quickFix(root, spec.quickFix, check);
+
+    // 13. Narrowing `nomen.documentSelector` to Markdown files restarts the server, which then
     // leaves the untitled plain text alone and still analyses the Markdown file.
     await documentSelector(uri, scratch, api, check);
 
@@ -243,6 +246,42 @@ async function documentSelector(uri, scratch, api, check) {
         restarted,
         markdownDiagnostics: md.length,
         untitledPlaintextDiagnostics: plain.length,
+    });
+}
+
+async function quickFix(root, spec, check) {
+    const uri = vscode.Uri.file(path.join(root, spec.fixture));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ofCode = () =>
+        vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nomen' && codeOf(d) === spec.code);
+    const found = await until(() => ofCode()[0], 15000);
+    if (found === undefined) {
+        check('quick-fix', 'fail', `no ${spec.code} diagnostic on ${spec.fixture}`);
+        return;
+    }
+    const actions =
+        (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, found.range, 'quickfix')) ?? [];
+    const atText = doc.getText(found.range);
+    const action = actions.find((a) => a.title.includes(spec.title));
+    if (action === undefined) {
+        check('quick-fix', 'fail', { diagnostic: describe(doc, found), actions: actions.map((a) => a.title) });
+        return;
+    }
+    if (action.edit) {
+        await vscode.workspace.applyEdit(action.edit);
+    }
+    if (action.command) {
+        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    }
+    const fixed = doc.getText().startsWith(spec.after);
+    const gone = await until(() => ofCode().length === 0, 10000);
+    check('quick-fix', atText === spec.at && fixed && gone ? 'pass' : 'fail', {
+        diagnosticOn: atText,
+        want: spec.at,
+        action: action.title,
+        firstLine: doc.lineAt(0).text,
+        diagnosticGone: gone,
     });
 }
 
