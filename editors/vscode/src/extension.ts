@@ -77,8 +77,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
         outputChannel: log,
         initializationOptions: serverSettings(),
         // No `synchronize.configurationSection`: it would send the whole section, client-only
-        // keys included, and the server warns about keys it does not know. onDidChangeConfiguration
-        // below sends the server's part itself.
+        // keys included, and the server warns about keys it does not know. The
+        // onDidChangeConfiguration handler in `activate` sends the server's part instead.
     };
 
     client = new LanguageClient('nomen', 'nomen', serverOptions, clientOptions);
