@@ -7,5 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod eval;
 pub mod extract;
+pub mod kb;
 pub mod lsp;
 pub mod text;
+pub mod workspace;

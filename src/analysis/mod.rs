@@ -105,6 +105,7 @@ impl DocumentAnalysis {
             entity,
             first_line: text.line_of(first.start()),
             roles: self.roles_of(&key, text),
+            elsewhere: Vec::new(),
         })
     }
 

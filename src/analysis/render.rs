@@ -31,6 +31,9 @@ pub struct HoverInfo {
     pub first_line: u32,
     /// Roles the text gives the entity, with the zero-based line each is stated on.
     pub roles: Vec<(String, u32)>,
+    /// Other files of the workspace that mention the entity, with how often (filled in by the
+    /// server from its workspace index).
+    pub elsewhere: Vec<(String, u32)>,
 }
 
 impl HoverInfo {
@@ -64,6 +67,21 @@ impl HoverInfo {
             format!("{} mentions", e.mentions)
         };
         lines.push(format!("{mentions}, first on line {}", self.first_line + 1));
+        if !self.elsewhere.is_empty() {
+            let shown: Vec<String> = self
+                .elsewhere
+                .iter()
+                .take(5)
+                .map(|(file, n)| format!("{} ({n})", text(file)))
+                .collect();
+            let more = self.elsewhere.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            lines.push(format!("Also in: {}{more}", shown.join(", ")));
+        }
         // Markdown needs a blank line between paragraphs; plain text shows lines as they are.
         lines.join(if markup == Markup::Markdown {
             "\n\n"

@@ -29,6 +29,11 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 400)]
         edits: usize,
     },
+    /// Time to build the workspace index of a folder (every text and Markdown file under it).
+    Workspace {
+        /// The folder to index.
+        dir: std::path::PathBuf,
+    },
     /// `initialize` latency, and time and peak memory to open a large document in the server.
     Server {
         /// Size of the opened document in megabytes.
@@ -41,6 +46,7 @@ pub fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Edit { words, edits } => edit(&words, edits),
         BenchCommand::Server { mb } => server(mb),
+        BenchCommand::Workspace { dir } => workspace(&dir),
     }
 }
 
@@ -156,6 +162,32 @@ fn edit(sizes: &[usize], edits: usize) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+fn workspace(dir: &std::path::Path) -> Result<()> {
+    use crate::workspace::{WorkspaceIndex, index_file, prose_files};
+    let started = Instant::now();
+    let extractor = Extractor::new();
+    let files = prose_files(&[dir.to_path_buf()]);
+    let listed = started.elapsed();
+    let mut index = WorkspaceIndex::default();
+    let mut bytes = 0;
+    for path in &files {
+        bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+        if let Some(entities) = index_file(path, &extractor, None, u64::MAX) {
+            index.insert(path.clone(), entities);
+        }
+    }
+    let total = started.elapsed();
+    let entities = index.entities().count();
+    println!(
+        "indexed {} files ({:.1} MB, {entities} entities) in {:.0} ms ({:.0} ms listing); one core",
+        index.len(),
+        bytes as f64 / 1e6,
+        total.as_secs_f64() * 1e3,
+        listed.as_secs_f64() * 1e3
+    );
     Ok(())
 }
 

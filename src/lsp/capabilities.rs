@@ -26,9 +26,22 @@ pub(crate) fn negotiate(caps: &ClientCapabilities) -> Session {
     } else {
         Encoding::Utf32
     };
+    let progress = caps
+        .window
+        .as_ref()
+        .and_then(|w| w.work_done_progress)
+        .unwrap_or(false);
+    let watch_files = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
     Session {
         encoding,
         markup: from_proto::hover_markup(caps),
+        progress,
+        watch_files,
     }
 }
 

@@ -7,7 +7,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::documents::{DocHandle, worker};
-use super::{Shared, actions, capabilities, extractor, from_proto, navigation, to_proto};
+use super::{Shared, actions, capabilities, extractor, from_proto, indexer, navigation, to_proto};
 use crate::analysis::DocOptions;
 
 pub struct Backend {
@@ -45,6 +45,7 @@ impl Backend {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = capabilities::negotiate(&params.capabilities);
+        *self.shared.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots(&params);
         let _ = self.shared.session.set(session);
         if let Some(options) = &params.initialization_options {
             let errors = self
@@ -74,6 +75,12 @@ impl LanguageServer for Backend {
         let errors =
             std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
         self.report_settings_errors(errors).await;
+        indexer::watch_files(&self.shared).await;
+        tokio::spawn(indexer::index_workspace(self.shared.clone()));
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        indexer::files_changed(&self.shared, params).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -163,10 +170,12 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
+        let this = pos.text_document.uri.to_file_path().map(|p| p.into_owned());
         self.shared
             .read(&pos.text_document.uri, "hover", |st, session| {
                 let offset = from_proto::offset(&st.text, pos.position, session.encoding);
-                let info = st.analysis.hover(&st.text, offset)?;
+                let mut info = st.analysis.hover(&st.text, offset)?;
+                info.elsewhere = self.shared.elsewhere(&info.entity.name, this.as_deref());
                 Some(to_proto::hover(
                     &st.text,
                     &info,
@@ -245,4 +254,22 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         navigation::rename(&self.shared, params).await
     }
+}
+
+/// The workspace folders as paths: the folders if the client gives them, else the root.
+#[allow(deprecated)] // `root_uri` is how older clients say it.
+fn roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
+    let uris: Vec<&Uri> = if params
+        .workspace_folders
+        .as_ref()
+        .is_some_and(|f| !f.is_empty())
+    {
+        folders.collect()
+    } else {
+        params.root_uri.iter().collect()
+    };
+    uris.into_iter()
+        .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+        .collect()
 }

@@ -9,6 +9,7 @@ mod config;
 mod documents;
 mod from_proto;
 mod handlers;
+mod indexer;
 mod navigation;
 mod to_proto;
 
@@ -30,6 +31,10 @@ use crate::text::Encoding;
 pub(crate) struct Session {
     pub(crate) encoding: Encoding,
     pub(crate) markup: Markup,
+    /// The client shows `$/progress` for server-created tokens.
+    pub(crate) progress: bool,
+    /// The client watches files for the server when asked to (`didChangeWatchedFiles`).
+    pub(crate) watch_files: bool,
 }
 
 /// The state every handler shares.
@@ -40,6 +45,9 @@ pub(crate) struct Shared {
     config: RwLock<Config>,
     session: OnceLock<Session>,
     docs: Mutex<FxHashMap<Uri, Arc<DocHandle>>>,
+    /// The workspace folders, and the entities of the prose files under them.
+    roots: Mutex<Vec<std::path::PathBuf>>,
+    workspace: RwLock<crate::workspace::WorkspaceIndex>,
 }
 
 impl Shared {
@@ -54,6 +62,8 @@ impl Shared {
         *self.session.get_or_init(|| Session {
             encoding: Encoding::Utf16,
             markup: Markup::Markdown,
+            progress: false,
+            watch_files: false,
         })
     }
 
@@ -81,6 +91,27 @@ impl Shared {
             .when_ready(READY_TIMEOUT, |st| guarded(what, || f(st, session)))
             .await;
         answer.unwrap_or(Ok(None))
+    }
+
+    /// Other workspace files that mention an entity, as paths relative to their workspace folder.
+    pub(crate) fn elsewhere(
+        &self,
+        name: &str,
+        this: Option<&std::path::Path>,
+    ) -> Vec<(String, u32)> {
+        let roots = self.roots.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let index = self.workspace.read().unwrap_or_else(|e| e.into_inner());
+        index
+            .files_mentioning(name, this)
+            .into_iter()
+            .map(|(path, n)| {
+                let relative = roots
+                    .iter()
+                    .find_map(|r| path.strip_prefix(r).ok())
+                    .unwrap_or(&path);
+                (relative.display().to_string(), n)
+            })
+            .collect()
     }
 
     pub(crate) fn all_docs(&self) -> Vec<Arc<DocHandle>> {
@@ -123,6 +154,8 @@ pub fn service() -> (
             config: RwLock::new(Config::default()),
             session: OnceLock::new(),
             docs: Mutex::new(FxHashMap::default()),
+            roots: Mutex::new(Vec::new()),
+            workspace: RwLock::new(Default::default()),
         };
         handlers::Backend::new(Arc::new(shared))
     })

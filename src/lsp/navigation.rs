@@ -152,6 +152,37 @@ pub(crate) async fn workspace_symbols(
             .await?;
         out.extend(found.unwrap_or_default());
     }
+    // Files that are not open come from the workspace index.
+    let open: Vec<std::path::PathBuf> = shared
+        .all_docs()
+        .iter()
+        .filter_map(|d| d.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    let index = shared.workspace.read().unwrap_or_else(|e| e.into_inner());
+    for (path, e) in index.entities() {
+        if open.iter().any(|p| p == path) || !fold(&e.name).contains(&query) {
+            continue;
+        }
+        let Some(uri) = Uri::from_file_path(path) else {
+            continue;
+        };
+        let at = Position {
+            line: e.first_line,
+            character: 0,
+        };
+        out.push(WorkspaceSymbol {
+            name: e.name.clone(),
+            kind: to_proto::symbol_kind(e.label),
+            tags: None,
+            container_name: Some(format!("{} mentions", e.mentions)),
+            location: OneOf::Left(Location {
+                uri,
+                range: Range { start: at, end: at },
+            }),
+            data: None,
+        });
+    }
+    drop(index);
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Some(WorkspaceSymbolResponse::Nested(out)))
 }

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tower::{Service, ServiceExt};
 use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::ls_types::Uri;
 
 use super::handlers::Backend;
 use super::service;
@@ -21,11 +22,28 @@ struct TestServer {
 
 impl TestServer {
     async fn start(capabilities: Value, options: Value) -> (TestServer, Value) {
-        let (service, mut socket) = service();
+        TestServer::start_with(
+            json!({"capabilities": capabilities, "initializationOptions": options}),
+        )
+        .await
+    }
+
+    async fn start_with(params: Value) -> (TestServer, Value) {
+        let (service, socket) = service();
         let (tx, notifications) = mpsc::unbounded_channel();
-        // Drain what the server sends, or it blocks when it publishes diagnostics.
+        // Drain what the server sends, or it blocks when it publishes diagnostics; answer its
+        // requests (progress tokens, registrations) as a client would.
+        let (mut requests, mut responses) = socket.split();
         tokio::spawn(async move {
-            while let Some(message) = socket.next().await {
+            while let Some(message) = requests.next().await {
+                if let Some(id) = message.id().cloned() {
+                    let _ = responses
+                        .send(tower_lsp_server::jsonrpc::Response::from_ok(
+                            id,
+                            Value::Null,
+                        ))
+                        .await;
+                }
                 if tx.send(message).is_err() {
                     break;
                 }
@@ -36,12 +54,7 @@ impl TestServer {
             notifications,
             next_id: 0,
         };
-        let init = server
-            .request(
-                "initialize",
-                json!({"capabilities": capabilities, "initializationOptions": options}),
-            )
-            .await;
+        let init = server.request("initialize", params).await;
         server.notify("initialized", json!({})).await;
         (server, init)
     }
@@ -500,5 +513,66 @@ async fn consistency_checks_come_with_quick_fixes() {
         after
             .iter()
             .all(|d| d["code"] != "surname-before-full-name")
+    );
+}
+
+#[tokio::test]
+async fn the_workspace_index_covers_files_that_are_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let open_path = dir.path().join("open.md");
+    std::fs::write(&open_path, "La chancelière Angela Merkel est à Paris.\n").unwrap();
+    std::fs::write(
+        dir.path().join("closed.txt"),
+        "Angela Merkel a rencontré Olaf Scholz à Berlin.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    std::fs::write(
+        dir.path().join("notes/more.md"),
+        "# Merkel\n\nAngela Merkel, encore.\n",
+    )
+    .unwrap();
+    let root = Uri::from_file_path(dir.path()).unwrap();
+    let caps = json!({"window": {"workDoneProgress": true}});
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": caps, "rootUri": root.as_str()})).await;
+    // The index reports its progress and ends.
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(message) = server.notifications.recv().await {
+            let (method, _, params) = message.into_parts();
+            let params = params.unwrap_or_default();
+            if method == "$/progress" && params["value"]["kind"] == "end" {
+                return params["value"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("the index finishes");
+    assert!(ended.starts_with("3 files"), "{ended}");
+    let symbols = server
+        .request("workspace/symbol", json!({"query": "scholz"}))
+        .await;
+    assert_eq!(symbols[0]["name"], "Olaf Scholz");
+    assert!(
+        symbols[0]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("closed.txt")
+    );
+    let uri = Uri::from_file_path(&open_path).unwrap();
+    let open = json!({"textDocument": {"uri": uri.as_str(), "languageId": "markdown", "version": 1,
+        "text": "La chancelière Angela Merkel est à Paris.\n"}});
+    server.notify("textDocument/didOpen", open).await;
+    let hover = server
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri.as_str()}, "position": {"line": 0, "character": 20}}))
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        value.contains(r"Also in: notes/more\.md (2), closed\.txt (1)"),
+        "{value}"
     );
 }

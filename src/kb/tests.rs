@@ -1,0 +1,386 @@
+//! Tests of the knowledge base: parsing, errors, lookup, layering, editing, embedded data.
+
+use expect_test::{Expect, expect};
+
+use super::*;
+use crate::extract::Label;
+
+const HAFTAR_TOML: &str = r#"# Notre base, à la main.
+[[entity]]
+name = "Khalifa Haftar"   # le maréchal
+kind = "person"
+aliases = ["Haftar"]
+description = "Maréchal libyen, chef de l’Armée nationale libyenne"
+links = ["https://example.org/haftar"]
+
+[[entity]]
+name = "Armée nationale libyenne"
+kind = "organization"
+aliases = ["ANL", "LNA"]
+
+[ignore]
+forms = ["Défense"]
+"#;
+
+fn render_errors(errors: &[KbError]) -> String {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+        .collect();
+    lines.join("\n")
+}
+
+fn check_toml_errors(text: &str, expect: Expect) {
+    let errors = parse_toml(text).expect_err("the text has errors");
+    expect.assert_eq(&render_errors(&errors));
+}
+
+fn kb_of_toml(text: &str) -> KnowledgeBase {
+    KnowledgeBase::from_files(&[parse_toml(text).expect("valid TOML")])
+}
+
+#[test]
+fn parses_toml() {
+    let file = parse_toml(HAFTAR_TOML).unwrap();
+    assert_eq!(file.entries.len(), 2);
+    let haftar = &file.entries[0];
+    assert_eq!(haftar.name, "Khalifa Haftar");
+    assert_eq!(haftar.label, Label::Per);
+    assert_eq!(haftar.aliases, ["Haftar"]);
+    assert_eq!(
+        haftar.description.as_deref(),
+        Some("Maréchal libyen, chef de l’Armée nationale libyenne")
+    );
+    assert_eq!(haftar.links, ["https://example.org/haftar"]);
+    assert_eq!(file.entries[1].label, Label::Org);
+    assert_eq!(file.ignored, ["Défense"]);
+}
+
+#[test]
+fn parses_empty_toml_and_inline_entities() {
+    assert_eq!(parse_toml("").unwrap(), KbFile::default());
+    let file = parse_toml(r#"entity = [{ name = "Tripoli", kind = "LOC" }]"#).unwrap();
+    assert_eq!(file.entries, [KbEntry::new("Tripoli", Label::Loc)]);
+}
+
+#[test]
+fn toml_syntax_error_has_its_line() {
+    check_toml_errors(
+        "[[entity]]\nname = \"Haftar\"\nkind = \"person\n",
+        expect![[r#"2:14: invalid basic string, expected `"`"#]],
+    );
+}
+
+#[test]
+fn toml_validation_reports_every_error_and_no_entries() {
+    let text = r#"colour = "red"
+[[entity]]
+name = "Haftar"
+kind = "personne"
+
+[[entity]]
+kind = "place"
+
+[[entity]]
+name = ""
+kind = "place"
+aliases = "Tripoli"
+alias = ["x"]
+
+[[entity]]
+name = "Bon"
+kind = "person"
+links = ["ok", 3]
+"#;
+    check_toml_errors(
+        text,
+        expect![[r#"
+            0:0: unknown key `colour`: expected `entity` or `ignore`
+            3:7: unknown kind `personne`: expected person, organisation, place or other
+            5:0: this entity has no `name`
+            9:7: `name` must not be empty
+            11:10: `aliases` must be an array of strings, like ["…"]
+            12:0: unknown field `alias`: expected name, kind, aliases, description or links
+            17:15: `links` must hold strings only"#]],
+    );
+}
+
+#[test]
+fn parses_jsonl() {
+    let text = concat!(
+        r#"{"name": "Khalifa Haftar", "kind": "person", "aliases": ["Haftar"], "id": 7}"#,
+        "\n\n   \n",
+        r#"{"name": "Tripoli", "kind": "place", "description": "Capitale", "links": []}"#,
+        "\n"
+    );
+    let file = parse_jsonl(text).unwrap();
+    assert_eq!(file.entries.len(), 2);
+    assert_eq!(file.entries[0].aliases, ["Haftar"]);
+    assert_eq!(file.entries[1].description.as_deref(), Some("Capitale"));
+    assert!(file.ignored.is_empty());
+}
+
+#[test]
+fn jsonl_reports_every_bad_line() {
+    let text = r#"{"name": "Khalifa Haftar", "kind": "person"}
+{"name": "Tripoli", "kind": "ville"}
+
+{"kind": "place"}
+{"name": "Zoé", "kind": "person", "aliases": "Zo"}
+{"name": "Été", "kind": "person"
+{"name": " ", "kind": "person"}
+"#;
+    let errors = parse_jsonl(text).expect_err("bad lines");
+    expect![[r#"
+        1:20: unknown kind `ville`: expected person, organisation, place or other
+        3:16: missing field `name`
+        4:48: invalid type: string "Zo", expected a sequence
+        5:31: EOF while parsing an object
+        6:1: `name` must not be empty"#]]
+    .assert_eq(&render_errors(&errors));
+}
+
+#[test]
+fn lookup_ignores_case_accents_apostrophes_and_spaces() {
+    let kb = kb_of_toml(
+        r#"
+[[entity]]
+name = "Côte d'Ivoire"
+kind = "place"
+aliases = ["Armée   nationale\u00a0libyenne", "Abou-Dabi"]
+"#,
+    );
+    for form in [
+        "Côte d'Ivoire",
+        "cote d’ivoire",
+        "CÔTE D'IVOIRE",
+        "  Cote  d'Ivoire ",
+        "armee nationale libyenne",
+        "Armée\nnationale libyenne",
+        "Abou Dabi",
+    ] {
+        assert_eq!(kb.lookup(form).map(|e| e.name.as_str()), Some("Côte d'Ivoire"), "{form}");
+    }
+    assert!(kb.lookup("Côte").is_none());
+    assert!(kb.lookup("").is_none());
+}
+
+#[test]
+fn acronyms_match_only_forms_without_lower_case() {
+    let kb = kb_of_toml(
+        r#"
+[[entity]]
+name = "Organisation des Nations unies"
+kind = "organisation"
+aliases = ["ONU", "UN", "U.N.", "Unesco"]
+"#,
+    );
+    assert!(kb.lookup("UN").is_some());
+    assert!(kb.lookup("U.N.").is_some());
+    assert!(kb.lookup("un").is_none());
+    assert!(kb.lookup("Un").is_none());
+    assert!(kb.lookup("UNESCO").is_some());
+    assert!(kb.lookup("unesco").is_some());
+}
+
+#[test]
+fn workspace_overrides_the_default_form_by_form() {
+    let base = kb_of_toml(
+        r#"
+[[entity]]
+name = "Géorgie"
+kind = "place"
+aliases = ["Georgia"]
+description = "pays"
+"#,
+    );
+    let workspace = parse_toml(
+        r#"
+[[entity]]
+name = "Georgia"
+kind = "place"
+description = "État des États-Unis"
+"#,
+    )
+    .unwrap();
+    let kb = KnowledgeBase::layered(&base, &[workspace]);
+    let description = |form| kb.lookup(form).and_then(|e| e.description.as_deref());
+    assert_eq!(description("georgia"), Some("État des États-Unis"));
+    assert_eq!(description("Géorgie"), Some("pays"));
+    assert_eq!(kb.len(), 2);
+    // The base itself is unchanged.
+    assert_eq!(base.lookup("Georgia").unwrap().name, "Géorgie");
+}
+
+#[test]
+fn earlier_files_win_over_later_ones() {
+    let toml = parse_toml("[[entity]]\nname = \"Haftar\"\nkind = \"person\"").unwrap();
+    let jsonl = parse_jsonl(r#"{"name": "Haftar", "kind": "place"}"#).unwrap();
+    let kb = KnowledgeBase::layered(&KnowledgeBase::default(), &[toml, jsonl]);
+    assert_eq!(kb.lookup("Haftar").unwrap().label, Label::Per);
+}
+
+#[test]
+fn ignored_forms_are_never_found() {
+    let base = kb_of_toml("[[entity]]\nname = \"Défense\"\nkind = \"organisation\"");
+    assert!(!base.is_ignored("Défense"));
+    let workspace = parse_toml("[ignore]\nforms = [\"defense\"]").unwrap();
+    let kb = KnowledgeBase::layered(&base, &[workspace]);
+    assert!(kb.is_ignored("DÉFENSE"));
+    assert!(kb.lookup("Défense").is_none());
+    assert!(!kb.is_ignored("Haftar"));
+}
+
+#[test]
+fn set_kind_changes_an_entity_and_keeps_comments() {
+    let edited = set_kind(HAFTAR_TOML, "haftar", Label::Org).unwrap();
+    let file = parse_toml(&edited).unwrap();
+    assert_eq!(file.entries[0].label, Label::Org);
+    assert_eq!(file.entries.len(), 2);
+    assert!(edited.contains("# Notre base, à la main."));
+    assert!(edited.contains("name = \"Khalifa Haftar\"   # le maréchal"));
+    assert!(edited.contains("kind = \"organisation\"\n"));
+    // Setting the kind it already has changes nothing.
+    assert_eq!(set_kind(&edited, "Khalifa Haftar", Label::Org).unwrap(), edited);
+}
+
+#[test]
+fn set_kind_creates_a_missing_entity() {
+    let edited = set_kind("", "Tripoli", Label::Loc).unwrap();
+    expect![[r#"
+        [[entity]]
+        name = "Tripoli"
+        kind = "place"
+    "#]]
+    .assert_eq(&edited);
+    let edited = set_kind(&edited, "Benghazi", Label::Loc).unwrap();
+    expect![[r#"
+        [[entity]]
+        name = "Tripoli"
+        kind = "place"
+
+        [[entity]]
+        name = "Benghazi"
+        kind = "place"
+    "#]]
+    .assert_eq(&edited);
+}
+
+#[test]
+fn add_alias_appends_once_and_creates_entities() {
+    let edited = add_alias(HAFTAR_TOML, "Khalifa Haftar", "Hafter", Label::Per).unwrap();
+    let edited = add_alias(&edited, "Khalifa Haftar", "HAFTER", Label::Per).unwrap();
+    let edited = add_alias(&edited, "Fayez el-Sarraj", "Sarraj", Label::Per).unwrap();
+    let file = parse_toml(&edited).unwrap();
+    assert_eq!(file.entries[0].aliases, ["Haftar", "Hafter"]);
+    assert_eq!(file.entries[2].name, "Fayez el-Sarraj");
+    assert_eq!(file.entries[2].label, Label::Per);
+    assert_eq!(file.entries[2].aliases, ["Sarraj"]);
+    assert_eq!(file.ignored, ["Défense"]);
+    assert!(edited.contains("# le maréchal"));
+}
+
+#[test]
+fn add_entry_adds_or_merges() {
+    let mut sarraj = KbEntry::new("Fayez el-Sarraj", Label::Per);
+    sarraj.aliases = vec!["Sarraj".into()];
+    sarraj.description = Some("Homme politique libyen".into());
+    let edited = add_entry(HAFTAR_TOML, &sarraj).unwrap();
+    let file = parse_toml(&edited).unwrap();
+    assert_eq!(file.entries[2], sarraj);
+
+    let mut anl = KbEntry::new("armée nationale libyenne", Label::Org);
+    anl.aliases = vec!["LNA".into(), "Libyan National Army".into()];
+    anl.links = vec!["https://example.org/anl".into()];
+    let edited = add_entry(&edited, &anl).unwrap();
+    let file = parse_toml(&edited).unwrap();
+    assert_eq!(file.entries.len(), 3);
+    let merged = &file.entries[1];
+    assert_eq!(merged.name, "Armée nationale libyenne");
+    assert_eq!(merged.aliases, ["ANL", "LNA", "Libyan National Army"]);
+    assert_eq!(merged.links, ["https://example.org/anl"]);
+    assert!(edited.contains("# Notre base, à la main."));
+}
+
+#[test]
+fn ignore_adds_a_form_once() {
+    let edited = ignore("", "Défense").unwrap();
+    expect![[r#"
+        [ignore]
+        forms = ["Défense"]
+    "#]]
+    .assert_eq(&edited);
+    let edited = ignore(HAFTAR_TOML, "Etat").unwrap();
+    let edited = ignore(&edited, "état").unwrap();
+    assert_eq!(parse_toml(&edited).unwrap().ignored, ["Défense", "Etat"]);
+    let edited = ignore("# rien\n[[entity]]\nname = \"A\"\nkind = \"other\"\n", "B").unwrap();
+    expect![[r#"
+        # rien
+        [[entity]]
+        name = "A"
+        kind = "other"
+
+        [ignore]
+        forms = ["B"]
+    "#]]
+    .assert_eq(&edited);
+}
+
+#[test]
+fn edits_refuse_broken_toml() {
+    let err = set_kind("[[entity]\n", "A", Label::Per).unwrap_err();
+    assert_eq!(err.line, 0);
+    let err = ignore("ignore = 3\n", "A").unwrap_err();
+    assert!(err.message.contains("`ignore` is not a table"), "{}", err.message);
+}
+
+#[test]
+fn embedded_default_knows_countries_capitals_and_organisations() {
+    let kb = KnowledgeBase::embedded();
+    let found = |form: &str| {
+        let entry = kb.lookup(form).unwrap_or_else(|| panic!("{form} not found"));
+        (entry.name.as_str(), entry.label)
+    };
+    assert_eq!(found("Libye"), ("Libye", Label::Loc));
+    assert_eq!(found("Libya"), ("Libye", Label::Loc));
+    assert_eq!(found("LBY"), ("Libye", Label::Loc));
+    assert_eq!(found("Tripoli"), ("Tripoli", Label::Loc));
+    assert_eq!(found("Beijing"), ("Pékin", Label::Loc));
+    assert_eq!(found("USA"), ("États-Unis", Label::Loc));
+    for form in ["ONU", "UN", "United Nations", "Nations unies"] {
+        assert_eq!(found(form), ("Organisation des Nations unies", Label::Org));
+    }
+    for form in ["OTAN", "NATO"] {
+        assert_eq!(found(form), ("Organisation du traité de l’Atlantique nord", Label::Org));
+    }
+    assert!(kb.lookup("un").is_none());
+    let libya = kb.lookup("Libya").unwrap().description.as_deref().unwrap();
+    assert_eq!(
+        libya,
+        "Libye : pays d’Afrique du Nord ; capitale Tripoli. / \
+         Libya: country in Northern Africa; capital Tripoli."
+    );
+}
+
+#[test]
+fn embedded_files_parse_without_errors() {
+    let organisations = parse_toml(embedded::ORGANISATIONS).map(|f| f.entries.len());
+    let countries = parse_jsonl(embedded::COUNTRIES).map(|f| f.entries.len());
+    assert!(organisations.as_ref().is_ok_and(|&n| n > 40), "{organisations:?}");
+    assert!(countries.as_ref().is_ok_and(|&n| n > 400), "{countries:?}");
+}
+
+#[test]
+fn synthetic_jsonl_is_valid_and_deterministic() {
+    let text = synthetic_jsonl(100);
+    assert_eq!(text, synthetic_jsonl(100));
+    let kb = KnowledgeBase::from_files(&[parse_jsonl(&text).unwrap()]);
+    assert_eq!(kb.len(), 100);
+    assert_eq!(kb.lookup("entite42").unwrap().name, "Khalifa Entité42");
+}
+
+#[test]
+fn key_folds_forms() {
+    assert_eq!(key("  L’Armée\u{a0}NATIONALE--libyenne "), "l'armee nationale libyenne");
+    assert_eq!(key(""), "");
+}

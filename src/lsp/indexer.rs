@@ -1,0 +1,150 @@
+//! Keeps the workspace index: every text and Markdown file under the workspace folders, indexed
+//! in the background at start-up with `$/progress`, and again when the client reports a change.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::json;
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesParams, FileChangeType, ProgressToken, Registration,
+};
+
+use super::{Shared, extractor};
+use crate::workspace::{index_file, is_prose_file, prose_files};
+
+/// Files indexed per blocking task: big enough to amortise the hop, small enough for progress.
+const CHUNK: usize = 16;
+
+pub(crate) async fn index_workspace(shared: Arc<Shared>) {
+    let roots = shared
+        .roots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if roots.is_empty() {
+        return;
+    }
+    let started = Instant::now();
+    let Ok(files) = tokio::task::spawn_blocking(move || prose_files(&roots)).await else {
+        return;
+    };
+    let token = ProgressToken::String("nomen/index".into());
+    let progress = if shared.session().progress
+        && shared
+            .client
+            .create_work_done_progress(token.clone())
+            .await
+            .is_ok()
+    {
+        let title = format!("nomen: indexing {} files", files.len());
+        Some(
+            shared
+                .client
+                .progress(token, title)
+                .with_percentage(0)
+                .begin()
+                .await,
+        )
+    } else {
+        None
+    };
+    let total = files.len().max(1);
+    let mut entities = 0;
+    for (i, chunk) in files.chunks(CHUNK).enumerate() {
+        let chunk = chunk.to_vec();
+        let cell = shared.extractor.clone();
+        let config = shared.config();
+        let done = tokio::task::spawn_blocking(move || {
+            let extractor = extractor(&cell);
+            let language = config.language.lang();
+            chunk
+                .into_iter()
+                .filter_map(|p| {
+                    Some((
+                        index_file(&p, extractor, language, config.max_document_bytes)?,
+                        p,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let Ok(done) = done else { continue };
+        {
+            let mut index = shared.workspace.write().unwrap_or_else(|e| e.into_inner());
+            for (found, path) in done {
+                entities += found.len();
+                index.insert(path, found);
+            }
+        }
+        if let Some(progress) = &progress {
+            progress
+                .report((((i + 1) * CHUNK).min(total) * 100 / total) as u32)
+                .await;
+        }
+    }
+    let message = format!(
+        "{} files, {entities} entities in {} ms",
+        files.len(),
+        started.elapsed().as_millis()
+    );
+    tracing::info!("workspace index: {message}");
+    if let Some(progress) = progress {
+        progress.finish_with_message(message).await;
+    }
+}
+
+/// Asks the client to report changes to prose files and knowledge-base files.
+pub(crate) async fn watch_files(shared: &Shared) {
+    if !shared.session().watch_files {
+        return;
+    }
+    let options = json!({"watchers": [
+        {"globPattern": "**/*.{txt,text,md,markdown,mdown,mkd}"},
+        {"globPattern": "**/.nomen/knowledge.{toml,jsonl}"},
+    ]});
+    let registration = Registration {
+        id: "nomen/watch".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: Some(options),
+    };
+    if let Err(e) = shared.client.register_capability(vec![registration]).await {
+        tracing::warn!("the client would not watch files for nomen: {e}");
+    }
+}
+
+/// Re-indexes the prose files the client says changed.
+pub(crate) async fn files_changed(shared: &Arc<Shared>, params: DidChangeWatchedFilesParams) {
+    for change in params.changes {
+        let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+            continue;
+        };
+        if !is_prose_file(&path) {
+            continue;
+        }
+        if change.typ == FileChangeType::DELETED {
+            shared
+                .workspace
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&path);
+            continue;
+        }
+        let cell = shared.extractor.clone();
+        let config = shared.config();
+        let target = path.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            index_file(
+                &target,
+                extractor(&cell),
+                config.language.lang(),
+                config.max_document_bytes,
+            )
+        })
+        .await;
+        let mut index = shared.workspace.write().unwrap_or_else(|e| e.into_inner());
+        match found {
+            Ok(Some(entities)) => index.insert(path, entities),
+            _ => index.remove(&path),
+        }
+    }
+}
