@@ -4,8 +4,9 @@ Run from the repository root (tests/e2e/kakoune/run.sh does this):
 
     NOMEN_BIN=target/release/nomen python3 tests/e2e/kakoune/test.py
 
-Starts `kak -ui dummy` with a user kakrc (in a temporary XDG_CONFIG_HOME) holding
-`eval %sh{kak-lsp}`, `source editors/kakoune/nomen.kak` and `lsp-enable`, opens a French Markdown file with accents, ’ and an emoji before the names,
+Twice: once configured by editors/kakoune/nomen.kak sourced from a user kakrc, once by
+editors/kakoune/kak-lsp.toml as kak-lsp's legacy configuration file (see start()). Each time it
+starts `kak -ui dummy`, opens a French Markdown file with accents, ’ and an emoji before the names,
 and drives the session with `kak -p`, reading results back through `echo -to-file`. Checks that
 every inline diagnostic range (Kakoune byte columns) covers the name that the diagnostics list
 gives at that position (or, for a later mention, a word of it), that `lsp-hover-buffer` on a surname names the full name, and that an
@@ -23,16 +24,17 @@ import time
 ROOT = os.getcwd()
 BIN = os.path.abspath(os.environ.get("NOMEN_BIN", "target/release/nomen"))
 passed = failed = 0
+PREFIX = ""
 
 
 def check(name, ok, detail=None):
     global passed, failed
     if ok:
         passed += 1
-        print("ok   " + name, flush=True)
+        print("ok   " + PREFIX + name, flush=True)
     else:
         failed += 1
-        print("FAIL " + name + ("" if detail is None else "\n     " + repr(detail)), flush=True)
+        print("FAIL " + PREFIX + name + ("" if detail is None else "\n     " + repr(detail)), flush=True)
     return ok
 
 
@@ -44,32 +46,41 @@ TEXT = (
     "À l’écran, Varda sourit ; Dujardin l’écoute.\n"
 )
 
-tmp = tempfile.mkdtemp(prefix="nomen-kak-")
-session = "nomen-e2e-%d" % os.getpid()
-path = os.path.join(tmp, "visite.md")
-with open(path, "w", encoding="utf-8") as f:
-    f.write(TEXT)
-# A user kakrc in an empty configuration folder: Kakoune's own rc (filetype detection, the
-# tools kak-lsp's buffers rely on) loads as usual, then this.
-config = os.path.join(tmp, "config")
-os.makedirs(os.path.join(config, "kak"))
-with open(os.path.join(config, "kak", "kakrc"), "w", encoding="utf-8") as f:
-    f.write(
-        "evaluate-commands %%sh{kak-lsp}\n"
-        "source %s\n"
-        "lsp-enable\n"
-        % os.path.join(ROOT, "editors/kakoune/nomen.kak")
-    )
+NOMEN_KAK = os.path.join(ROOT, "editors/kakoune/nomen.kak")
+KAK_LSP_TOML = os.path.join(ROOT, "editors/kakoune/kak-lsp.toml")
 
-env = dict(os.environ)
-env["PATH"] = os.path.dirname(BIN) + os.pathsep + env["PATH"]
-env["XDG_CONFIG_HOME"] = config
-# The test's nomen settings: a short debounce. kak-lsp sends the section as initializationOptions
-# and in didChangeConfiguration.
-kak = subprocess.Popen(
-    ["kak", "-ui", "dummy", "-s", session, path],
-    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-)
+
+def start(mode):
+    """A Kakoune session on the fixture, configured the way `mode` says.
+
+    "nomen.kak": a user kakrc (in a temporary XDG_CONFIG_HOME) holding `eval %sh{kak-lsp}`,
+    `source editors/kakoune/nomen.kak` and `lsp-enable`. "kak-lsp.toml": the same kakrc without
+    nomen.kak, and editors/kakoune/kak-lsp.toml as kak-lsp's (legacy) configuration file.
+    Kakoune's own rc (filetype detection, the tools kak-lsp's buffers rely on) loads as usual.
+    """
+    global tmp, session, path, env, kak
+    tmp = tempfile.mkdtemp(prefix="nomen-kak-")
+    session = "nomen-e2e-%d-%s" % (os.getpid(), mode.replace(".", "-"))
+    path = os.path.join(tmp, "visite.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(TEXT)
+    config = os.path.join(tmp, "config")
+    os.makedirs(os.path.join(config, "kak"))
+    with open(os.path.join(config, "kak", "kakrc"), "w", encoding="utf-8") as f:
+        f.write("evaluate-commands %sh{kak-lsp}\n")
+        if mode == "nomen.kak":
+            f.write("source %s\n" % NOMEN_KAK)
+        f.write("lsp-enable\n")
+    if mode == "kak-lsp.toml":
+        os.makedirs(os.path.join(config, "kak-lsp"))
+        shutil.copy(KAK_LSP_TOML, os.path.join(config, "kak-lsp", "kak-lsp.toml"))
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(BIN) + os.pathsep + env["PATH"]
+    env["XDG_CONFIG_HOME"] = config
+    kak = subprocess.Popen(
+        ["kak", "-ui", "dummy", "-s", session, path],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
 
 
 def send(commands):
@@ -165,41 +176,48 @@ def check_regions(label):
     return names
 
 
-try:
-    ok = wait(lambda: (query("%val{session}") or "").strip().strip("'") == session, 10)
-    check("kak session is up with a client", bool(ok))
-    ranges = wait(inline_ranges, 20)
-    if check("diagnostics arrive (lsp_inline_diagnostics)", ranges, query("%opt{lsp_servers}")):
-        names = check_regions("first")
-        for want in ["Agnès Varda", "Jean Dujardin", "Québec"]:
-            check("%s is marked" % want, want in names, names)
-
-        # Hover on the bare "Varda" of line 5, into the *hover* buffer.
-        out = os.path.join(tmp, "hover.txt")
-        send("execute-keys gg4jgh/Varda<ret>")  # selects it; the cursor on its last letter
-        send("lsp-hover-buffer")
-        time.sleep(0.5)
-        send("evaluate-commands -buffer *hover* %%{ write -force %s }" % out)
-        wait(lambda: os.path.exists(out), 5)
-        hover = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
-        send("buffer %s" % path)
-        check("hover names the full name", "Agnès Varda" in hover, hover)
-        check("hover says the kind", "person" in hover, hover)
-
-        # An edit at the start of line 3, before the emoji: kak-lsp sends didChange.
-        send("execute-keys gg2jghiHier,<space>Emmanuel<space>Macron<space>et<space><esc>")
-        send("lsp-did-change")
-        updated = wait(lambda: any(l == 3 and s == 7 for (l, s, e) in inline_ranges()), 10)
-        check("diagnostics update after an edit", updated, inline_ranges())
-        names = check_regions("after edit")
-        check("the new name is marked", "Emmanuel Macron" in names, names)
-finally:
-    subprocess.run(["kak", "-p", session], input=b"kill!", env=env, timeout=10, check=False)
+def scenario():
     try:
-        kak.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        kak.kill()
-    shutil.rmtree(tmp, ignore_errors=True)
+        ok = wait(lambda: (query("%val{session}") or "").strip().strip("'") == session, 10)
+        check("kak session is up with a client", bool(ok))
+        ranges = wait(inline_ranges, 20)
+        if check("diagnostics arrive (lsp_inline_diagnostics)", ranges, query("%opt{lsp_servers}")):
+            names = check_regions("first")
+            for want in ["Agnès Varda", "Jean Dujardin", "Québec"]:
+                check("%s is marked" % want, want in names, names)
+
+            # Hover on the bare "Varda" of line 5, into the *hover* buffer.
+            out = os.path.join(tmp, "hover.txt")
+            send("execute-keys gg4jgh/Varda<ret>")  # selects it; the cursor on its last letter
+            send("lsp-hover-buffer")
+            time.sleep(0.5)
+            send("evaluate-commands -buffer *hover* %%{ write -force %s }" % out)
+            wait(lambda: os.path.exists(out), 5)
+            hover = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+            send("buffer %s" % path)
+            check("hover names the full name", "Agnès Varda" in hover, hover)
+            check("hover says the kind", "person" in hover, hover)
+
+            # An edit at the start of line 3, before the emoji: kak-lsp sends didChange.
+            send("execute-keys gg2jghiHier,<space>Emmanuel<space>Macron<space>et<space><esc>")
+            send("lsp-did-change")
+            updated = wait(lambda: any(l == 3 and s == 7 for (l, s, e) in inline_ranges()), 10)
+            check("diagnostics update after an edit", updated, inline_ranges())
+            names = check_regions("after edit")
+            check("the new name is marked", "Emmanuel Macron" in names, names)
+    finally:
+        subprocess.run(["kak", "-p", session], input=b"kill!", env=env, timeout=10, check=False)
+        try:
+            kak.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            kak.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+for mode in ["nomen.kak", "kak-lsp.toml"]:
+    PREFIX = "[%s] " % mode
+    start(mode)
+    scenario()
 
 print("kakoune e2e: %d passed, %d failed" % (passed, failed), flush=True)
 sys.exit(0 if failed == 0 and passed > 0 else 1)
