@@ -14,7 +14,7 @@ let s:passed = 0
 let s:failed = 0
 
 function! s:Say(text) abort
-  call writefile([a:text], '/dev/stdout', 'a')
+  call writefile(split(a:text, "\n", 1), '/dev/stdout', 'a')
 endfunction
 
 function! s:Check(name, ok, ...) abort
