@@ -204,7 +204,7 @@ impl DocumentAnalysis {
             }
             let resolved = labels
                 .entry(&m.form)
-                .or_insert_with(|| self.index().resolve(&m.form));
+                .or_insert_with(|| self.resolve_form(&m.form));
             let Some((entity, label)) = resolved else {
                 continue;
             };

@@ -20,6 +20,7 @@ use super::fenwick::Fenwick;
 use super::prose::{detect_language, prose};
 use super::{DocOptions, Format};
 use crate::extract::{Evidence, Extractor, Label, Lang};
+use crate::kb::KnowledgeBase;
 use crate::text::{Edit, Text, TextRange, TextSize};
 
 /// One mention inside a block, with a block-relative range.
@@ -95,6 +96,8 @@ pub struct DocumentAnalysis {
     language: Lang,
     /// Results of blocks that edits removed, by hash, for blocks that come back unchanged.
     recycled: FxHashMap<u64, Arc<BlockResult>>,
+    /// What the knowledge base says; it changes how mentions resolve, not what is extracted.
+    knowledge: Arc<KnowledgeBase>,
 }
 
 impl DocumentAnalysis {
@@ -111,7 +114,17 @@ impl DocumentAnalysis {
             votes: [0; 2],
             language,
             recycled: FxHashMap::default(),
+            knowledge: Arc::new(KnowledgeBase::default()),
         }
+    }
+
+    /// Resolves mentions through `knowledge` from now on (no re-extraction needed).
+    pub fn set_knowledge(&mut self, knowledge: Arc<KnowledgeBase>) {
+        self.knowledge = knowledge;
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.knowledge
     }
 
     pub fn options(&self) -> &DocOptions {

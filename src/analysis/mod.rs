@@ -81,7 +81,7 @@ impl DocumentAnalysis {
         self.mentions().filter_map(move |(range, m)| {
             let (entity, label) = memo
                 .entry(&m.form)
-                .or_insert_with(|| self.index().resolve(&m.form))
+                .or_insert_with(|| self.resolve_form(&m.form))
                 .clone()?;
             Some(Mention {
                 range,
@@ -91,21 +91,65 @@ impl DocumentAnalysis {
         })
     }
 
+    /// The entity a form names and its kind, the knowledge base first: a form it ignores names
+    /// nothing, a form it knows names its entry; otherwise the document decides (linking short
+    /// forms to full names, acronyms to expansions, labels by the strongest evidence).
+    pub fn resolve_form(&self, form: &str) -> Option<(String, Label)> {
+        let kb = self.knowledge();
+        if kb.is_ignored(form) {
+            return None;
+        }
+        let key = self.index().entity_of(form);
+        match kb.lookup(key).or_else(|| kb.lookup(form)) {
+            Some(entry) => Some((entry.name.clone(), entry.label)),
+            None => self.index().resolve(form),
+        }
+    }
+
+    /// What the document (and the knowledge base) says about the entity `key`.
+    pub fn entity_info(&self, key: &str) -> Option<Entity> {
+        let mut label = None;
+        let mut forms: Vec<(String, u32)> = Vec::new();
+        for (form, count) in self.index().forms() {
+            let Some((k, l)) = self.resolve_form(form) else {
+                continue;
+            };
+            if k == key {
+                label = Some(l);
+                forms.push((form.to_string(), count));
+            }
+        }
+        // The fullest form first: the key itself, else the longest.
+        forms.sort_by(|a, b| {
+            (b.0 == key)
+                .cmp(&(a.0 == key))
+                .then(b.0.len().cmp(&a.0.len()))
+                .then(a.0.cmp(&b.0))
+        });
+        let mentions = forms.iter().map(|(_, n)| n).sum();
+        Some(Entity {
+            name: key.to_string(),
+            label: label?,
+            forms,
+            mentions,
+        })
+    }
+
     /// What to show for the mention at `offset`, if there is one.
     pub fn hover(&self, text: &Text, offset: TextSize) -> Option<HoverInfo> {
         let (range, mention) = self.mention_at(offset)?;
-        let key = self.index().entity_of(&mention.form).to_string();
-        let entity = self.index().entity(&key)?;
-        let first = self
-            .mentions()
-            .find(|(_, m)| self.index().entity_of(&m.form) == key)
-            .map(|(r, _)| r)?;
+        let (key, _) = self.resolve_form(&mention.form)?;
+        let entity = self.entity_info(&key)?;
+        let first = self.resolved().find(|m| m.entity == key).map(|m| m.range)?;
+        let entry = self.knowledge().lookup(&key);
         Some(HoverInfo {
             range,
-            entity,
             first_line: text.line_of(first.start()),
             roles: self.roles_of(&key, text),
             elsewhere: Vec::new(),
+            description: entry.and_then(|e| e.description.clone()),
+            links: entry.map(|e| e.links.clone()).unwrap_or_default(),
+            entity,
         })
     }
 
@@ -118,7 +162,7 @@ impl DocumentAnalysis {
                 let Some(m) = block.mentions.get(role.mention as usize) else {
                     continue;
                 };
-                if self.index().entity_of(&m.form) != key
+                if self.resolve_form(&m.form).is_none_or(|(k, _)| k != key)
                     || out.iter().any(|(r, _)| **r == *role.text)
                 {
                     continue;
@@ -136,7 +180,27 @@ impl DocumentAnalysis {
 /// Runs the whole pipeline on one text in one go (the batch path of `nomen extract`,
 /// `nomen check` and `nomen eval`), through the same code as the server.
 pub fn analyze(extractor: &Extractor, text: &Text, options: &DocOptions) -> DocumentAnalysis {
+    analyze_with(extractor, text, options, default_knowledge())
+}
+
+/// The knowledge base compiled into nomen, built once.
+pub fn default_knowledge() -> std::sync::Arc<crate::kb::KnowledgeBase> {
+    static DEFAULT: std::sync::OnceLock<std::sync::Arc<crate::kb::KnowledgeBase>> =
+        std::sync::OnceLock::new();
+    DEFAULT
+        .get_or_init(|| std::sync::Arc::new(crate::kb::KnowledgeBase::embedded()))
+        .clone()
+}
+
+/// [`analyze`] with a given knowledge base.
+pub fn analyze_with(
+    extractor: &Extractor,
+    text: &Text,
+    options: &DocOptions,
+    knowledge: std::sync::Arc<crate::kb::KnowledgeBase>,
+) -> DocumentAnalysis {
     let mut analysis = DocumentAnalysis::new(options.clone());
+    analysis.set_knowledge(knowledge);
     let mut batch = analysis.plan(&[], text);
     // A change of the document's language re-extracts the blocks that followed it: once.
     for _ in 0..2 {

@@ -36,7 +36,7 @@ impl DocumentAnalysis {
     /// The mention at `offset` and the key of its entity.
     pub fn entity_at(&self, offset: TextSize) -> Option<(TextRange, String)> {
         let (range, m) = self.mention_at(offset)?;
-        Some((range, self.index().entity_of(&m.form).to_string()))
+        Some((range, self.resolve_form(&m.form)?.0))
     }
 
     /// Every mention of the entity `key`, in document order.

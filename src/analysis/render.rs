@@ -34,6 +34,9 @@ pub struct HoverInfo {
     /// Other files of the workspace that mention the entity, with how often (filled in by the
     /// server from its workspace index).
     pub elsewhere: Vec<(String, u32)>,
+    /// The knowledge base's description and links, if it knows the entity.
+    pub description: Option<String>,
+    pub links: Vec<String>,
 }
 
 impl HoverInfo {
@@ -48,6 +51,9 @@ impl HoverInfo {
             Markup::PlainText => format!("{} — {}", e.name, kind_name(e.label)),
         };
         let mut lines = vec![title];
+        if let Some(description) = &self.description {
+            lines.push(text(description));
+        }
         if !self.roles.is_empty() {
             let roles: Vec<String> = self
                 .roles
@@ -57,7 +63,12 @@ impl HoverInfo {
             let head = if roles.len() == 1 { "Role" } else { "Roles" };
             lines.push(format!("{head}: {}", roles.join("; ")));
         }
-        let others: Vec<String> = e.forms.iter().skip(1).map(|(f, _)| text(f)).collect();
+        let others: Vec<String> = e
+            .forms
+            .iter()
+            .filter(|(f, _)| *f != e.name)
+            .map(|(f, _)| text(f))
+            .collect();
         if !others.is_empty() {
             lines.push(format!("Also written: {}", others.join(", ")));
         }
@@ -81,6 +92,10 @@ impl HoverInfo {
                 String::new()
             };
             lines.push(format!("Also in: {}{more}", shown.join(", ")));
+        }
+        if !self.links.is_empty() {
+            // Links stay as they are: escaping would break them.
+            lines.push(self.links.join(" · "));
         }
         // Markdown needs a blank line between paragraphs; plain text shows lines as they are.
         lines.join(if markup == Markup::Markdown {

@@ -283,7 +283,9 @@ fn an_acronym_is_one_entity_with_its_expansion() {
         "Le rapport de l’Organisation des Nations unies (ONU) est paru.\n\nL’O$0NU demande une trêve.\n",
         expect![[r#"
             Organisation des Nations unies — organisation
+            Organisation des Nations unies : organisation internationale de 193 États membres, siège à New York. / United Nations: international organisation of 193 member states, headquartered in New York.
             Also written: ONU
-            3 mentions, first on line 1"#]],
+            3 mentions, first on line 1
+            https://www.wikidata.org/wiki/Q1065"#]],
     );
 }

@@ -90,7 +90,10 @@ pub fn ignore(text: &str, form: &str) -> Result<String, KbError> {
     let Some(forms) = forms.as_array_mut() else {
         return Err(cannot_edit(text, "`ignore.forms` is not an array"));
     };
-    if !forms.iter().any(|f| f.as_str().is_some_and(|f| key(f) == key(form))) {
+    if !forms
+        .iter()
+        .any(|f| f.as_str().is_some_and(|f| key(f) == key(form)))
+    {
         forms.push(form);
     }
     Ok(doc.to_string())
@@ -134,7 +137,10 @@ fn find<'t>(entities: &'t mut ArrayOfTables, name: &str) -> Option<&'t mut Table
     let index = by_name.or_else(|| {
         entities.iter().position(|t| {
             let aliases = t.get("aliases").and_then(Item::as_array);
-            aliases.is_some_and(|a| a.iter().any(|v| v.as_str().is_some_and(|s| key(s) == wanted)))
+            aliases.is_some_and(|a| {
+                a.iter()
+                    .any(|v| v.as_str().is_some_and(|s| key(s) == wanted))
+            })
         })
     })?;
     entities.get_mut(index)
@@ -189,7 +195,10 @@ fn push_new(table: &mut Table, field: &str, form: &str) {
         *item = Item::Value(Value::Array(Array::from_iter([form])));
         return;
     };
-    if !array.iter().any(|v| v.as_str().is_some_and(|s| key(s) == wanted)) {
+    if !array
+        .iter()
+        .any(|v| v.as_str().is_some_and(|s| key(s) == wanted))
+    {
         array.push(form);
     }
 }

@@ -22,7 +22,9 @@ pub(super) fn files() -> Vec<KbFile> {
 /// and places with aliases, descriptions and links, for measuring load times.
 pub fn synthetic_jsonl(n: usize) -> String {
     const KINDS: [&str; 4] = ["person", "organisation", "place", "other"];
-    const FIRST: [&str; 8] = ["Amélie", "Jean", "Khalifa", "Zoé", "Noël", "Björn", "Inès", "Luc"];
+    const FIRST: [&str; 8] = [
+        "Amélie", "Jean", "Khalifa", "Zoé", "Noël", "Björn", "Inès", "Luc",
+    ];
     let mut out = String::with_capacity(n * 200);
     for i in 0..n {
         let kind = KINDS[i % KINDS.len()];

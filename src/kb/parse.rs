@@ -97,15 +97,17 @@ impl TomlReader<'_> {
                 ),
             }
         }
-        let span = || span.clone().or(table.iter().next().and_then(|(_, i)| i.span()));
+        let span = || {
+            span.clone()
+                .or(table.iter().next().and_then(|(_, i)| i.span()))
+        };
         if !table.contains_key("name") {
             self.error(span(), "this entity has no `name`".into());
         }
         if !table.contains_key("kind") {
             self.error(span(), missing_kind().into());
         }
-        if let (Some(name), Some(label), true) = (name, label, self.errors.len() == errors_before)
-        {
+        if let (Some(name), Some(label), true) = (name, label, self.errors.len() == errors_before) {
             entry.name = name;
             entry.label = label;
             self.file.entries.push(entry);
@@ -166,7 +168,10 @@ impl TomlReader<'_> {
                 }
                 _ => {
                     let span = table.key(field).and_then(|k| k.span()).or(value.span());
-                    self.error(span, format!("unknown key `{field}` in [ignore]: expected `forms`"));
+                    self.error(
+                        span,
+                        format!("unknown key `{field}` in [ignore]: expected `forms`"),
+                    );
                 }
             }
         }
@@ -219,7 +224,10 @@ pub fn parse_jsonl(text: &str) -> Result<KbFile, Vec<KbError>> {
             Err(err) => {
                 // serde_json counts columns in bytes from 1; ours are chars from 0.
                 let byte = err.column().saturating_sub(1).min(line.len());
-                let byte = (0..=byte).rev().find(|&b| line.is_char_boundary(b)).unwrap_or(0);
+                let byte = (0..=byte)
+                    .rev()
+                    .find(|&b| line.is_char_boundary(b))
+                    .unwrap_or(0);
                 errors.push(KbError {
                     line: number,
                     column: line[..byte].chars().count() as u32,

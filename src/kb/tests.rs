@@ -159,7 +159,11 @@ aliases = ["Armée   nationale\u00a0libyenne", "Abou-Dabi"]
         "Armée\nnationale libyenne",
         "Abou Dabi",
     ] {
-        assert_eq!(kb.lookup(form).map(|e| e.name.as_str()), Some("Côte d'Ivoire"), "{form}");
+        assert_eq!(
+            kb.lookup(form).map(|e| e.name.as_str()),
+            Some("Côte d'Ivoire"),
+            "{form}"
+        );
     }
     assert!(kb.lookup("Côte").is_none());
     assert!(kb.lookup("").is_none());
@@ -241,7 +245,10 @@ fn set_kind_changes_an_entity_and_keeps_comments() {
     assert!(edited.contains("name = \"Khalifa Haftar\"   # le maréchal"));
     assert!(edited.contains("kind = \"organisation\"\n"));
     // Setting the kind it already has changes nothing.
-    assert_eq!(set_kind(&edited, "Khalifa Haftar", Label::Org).unwrap(), edited);
+    assert_eq!(
+        set_kind(&edited, "Khalifa Haftar", Label::Org).unwrap(),
+        edited
+    );
 }
 
 #[test]
@@ -331,14 +338,20 @@ fn edits_refuse_broken_toml() {
     let err = set_kind("[[entity]\n", "A", Label::Per).unwrap_err();
     assert_eq!(err.line, 0);
     let err = ignore("ignore = 3\n", "A").unwrap_err();
-    assert!(err.message.contains("`ignore` is not a table"), "{}", err.message);
+    assert!(
+        err.message.contains("`ignore` is not a table"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
 fn embedded_default_knows_countries_capitals_and_organisations() {
     let kb = KnowledgeBase::embedded();
     let found = |form: &str| {
-        let entry = kb.lookup(form).unwrap_or_else(|| panic!("{form} not found"));
+        let entry = kb
+            .lookup(form)
+            .unwrap_or_else(|| panic!("{form} not found"));
         (entry.name.as_str(), entry.label)
     };
     assert_eq!(found("Libye"), ("Libye", Label::Loc));
@@ -351,7 +364,10 @@ fn embedded_default_knows_countries_capitals_and_organisations() {
         assert_eq!(found(form), ("Organisation des Nations unies", Label::Org));
     }
     for form in ["OTAN", "NATO"] {
-        assert_eq!(found(form), ("Organisation du traité de l’Atlantique nord", Label::Org));
+        assert_eq!(
+            found(form),
+            ("Organisation du traité de l’Atlantique nord", Label::Org)
+        );
     }
     assert!(kb.lookup("un").is_none());
     let libya = kb.lookup("Libya").unwrap().description.as_deref().unwrap();
@@ -366,7 +382,10 @@ fn embedded_default_knows_countries_capitals_and_organisations() {
 fn embedded_files_parse_without_errors() {
     let organisations = parse_toml(embedded::ORGANISATIONS).map(|f| f.entries.len());
     let countries = parse_jsonl(embedded::COUNTRIES).map(|f| f.entries.len());
-    assert!(organisations.as_ref().is_ok_and(|&n| n > 40), "{organisations:?}");
+    assert!(
+        organisations.as_ref().is_ok_and(|&n| n > 40),
+        "{organisations:?}"
+    );
     assert!(countries.as_ref().is_ok_and(|&n| n > 400), "{countries:?}");
 }
 
@@ -381,6 +400,9 @@ fn synthetic_jsonl_is_valid_and_deterministic() {
 
 #[test]
 fn key_folds_forms() {
-    assert_eq!(key("  L’Armée\u{a0}NATIONALE--libyenne "), "l'armee nationale libyenne");
+    assert_eq!(
+        key("  L’Armée\u{a0}NATIONALE--libyenne "),
+        "l'armee nationale libyenne"
+    );
     assert_eq!(key(""), "");
 }
