@@ -23,7 +23,7 @@
 (defvar nomen-e2e-failed 0)
 
 (defun nomen-e2e-say (fmt &rest args)
-  (princ (concat (apply #'format fmt args) "\n") #'external-debugging-output))
+  (princ (concat (apply #'format fmt args) "\n")))
 
 (defun nomen-e2e-check (name ok &optional detail)
   (if ok
