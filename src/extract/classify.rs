@@ -205,19 +205,24 @@ impl Rules<'_> {
     }
 
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.
+    /// A portfolio hangs on a preposition ("ministre de la Défense"); a name right after the
+    /// title ("la ministre Marie Dupont") is the minister's own.
     pub(super) fn after_ministry(&self, i: usize) -> bool {
         let mut k = i;
         let mut steps = 0;
+        let mut linked = false;
         while k > 0 && steps < 4 {
             k -= 1;
             steps += 1;
             match self.word_key(k) {
-                Some("de" | "la" | "l'" | "du" | "des" | "of" | "the") => continue,
+                Some("de" | "du" | "des" | "of") => linked = true,
+                Some("la" | "l'" | "the") => continue,
                 Some(_) if self.toks[k].shape == Shape::Lower && self.is_fr_adj(k) => continue,
                 Some(key) => {
-                    return key.ends_with("ministre")
-                        || key.ends_with("ministres")
-                        || key == "minister";
+                    return linked
+                        && (key.ends_with("ministre")
+                            || key.ends_with("ministres")
+                            || key == "minister");
                 }
                 None => return false,
             }
@@ -228,6 +233,10 @@ impl Rules<'_> {
     /// A title or role before the name, possibly with adjectives and a portfolio in between:
     /// `le président russe X`, `le ministre de la Défense X`, `M. X`.
     pub(super) fn person_cue_before(&self, start: usize) -> bool {
+        // A name right after "de" completes the title ("maire de Lyon"): it is not the person.
+        if start > 0 && matches!(self.key(start - 1), "de" | "d'" | "du" | "des" | "of") {
+            return false;
+        }
         let mut k = start;
         for _ in 0..7 {
             if k == 0 {

@@ -245,6 +245,29 @@ pub fn never_alone(word: &str) -> bool {
     NEVER_ALONE.contains(&lower.trim_end_matches(['\'', '’']))
 }
 
+/// Whether a chunk is no name at all: an article before a common noun ("Le maire", "Les
+/// herbiers" at a sentence start) or only titles ("First Minister", "Président").
+pub fn not_a_chunk(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let key = |w: &str| w.to_lowercase().replace('’', "'");
+    let article = |w: &str| {
+        matches!(
+            key(w).as_str(),
+            "le" | "la" | "les" | "the" | "l'" | "un" | "une" | "a" | "an"
+        )
+    };
+    if words.len() >= 2
+        && article(words[0])
+        && words[1].chars().next().is_some_and(char::is_lowercase)
+    {
+        return true;
+    }
+    !words.is_empty()
+        && words.iter().all(|w| {
+            person_before(&key(w)) || matches!(key(w).as_str(), "first" | "vice" | "deputy")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +277,15 @@ mod tests {
         assert!(person_before("vice-ministre"));
         assert!(person_before("ex-président"));
         assert!(!person_before("vice-"));
+    }
+
+    #[test]
+    fn chunks_that_are_no_names() {
+        assert!(not_a_chunk("Le maire"));
+        assert!(not_a_chunk("Les herbiers"));
+        assert!(not_a_chunk("First Minister"));
+        assert!(!not_a_chunk("Le Drian"));
+        assert!(!not_a_chunk("La Haye"));
+        assert!(!not_a_chunk("Emmanuel Macron"));
     }
 }

@@ -125,7 +125,8 @@ impl Extractor {
         mentions.retain(|m| {
             let keep = m.range.start() >= last_end
                 && !m.range.is_empty()
-                && !cues::never_alone(&text[m.range]);
+                && !cues::never_alone(&text[m.range])
+                && !cues::not_a_chunk(&text[m.range]);
             if keep {
                 last_end = m.range.end();
             }

@@ -7,7 +7,9 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::documents::{DocHandle, worker};
-use super::{Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto};
+use super::{
+    Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto,
+};
 use crate::analysis::DocOptions;
 
 pub struct Backend {
@@ -82,7 +84,9 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let (kb, prose): (Vec<_>, Vec<_>) = params.changes.into_iter().partition(|c| {
-            c.uri.to_file_path().is_some_and(|p| knowledge::is_knowledge_file(&p))
+            c.uri
+                .to_file_path()
+                .is_some_and(|p| knowledge::is_knowledge_file(&p))
         });
         for change in kb {
             if let Some(path) = change.uri.to_file_path() {
@@ -95,7 +99,9 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
             knowledge::CORRECT_COMMAND => knowledge::correct(&self.shared, params.arguments).await,
-            other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!("nomen: unknown command {other}"))),
+            other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "nomen: unknown command {other}"
+            ))),
         }
     }
 
@@ -124,7 +130,13 @@ impl LanguageServer for Backend {
         if let Some(previous) = previous {
             previous.close();
         }
-        doc.set_knowledge(self.shared.knowledge.read().unwrap_or_else(|e| e.into_inner()).current());
+        doc.set_knowledge(
+            self.shared
+                .knowledge
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .current(),
+        );
         tokio::spawn(worker(self.shared.clone(), doc.clone()));
         doc.wake();
     }

@@ -35,7 +35,9 @@ pub(crate) struct Knowledge {
 
 impl Knowledge {
     pub(crate) fn current(&self) -> Arc<KnowledgeBase> {
-        self.current.clone().unwrap_or_else(crate::analysis::default_knowledge)
+        self.current
+            .clone()
+            .unwrap_or_else(crate::analysis::default_knowledge)
     }
 }
 
@@ -44,13 +46,27 @@ impl Knowledge {
 #[serde(tag = "action", rename_all = "camelCase")]
 pub(crate) enum Correction {
     /// The entity `name` is of kind `kind` (person, organisation, place, other).
-    Kind { uri: String, name: String, kind: String },
+    Kind {
+        uri: String,
+        name: String,
+        kind: String,
+    },
     /// `form` is never an entity.
     Ignore { uri: String, form: String },
     /// `form` is another name of the entity `target` (of kind `kind`).
-    Alias { uri: String, form: String, target: String, kind: String },
+    Alias {
+        uri: String,
+        form: String,
+        target: String,
+        kind: String,
+    },
     /// Add the entity to the knowledge base with its forms.
-    Add { uri: String, name: String, kind: String, aliases: Vec<String> },
+    Add {
+        uri: String,
+        name: String,
+        kind: String,
+        aliases: Vec<String>,
+    },
 }
 
 impl Correction {
@@ -65,12 +81,20 @@ impl Correction {
 
     /// The knowledge file's new text.
     fn apply(&self, text: &str) -> std::result::Result<String, String> {
-        let label = |kind: &str| kb::parse_kind(kind).ok_or_else(|| format!("unknown kind {kind:?}"));
+        let label =
+            |kind: &str| kb::parse_kind(kind).ok_or_else(|| format!("unknown kind {kind:?}"));
         let done = match self {
             Correction::Kind { name, kind, .. } => kb::set_kind(text, name, label(kind)?),
             Correction::Ignore { form, .. } => kb::ignore(text, form),
-            Correction::Alias { form, target, kind, .. } => kb::add_alias(text, target, form, label(kind)?),
-            Correction::Add { name, kind, aliases, .. } => {
+            Correction::Alias {
+                form, target, kind, ..
+            } => kb::add_alias(text, target, form, label(kind)?),
+            Correction::Add {
+                name,
+                kind,
+                aliases,
+                ..
+            } => {
                 let mut entry = KbEntry::new(name.clone(), label(kind)?);
                 entry.aliases = aliases.clone();
                 kb::add_entry(text, &entry)
@@ -82,7 +106,11 @@ impl Correction {
 
 /// Reads every knowledge file of the workspace and puts the result in force.
 pub(crate) async fn load(shared: &Arc<Shared>) {
-    let roots = shared.roots.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let roots = shared
+        .roots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     for root in roots {
         for name in [TOML_FILE, JSONL_FILE] {
             let path = root.join(name);
@@ -101,21 +129,33 @@ pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
 }
 
 async fn reload_file(shared: &Arc<Shared>, path: &Path) {
-    let Some(uri) = Uri::from_file_path(path) else { return };
+    let Some(uri) = Uri::from_file_path(path) else {
+        return;
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             forget(shared, path);
-            shared.client.publish_diagnostics(uri, Vec::new(), None).await;
+            shared
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
             return;
         }
         Err(e) => {
             let message = format!("nomen: cannot read {}: {e}", path.display());
-            shared.client.show_message(lsp::MessageType::WARNING, message).await;
+            shared
+                .client
+                .show_message(lsp::MessageType::WARNING, message)
+                .await;
             return;
         }
     };
-    let parsed = if path.ends_with(JSONL_FILE) { kb::parse_jsonl(&text) } else { kb::parse_toml(&text) };
+    let parsed = if path.ends_with(JSONL_FILE) {
+        kb::parse_jsonl(&text)
+    } else {
+        kb::parse_toml(&text)
+    };
     let diagnostics = match parsed {
         Ok(file) => {
             let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
@@ -124,16 +164,31 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) {
             Vec::new()
         }
         Err(errors) => {
-            tracing::warn!("{}: {} errors; keeping the last good version", path.display(), errors.len());
+            tracing::warn!(
+                "{}: {} errors; keeping the last good version",
+                path.display(),
+                errors.len()
+            );
             let encoding = shared.session().encoding;
-            errors.iter().map(|e| diagnostic(&text, e, encoding)).collect()
+            errors
+                .iter()
+                .map(|e| diagnostic(&text, e, encoding))
+                .collect()
         }
     };
-    shared.client.publish_diagnostics(uri, diagnostics, None).await;
+    shared
+        .client
+        .publish_diagnostics(uri, diagnostics, None)
+        .await;
 }
 
 fn forget(shared: &Shared, path: &Path) {
-    shared.knowledge.write().unwrap_or_else(|e| e.into_inner()).files.retain(|(p, _)| p != path);
+    shared
+        .knowledge
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .files
+        .retain(|(p, _)| p != path);
 }
 
 /// Builds the knowledge base from the last good files and hands it to every open document.
@@ -141,9 +196,13 @@ fn apply(shared: &Shared) {
     let current = {
         let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
         // The TOML file, edited by hand, wins over a bulk import.
-        k.files.sort_by_key(|(p, _)| (!p.ends_with(TOML_FILE), p.clone()));
+        k.files
+            .sort_by_key(|(p, _)| (!p.ends_with(TOML_FILE), p.clone()));
         let files: Vec<KbFile> = k.files.iter().map(|(_, f)| f.clone()).collect();
-        let current = Arc::new(KnowledgeBase::layered(&crate::analysis::default_knowledge(), &files));
+        let current = Arc::new(KnowledgeBase::layered(
+            &crate::analysis::default_knowledge(),
+            &files,
+        ));
         k.current = Some(current.clone());
         current
     };
@@ -154,14 +213,23 @@ fn apply(shared: &Shared) {
 
 fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnostic {
     let t = Text::new(text);
-    let at = t.offset(LineCol { line: error.line, col: error.column }, Encoding::Utf32);
+    let at = t.offset(
+        LineCol {
+            line: error.line,
+            col: error.column,
+        },
+        Encoding::Utf32,
+    );
     let end = t.line_end(error.line).max(at);
     lsp::Diagnostic {
         range: to_proto::range(&t, crate::text::TextRange::new(at, end), encoding),
         severity: Some(lsp::DiagnosticSeverity::ERROR),
         code: Some(lsp::NumberOrString::String("knowledge-base".into())),
         source: Some("nomen".into()),
-        message: format!("{} (the last good version of this file stays in force)", error.message),
+        message: format!(
+            "{} (the last good version of this file stays in force)",
+            error.message
+        ),
         ..Default::default()
     }
 }
@@ -169,8 +237,15 @@ fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnosti
 /// Where corrections are written: the knowledge file of the first workspace folder, else of
 /// the document's own folder.
 fn target_file(shared: &Shared, document: &str) -> Option<PathBuf> {
-    let roots = shared.roots.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let doc_path = document.parse::<Uri>().ok().and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+    let roots = shared
+        .roots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let doc_path = document
+        .parse::<Uri>()
+        .ok()
+        .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
     let root = roots
         .iter()
         .find(|r| doc_path.as_ref().is_some_and(|d| d.starts_with(r)))
@@ -181,17 +256,24 @@ fn target_file(shared: &Shared, document: &str) -> Option<PathBuf> {
 }
 
 /// Runs a correction: edits the knowledge file, writes it atomically, puts it in force.
-pub(crate) async fn correct(shared: &Arc<Shared>, arguments: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+pub(crate) async fn correct(
+    shared: &Arc<Shared>,
+    arguments: Vec<serde_json::Value>,
+) -> Result<Option<serde_json::Value>> {
     let argument = arguments.into_iter().next().unwrap_or_default();
     let correction: Correction = serde_json::from_value(argument)
         .map_err(|e| Error::invalid_params(format!("nomen.correct: bad argument: {e}")))?;
     let Some(path) = target_file(shared, correction.uri()) else {
-        return Err(Error::invalid_params("nomen.correct: no folder to keep the knowledge base in"));
+        return Err(Error::invalid_params(
+            "nomen.correct: no folder to keep the knowledge base in",
+        ));
     };
     let old = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(failure(shared, format!("cannot read {}: {e}", path.display())).await),
+        Err(e) => {
+            return Err(failure(shared, format!("cannot read {}: {e}", path.display())).await);
+        }
     };
     let new = match correction.apply(&old) {
         Ok(new) => new,
@@ -212,8 +294,14 @@ pub(crate) async fn correct(shared: &Arc<Shared>, arguments: Vec<serde_json::Val
 
 async fn failure(shared: &Shared, message: String) -> Error {
     let message = format!("nomen: {message}");
-    shared.client.show_message(lsp::MessageType::ERROR, message.clone()).await;
-    Error { message: message.into(), ..Error::internal_error() }
+    shared
+        .client
+        .show_message(lsp::MessageType::ERROR, message.clone())
+        .await;
+    Error {
+        message: message.into(),
+        ..Error::internal_error()
+    }
 }
 
 /// The correction actions offered on a mention.
@@ -230,19 +318,53 @@ pub(crate) fn actions(
     for label in Label::ALL.into_iter().filter(|l| *l != entity.label) {
         let kind = kb::kind_name(label).to_string();
         let title = format!("nomen: “{name}” is {}", article(label));
-        out.push(action(title, Correction::Kind { uri: uri.clone(), name: name.clone(), kind }));
+        out.push(action(
+            title,
+            Correction::Kind {
+                uri: uri.clone(),
+                name: name.clone(),
+                kind,
+            },
+        ));
     }
-    out.push(action(format!("nomen: “{form}” is not a name"), Correction::Ignore { uri: uri.clone(), form: form.to_string() }));
+    out.push(action(
+        format!("nomen: “{form}” is not a name"),
+        Correction::Ignore {
+            uri: uri.clone(),
+            form: form.to_string(),
+        },
+    ));
     for (target, label) in others.iter().take(5) {
         let kind = kb::kind_name(*label).to_string();
         let title = format!("nomen: “{form}” is the same as “{target}”");
-        out.push(action(title, Correction::Alias { uri: uri.clone(), form: form.to_string(), target: target.clone(), kind }));
+        out.push(action(
+            title,
+            Correction::Alias {
+                uri: uri.clone(),
+                form: form.to_string(),
+                target: target.clone(),
+                kind,
+            },
+        ));
     }
     if !in_knowledge_base {
-        let aliases = entity.forms.iter().map(|(f, _)| f.clone()).filter(|f| f != name).collect();
+        let aliases = entity
+            .forms
+            .iter()
+            .map(|(f, _)| f.clone())
+            .filter(|f| f != name)
+            .collect();
         let kind = kb::kind_name(entity.label).to_string();
         let title = format!("nomen: add “{name}” to the knowledge base");
-        out.push(action(title, Correction::Add { uri, name: name.clone(), kind, aliases }));
+        out.push(action(
+            title,
+            Correction::Add {
+                uri,
+                name: name.clone(),
+                kind,
+                aliases,
+            },
+        ));
     }
     out
 }
@@ -261,7 +383,11 @@ fn action(title: String, correction: Correction) -> lsp::CodeActionOrCommand {
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: title.clone(),
         kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
-        command: Some(lsp::Command { title, command: CORRECT_COMMAND.into(), arguments: Some(vec![argument]) }),
+        command: Some(lsp::Command {
+            title,
+            command: CORRECT_COMMAND.into(),
+            arguments: Some(vec![argument]),
+        }),
         ..Default::default()
     })
 }

@@ -578,13 +578,20 @@ async fn the_workspace_index_covers_files_that_are_not_open() {
 }
 
 /// Waits for the diagnostics published for `uri` (any version) that satisfy `done`.
-async fn published(server: &mut TestServer, uri: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+async fn published(
+    server: &mut TestServer,
+    uri: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
     let wait = async {
         while let Some(message) = server.notifications.recv().await {
             let (method, _, params) = message.into_parts();
             let params = params.unwrap_or_default();
             if method == "textDocument/publishDiagnostics" && params["uri"] == uri {
-                let diagnostics = params["diagnostics"].as_array().cloned().unwrap_or_default();
+                let diagnostics = params["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 if done(&diagnostics) {
                     return diagnostics;
                 }
@@ -592,7 +599,9 @@ async fn published(server: &mut TestServer, uri: &str, done: impl Fn(&[Value]) -
         }
         panic!("the server stopped");
     };
-    tokio::time::timeout(Duration::from_secs(20), wait).await.expect("diagnostics in time")
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("diagnostics in time")
 }
 
 #[tokio::test]
@@ -601,15 +610,25 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
     std::fs::create_dir(dir.path().join(".nomen")).unwrap();
     let kb_path = dir.path().join(".nomen/knowledge.toml");
     // A broken file: diagnostics in it, and nothing of it in force.
-    std::fs::write(&kb_path, "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n").unwrap();
+    std::fs::write(
+        &kb_path,
+        "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n",
+    )
+    .unwrap();
     let root = Uri::from_file_path(dir.path()).unwrap();
     let kb_uri = Uri::from_file_path(&kb_path).unwrap();
-    let (mut server, _) = TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str(),
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str(),
         "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
-    .await;
+        .await;
     let errors = published(&mut server, kb_uri.as_str(), |d| !d.is_empty()).await;
     assert_eq!(errors[0]["range"]["start"]["line"], 2, "{errors:?}");
-    assert!(errors[0]["message"].as_str().unwrap().contains("last good version"));
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("last good version")
+    );
 
     let doc = dir.path().join("article.txt");
     let doc_uri = Uri::from_file_path(&doc).unwrap();
@@ -619,17 +638,35 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": doc_uri.as_str(), "languageId": "plaintext", "version": 1, "text": text}}))
         .await;
     let before = published(&mut server, doc_uri.as_str(), |d| !d.is_empty()).await;
-    let iris_before = before.iter().find(|d| d["range"]["start"]["character"] == 43).map(|d| d["message"].clone());
+    let iris_before = before
+        .iter()
+        .find(|d| d["range"]["start"]["character"] == 43)
+        .map(|d| d["message"].clone());
 
     // The file mended on disk and reported by the client: in force at once.
     std::fs::write(&kb_path, "# Agences\n[[entity]]\nname = \"Iris\"\nkind = \"organisation\"\ndescription = \"Agence de presse lyonnaise\"\n").unwrap();
-    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": kb_uri.as_str(), "type": 2}]})).await;
-    assert!(published(&mut server, kb_uri.as_str(), |d| d.is_empty()).await.is_empty());
+    server
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": kb_uri.as_str(), "type": 2}]}),
+        )
+        .await;
+    assert!(
+        published(&mut server, kb_uri.as_str(), |d| d.is_empty())
+            .await
+            .is_empty()
+    );
     let hover = server
         .request("textDocument/hover", json!({"textDocument": {"uri": doc_uri.as_str()}, "position": {"line": 0, "character": 45}}))
         .await;
-    let value = hover["contents"]["value"].as_str().unwrap_or_default().to_string();
-    assert!(value.contains("Agence de presse lyonnaise") && value.contains("organisation"), "{value} (before: {iris_before:?})");
+    let value = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        value.contains("Agence de presse lyonnaise") && value.contains("organisation"),
+        "{value} (before: {iris_before:?})"
+    );
 
     // A correction from a code action: "Marc Tessier" is not a name the user wants marked.
     let actions = server
@@ -638,16 +675,44 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
             json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 0, "character": 17}, "end": {"line": 0, "character": 17}}, "context": {"diagnostics": []}}),
         )
         .await;
-    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert!(titles.contains(&"nomen: “Marc Tessier” is an organisation"), "{titles:?}");
-    let ignore = actions.as_array().unwrap().iter().find(|a| a["title"] == "nomen: “Marc Tessier” is not a name").unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"nomen: “Marc Tessier” is an organisation"),
+        "{titles:?}"
+    );
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "nomen: “Marc Tessier” is not a name")
+        .unwrap();
     let command = &ignore["command"];
     let done = server
-        .request("workspace/executeCommand", json!({"command": command["command"], "arguments": command["arguments"]}))
+        .request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
         .await;
     assert_eq!(done, Value::Null);
     let written = std::fs::read_to_string(&kb_path).unwrap();
-    assert!(written.starts_with("# Agences\n") && written.contains("Marc Tessier"), "{written}");
-    let after = published(&mut server, doc_uri.as_str(), |d| d.iter().all(|d| d["range"]["start"]["character"] != 15)).await;
-    assert!(after.iter().any(|d| d["message"].as_str().unwrap().starts_with("Iris — organisation")), "{after:?}");
+    assert!(
+        written.starts_with("# Agences\n") && written.contains("Marc Tessier"),
+        "{written}"
+    );
+    let after = published(&mut server, doc_uri.as_str(), |d| {
+        d.iter().all(|d| d["range"]["start"]["character"] != 15)
+    })
+    .await;
+    assert!(
+        after.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Iris — organisation")),
+        "{after:?}"
+    );
 }
