@@ -36,6 +36,12 @@ function! NomenSection(buffer) abort
   return {'nomen': ale#Var(a:buffer, 'nomen_settings')}
 endfunction
 
+" ALE counts columns in bytes but offers no position encoding, so nomen would answer in
+" UTF-16: tell it to use UTF-8 (nomen's `positionEncoding` setting, read at start-up).
+function! NomenInitializationOptions(buffer) abort
+  return {'nomen': extend({'positionEncoding': 'utf-8'}, ale#Var(a:buffer, 'nomen_settings'))}
+endfunction
+
 for s:filetype in ['text', 'markdown']
   call ale#linter#Define(s:filetype, {
   \   'name': 'nomen',
@@ -44,7 +50,7 @@ for s:filetype in ['text', 'markdown']
   \   'command': '%e lsp',
   \   'language': s:filetype is# 'text' ? 'plaintext' : 'markdown',
   \   'project_root': function('NomenProjectRoot'),
-  \   'initialization_options': function('NomenSection'),
+  \   'initialization_options': function('NomenInitializationOptions'),
   \   'lsp_config': function('NomenSection'),
   \})
 endfor

@@ -50,6 +50,32 @@ impl SeveritySetting {
     }
 }
 
+/// `positionEncoding`: what a client that offers no encodings really counts in (Vim's ALE
+/// counts bytes); read at `initialize` only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EncodingSetting {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "utf-16")]
+    Utf16,
+    #[serde(rename = "utf-32")]
+    Utf32,
+}
+
+impl EncodingSetting {
+    pub fn encoding(self) -> Option<crate::text::Encoding> {
+        match self {
+            EncodingSetting::Auto => None,
+            EncodingSetting::Utf8 => Some(crate::text::Encoding::Utf8),
+            EncodingSetting::Utf16 => Some(crate::text::Encoding::Utf16),
+            EncodingSetting::Utf32 => Some(crate::text::Encoding::Utf32),
+        }
+    }
+}
+
 /// Every setting, with its default. The keys are those of the `nomen` section, camelCased.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -69,6 +95,8 @@ pub struct Config {
     pub checks: ChecksConfig,
     /// `maxDocumentBytes`: documents above this size get one warning and no extraction.
     pub max_document_bytes: u64,
+    /// `positionEncoding`: see [`EncodingSetting`].
+    pub position_encoding: EncodingSetting,
 }
 
 impl Default for Config {
@@ -81,6 +109,7 @@ impl Default for Config {
             max_diagnostics: 5000,
             checks: ChecksConfig::default(),
             max_document_bytes: 8 * 1024 * 1024,
+            position_encoding: EncodingSetting::Auto,
         }
     }
 }
@@ -125,10 +154,11 @@ impl Config {
             match key.as_str() {
                 "language" => set(&mut self.language, "language", value, &mut errors),
                 "maxDocumentBytes" => set(&mut self.max_document_bytes, key, value, &mut errors),
+                "positionEncoding" => set(&mut self.position_encoding, key, value, &mut errors),
                 "diagnostics" => self.update_diagnostics(value, &mut errors),
                 "checks" => self.update_checks(value, &mut errors),
                 // Editors pass their client-side settings along; they are not the server's.
-                "server" | "trace" => {}
+                "server" | "trace" | "documentSelector" => {}
                 _ => errors.push(format!("nomen.{key}: unknown setting")),
             }
         }
@@ -205,6 +235,10 @@ impl Config {
         );
         out.insert("diagnostics".into(), diagnostics.into());
         out.insert("maxDocumentBytes".into(), self.max_document_bytes.into());
+        out.insert(
+            "positionEncoding".into(),
+            serde_json::to_value(self.position_encoding).unwrap_or_default(),
+        );
         let c = &self.checks;
         out.insert(
             "checks".into(),
@@ -281,6 +315,7 @@ mod tests {
         c.debounce_ms = 42;
         c.max_diagnostics = 0;
         c.checks.mixed_kinds = false;
+        c.position_encoding = EncodingSetting::Utf8;
         let mut back = Config::default();
         assert!(back.update(&c.to_json()).is_empty());
         assert_eq!(back, c);

@@ -46,18 +46,23 @@ impl Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let session = capabilities::negotiate(&params.capabilities);
+        let mut session = capabilities::negotiate(&params.capabilities);
         *self.shared.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots(&params);
-        let _ = self.shared.session.set(session);
         if let Some(options) = &params.initialization_options {
-            let errors = self
+            let mut config = self
                 .shared
                 .config
                 .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .update(options);
+                .unwrap_or_else(|e| e.into_inner());
+            let errors = config.update(options);
+            // A client that counts in another unit than it says (ALE counts bytes and offers
+            // nothing) is set right by the user.
+            if let Some(encoding) = config.position_encoding.encoding() {
+                session.encoding = encoding;
+            }
             *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()) = errors;
         }
+        let _ = self.shared.session.set(session);
         // Build the extractor's tables while the client finishes its handshake.
         let cell = self.shared.extractor.clone();
         tokio::task::spawn_blocking(move || {
