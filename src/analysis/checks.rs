@@ -51,6 +51,7 @@ impl DocumentAnalysis {
         let mut out = Vec::new();
         if config.spelling_variants {
             out.extend(self.spelling_variants(text));
+            out.extend(self.unlike_knowledge_base(text));
         }
         if config.surname_before_full_name {
             out.extend(self.surnames_before_full_names(text));
@@ -121,6 +122,41 @@ impl DocumentAnalysis {
                     ));
                 }
             }
+        }
+        out
+    }
+
+    /// Forms the knowledge base knows under another spelling (accents, case, apostrophes).
+    fn unlike_knowledge_base(&self, text: &Text) -> Vec<Diagnostic> {
+        let kb = self.knowledge();
+        let mut out = Vec::new();
+        for (range, m) in self.mentions() {
+            let Some(entry) = kb.lookup(&m.form) else {
+                continue;
+            };
+            if entry
+                .forms()
+                .any(|f| super::entities::normalize(f) == *m.form)
+            {
+                continue;
+            }
+            // The spelling of the form that the lookup matched: the name, else an alias.
+            let folded = fold(&m.form);
+            let known = entry
+                .forms()
+                .find(|f| fold(f) == folded)
+                .unwrap_or(&entry.name)
+                .to_string();
+            let written = super::entities::normalize(&text.slice(range));
+            out.push(warning(
+                range,
+                "spelling-variant",
+                format!("“{written}” is written “{known}” in the knowledge base"),
+                Some(Fix {
+                    title: format!("Write “{known}”"),
+                    edits: vec![(range, known.clone())],
+                }),
+            ));
         }
         out
     }
@@ -334,6 +370,17 @@ mod tests {
                 3: Choigou [spelling-variant] “Choigou” is also written “Choïgou” in this document (2 times)
                    fix: Write “Choïgou”
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_name_spelled_unlike_the_knowledge_base() {
+        check(
+            "Le président ukrainien s’est rendu en Lybie puis en Cote d’Ivoire.\n",
+            expect![[r#"
+            1: Cote d’Ivoire [spelling-variant] “Cote d'Ivoire” is written “Côte d’Ivoire” in the knowledge base
+               fix: Write “Côte d’Ivoire”
+        "#]],
         );
     }
 
