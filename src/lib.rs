@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod eval;
 pub mod extract;
 pub mod lsp;
 pub mod text;

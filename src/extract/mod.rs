@@ -6,7 +6,19 @@
 //! - the output is sorted by start, non-overlapping, and every range lies on `char` boundaries;
 //! - nothing here does IO, knows about LSP or async, or panics on any `&str`.
 
+mod classify;
+mod cues;
+mod lexicon;
+mod rules;
+#[cfg(test)]
+mod tests;
+mod tokenize;
+
 use text_size::TextRange;
+
+use lexicon::Lexicon;
+use rules::Rules;
+pub use tokenize::{Shape, Token, TokenKind, tokenize};
 
 /// The kinds of entity nomen knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,36 +99,36 @@ pub struct Mention {
 
 /// The rule-and-lexicon extractor. Build it once; it is immutable and shared between threads.
 #[derive(Debug, Default)]
-pub struct Extractor {}
+pub struct Extractor {
+    lexicon: Lexicon,
+}
 
 impl Extractor {
+    /// Parses the embedded lexicons (a few milliseconds in release builds).
     pub fn new() -> Extractor {
-        Extractor {}
+        Extractor {
+            lexicon: Lexicon::embedded(),
+        }
+    }
+
+    /// Number of distinct lexicon keys, for reports.
+    pub fn lexicon_size(&self) -> usize {
+        self.lexicon.len()
     }
 
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
-        // FIXME: placeholder until the rule extractor lands: every capitalised word that does
-        // not start a sentence is a guessed MISC mention.
-        let _ = lang;
-        let mut out = Vec::new();
-        let mut sentence_start = true;
-        let mut pos = 0;
-        for word in text.split_inclusive(|c: char| c.is_whitespace()) {
-            let trimmed = word.trim_end_matches(|c: char| !c.is_alphanumeric());
-            let upper = trimmed.chars().next().is_some_and(char::is_uppercase);
-            if upper && !sentence_start {
-                let start = text_size::TextSize::new(pos as u32);
-                let end = start + text_size::TextSize::of(trimmed);
-                out.push(Mention {
-                    range: TextRange::new(start, end),
-                    label: Label::Misc,
-                    evidence: Evidence::Guess,
-                });
+        let tokens = tokenize(text);
+        let mut mentions = Rules::new(text, &tokens, &self.lexicon, lang).run();
+        // The rules emit in order without overlaps; keep the contract even if a rule slips.
+        let mut last_end = text_size::TextSize::new(0);
+        mentions.retain(|m| {
+            let keep = m.range.start() >= last_end && !m.range.is_empty();
+            if keep {
+                last_end = m.range.end();
             }
-            sentence_start = word.trim_end().ends_with(['.', '!', '?']);
-            pos += word.len();
-        }
-        out
+            keep
+        });
+        mentions
     }
 }

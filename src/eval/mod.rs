@@ -1,0 +1,271 @@
+//! Evaluation against annotated corpora: exact-span precision, recall and F1 per label.
+//!
+//! A predicted mention is correct when its byte range and its label both equal a gold
+//! mention's. Gold mentions are the outermost PER, LOC, ORG and MISC spans (see [`brat`]).
+
+pub mod brat;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::analysis::{DocOptions, extract_document};
+use crate::extract::{Extractor, Label, Lang};
+use brat::GoldMention;
+
+/// True positives, false positives and false negatives of one label.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.tp += other.tp;
+        self.fp += other.fp;
+        self.fn_ += other.fn_;
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// One disagreement with the gold annotation, for error analysis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Miss {
+    pub file: PathBuf,
+    /// `true` for a predicted mention that is not in the gold, `false` for a missed gold one.
+    pub spurious: bool,
+    pub label: Label,
+    pub text: String,
+}
+
+/// The scores of a run over a set of documents.
+#[derive(Clone, Debug, Default)]
+pub struct EvalReport {
+    pub documents: usize,
+    /// Indexed like [`Label::ALL`].
+    pub per_label: [Counts; 4],
+    pub misses: Vec<Miss>,
+}
+
+impl EvalReport {
+    pub fn counts(&self, label: Label) -> Counts {
+        self.per_label[label_index(label)]
+    }
+
+    /// Micro average over the given labels.
+    pub fn micro(&self, labels: &[Label]) -> Counts {
+        let mut total = Counts::default();
+        for &label in labels {
+            total.add(self.counts(label));
+        }
+        total
+    }
+
+    fn score(&mut self, file: &Path, text: &str, gold: &[GoldMention], predicted: &[GoldMention]) {
+        self.documents += 1;
+        for p in predicted {
+            let hit = gold.binary_search(p).is_ok();
+            let counts = &mut self.per_label[label_index(p.label)];
+            if hit {
+                counts.tp += 1;
+            } else {
+                counts.fp += 1;
+                self.misses.push(miss(file, text, p, true));
+            }
+        }
+        for g in gold.iter().filter(|g| predicted.binary_search(g).is_err()) {
+            self.per_label[label_index(g.label)].fn_ += 1;
+            self.misses.push(miss(file, text, g, false));
+        }
+    }
+}
+
+fn miss(file: &Path, text: &str, m: &GoldMention, spurious: bool) -> Miss {
+    Miss {
+        file: file.to_owned(),
+        spurious,
+        label: m.label,
+        text: text[m.range].to_owned(),
+    }
+}
+
+fn label_index(label: Label) -> usize {
+    Label::ALL.iter().position(|&l| l == label).unwrap_or(0)
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} documents, exact span and label match",
+            self.documents
+        )?;
+        writeln!(
+            f,
+            "{:<18} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}",
+            "label", "tp", "fp", "fn", "P", "R", "F1"
+        )?;
+        let mut row = |name: &str, c: Counts| {
+            writeln!(
+                f,
+                "{:<18} {:>6} {:>6} {:>6} {:>7.3} {:>7.3} {:>7.3}",
+                name,
+                c.tp,
+                c.fp,
+                c.fn_,
+                c.precision(),
+                c.recall(),
+                c.f1()
+            )
+        };
+        for label in Label::ALL {
+            row(label.tag(), self.counts(label))?;
+        }
+        row(
+            "micro PER+LOC+ORG",
+            self.micro(&[Label::Per, Label::Loc, Label::Org]),
+        )?;
+        row("micro all", self.micro(&Label::ALL))
+    }
+}
+
+/// Scores the extractor on brat documents: each path is an `.ann` file (its `.txt` is beside
+/// it) or a `.txt` file (its `.ann` is beside it).
+pub fn evaluate_brat(
+    paths: &[PathBuf],
+    extractor: &Extractor,
+    language: Option<Lang>,
+) -> anyhow::Result<EvalReport> {
+    let mut report = EvalReport::default();
+    for path in paths {
+        let (txt, ann) = (path.with_extension("txt"), path.with_extension("ann"));
+        let text =
+            std::fs::read_to_string(&txt).with_context(|| format!("reading {}", txt.display()))?;
+        let annotations =
+            std::fs::read_to_string(&ann).with_context(|| format!("reading {}", ann.display()))?;
+        let gold = brat::parse_ann(&text, &annotations);
+        let options = DocOptions {
+            language,
+            ..DocOptions::default()
+        };
+        let doc = extract_document(extractor, &text, &options);
+        let mut predicted: Vec<GoldMention> = doc
+            .mentions
+            .iter()
+            .map(|&(range, label)| GoldMention { range, label })
+            .collect();
+        predicted.sort();
+        let mut gold = gold;
+        gold.sort();
+        report.score(&ann, &text, &gold, &predicted);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextRange;
+
+    #[test]
+    fn evaluates_brat_files_on_disk() {
+        let dir = std::env::temp_dir().join(format!("nomen-eval-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "Élodie Marchal a quitté Lyon pour rejoindre l’ONU.";
+        let ann = "T1\tPerson 0 14\tÉlodie Marchal\nT2\tLocation 24 28\tLyon\nT3\tOrganization 46 49\tONU\n";
+        std::fs::write(dir.join("doc.txt"), text).unwrap();
+        std::fs::write(dir.join("doc.ann"), ann).unwrap();
+        let extractor = Extractor::new();
+        let report = evaluate_brat(&[dir.join("doc.ann")], &extractor, Some(Lang::Fr)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            report.micro(&Label::ALL),
+            Counts {
+                tp: 3,
+                fp: 0,
+                fn_: 0
+            },
+            "{:?}",
+            report.misses
+        );
+    }
+
+    #[test]
+    fn scores_exact_matches_only() {
+        let g = |s: u32, e: u32, label| GoldMention {
+            range: TextRange::new(s.into(), e.into()),
+            label,
+        };
+        let text = "Anna Berg vit à Oslo chez Acme.";
+        let gold = [
+            g(0, 9, Label::Per),
+            g(16, 20, Label::Loc),
+            g(26, 30, Label::Org),
+        ];
+        let predicted = [
+            g(0, 4, Label::Per),
+            g(16, 20, Label::Loc),
+            g(26, 30, Label::Per),
+        ];
+        let mut report = EvalReport::default();
+        report.score(Path::new("x.ann"), text, &gold, &predicted);
+        assert_eq!(
+            report.counts(Label::Loc),
+            Counts {
+                tp: 1,
+                fp: 0,
+                fn_: 0
+            }
+        );
+        assert_eq!(
+            report.counts(Label::Per),
+            Counts {
+                tp: 0,
+                fp: 2,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            report.counts(Label::Org),
+            Counts {
+                tp: 0,
+                fp: 0,
+                fn_: 1
+            }
+        );
+        expect_test::expect![[r#"
+            1 documents, exact span and label match
+            label                  tp     fp     fn       P       R      F1
+            PER                     0      2      1   0.000   0.000   0.000
+            ORG                     0      0      1   0.000   0.000   0.000
+            LOC                     1      0      0   1.000   1.000   1.000
+            MISC                    0      0      0   0.000   0.000   0.000
+            micro PER+LOC+ORG       1      2      2   0.333   0.333   0.333
+            micro all               1      2      2   0.333   0.333   0.333
+        "#]]
+        .assert_eq(&report.to_string());
+    }
+}

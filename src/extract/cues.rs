@@ -1,0 +1,241 @@
+//! Context cues: the words around a name that say what kind of name it is.
+//!
+//! All lists hold lexicon keys (lower case, `'` for apostrophes); they are short, so a linear
+//! `contains` is as fast as a hash lookup here.
+
+use super::Label;
+
+/// Titles and roles written before a person's name (`le président X`, `Mr X`).
+#[rustfmt::skip]
+const PERSON_BEFORE: &[&str] = &[
+    "président", "présidente", "ministre", "général", "générale", "porte-parole", "m", "mme",
+    "mlle", "me", "dr", "docteur", "chancelier", "chancelière", "premier", "secrétaire", "roi",
+    "reine", "prince", "princesse", "pape", "sénateur", "sénatrice", "député", "députée", "maire",
+    "juge", "colonel", "commandant", "capitaine", "lieutenant", "maréchal", "cheikh", "imam",
+    "ayatollah", "patron", "patronne", "directeur", "directrice", "chef", "entraîneur", "joueur",
+    "joueuse", "acteur", "actrice", "chanteur", "chanteuse", "écrivain", "écrivaine", "auteur",
+    "journaliste", "avocat", "avocate", "professeur", "candidat", "candidate", "dirigeant",
+    "opposant", "opposante", "homologue", "épouse", "mari", "fils", "fille", "frère", "sœur",
+    "père", "mère", "émir", "sultan", "commissaire", "procureur", "procureure", "ambassadeur",
+    "ambassadrice", "gouverneur", "conseiller", "conseillère", "vice-président", "archevêque",
+    "évêque", "cardinal", "abbé", "saint", "sainte", "monsieur", "madame", "réalisateur",
+    "réalisatrice", "présentateur", "footballeur", "pilote", "coach", "milliardaire", "leader",
+    "president", "minister", "spokesman", "spokeswoman", "mr", "mrs", "ms", "sir", "lord", "king",
+    "queen", "senator", "governor", "mayor", "judge", "chancellor", "secretary", "pope", "ceo",
+    "chairman", "chairwoman", "director", "colonel", "captain", "prime", "rep", "sen", "gen",
+];
+
+/// Verbs of saying written after a person's name (`X said`, `X a déclaré`).
+#[rustfmt::skip]
+const PERSON_AFTER: &[&str] = &[
+    "said", "says", "told", "added", "déclare", "affirme", "estime", "explique",
+];
+
+/// Nouns written before an organisation's name (`le groupe Wagner`, `l'agence TASS`).
+#[rustfmt::skip]
+const ORG_BEFORE: &[&str] = &[
+    "groupe", "agence", "société", "compagnie", "entreprise", "firme", "journal", "quotidien",
+    "hebdomadaire", "magazine", "chaîne", "radio", "parti", "club", "équipe", "constructeur",
+    "opérateur", "banque", "syndicat", "association", "organisation", "mouvement", "milice",
+    "fondation", "institut", "université", "laboratoire", "réseau", "site", "plateforme", "company",
+    "group", "agency", "newspaper", "firm", "party", "network", "militia",
+];
+
+/// Words that begin an organisation's name (`Conseil constitutionnel`, `Bank of England`).
+#[rustfmt::skip]
+const ORG_HEAD: &[&str] = &[
+    "conseil", "union", "organisation", "agence", "ministère", "parti", "banque", "fonds", "front",
+    "cour", "comité", "commission", "assemblée", "fédération", "association", "institut",
+    "université", "forces", "armée", "tribunal", "parlement", "gouvernement", "office", "centre",
+    "haut-commissariat", "mouvement", "alliance", "ligue", "société", "groupe", "compagnie",
+    "fondation", "académie", "collège", "lycée", "école", "église", "coalition", "brigade",
+    "brigades", "bureau", "direction", "service", "syndicat", "club", "olympique", "sporting",
+    "racing", "stade", "real", "council", "organization", "organisation", "agency", "ministry",
+    "department", "party", "bank", "fund", "court", "committee", "association", "federation",
+    "institute", "university", "army", "league", "corporation", "foundation", "church", "house",
+];
+
+/// Words that begin a place's name (`Golfe persique`, `Mount Everest`).
+#[rustfmt::skip]
+const LOC_HEAD: &[&str] = &[
+    "mont", "monts", "lac", "golfe", "mer", "océan", "île", "îles", "rivière", "fleuve", "détroit",
+    "canal", "cap", "baie", "vallée", "désert", "région", "province", "république", "royaume",
+    "place", "rue", "avenue", "boulevard", "pont", "aéroport", "gare", "port", "mount", "lake",
+    "gulf", "sea", "ocean", "island", "islands", "river", "strait", "cape", "bay", "valley",
+    "desert", "province", "republic", "kingdom", "street", "square", "airport", "port",
+];
+
+/// Nouns written before a place's name, directly or with `de` (`la ville de X`).
+#[rustfmt::skip]
+const LOC_NOUN: &[&str] = &[
+    "ville", "région", "commune", "quartier", "village", "province", "diocèse", "archidiocèse",
+    "département", "île", "îles", "capitale", "localité", "comté", "district", "état", "préfecture",
+    "canton", "arrondissement", "oblast", "gouvernorat", "banlieue", "city", "town", "village",
+    "region", "county", "district", "province", "state", "capital",
+];
+
+/// Prepositions written before a place (`à Moscou`, `en Libye`, `in Moscow`).
+#[rustfmt::skip]
+const LOC_BEFORE: &[&str] = &[
+    "à", "en", "au", "aux", "vers", "near", "in", "at", "to", "from",
+];
+
+/// Particles that may continue a person's or a place's name (`Charles de Gaulle`).
+#[rustfmt::skip]
+const NAME_PARTICLES: &[&str] = &[
+    "de", "du", "des", "d'", "van", "von", "bin", "ben", "ibn", "abu", "al", "el", "da", "di",
+    "del", "della", "dos", "das", "der", "den", "ter", "y", "la", "le", "bint",
+];
+
+/// Particles that continue an organisation's or a place's name (`Banque de France`).
+#[rustfmt::skip]
+const ORG_PARTICLES: &[&str] = &[
+    "de", "du", "des", "d'", "de la", "de l'", "pour", "of", "for", "of the", "and",
+];
+
+/// Cardinal points, written with a capital for regions (`l'Est`), which the corpora do not tag.
+#[rustfmt::skip]
+const CARDINALS: &[&str] = &[
+    "est", "ouest", "nord", "sud", "north", "south", "east", "west",
+];
+
+/// Words that begin an event's name (`Tour de France`, `Jeux olympiques de Rio`).
+#[rustfmt::skip]
+const EVENT_HEAD: &[&str] = &[
+    "tour", "jeux", "championnat", "championnats", "coupe", "festival", "rallye", "marathon",
+    "tournoi", "trophée", "salon", "biennale", "grand-prix", "mondial", "euro", "open", "ironman",
+    "olympic", "games", "championship", "championships", "cup",
+];
+
+/// Lower-case nouns that start a name, with its label and whether an adjective alone can
+/// complete it (`armée syrienne`) or it needs a capitalised complement (`ministère de X`).
+const LOWER_HEAD: &[(&str, Label, bool)] = &[
+    ("ministère", Label::Org, false),
+    ("ministry", Label::Org, false),
+    ("armée", Label::Org, true),
+    ("diocèse", Label::Org, false),
+    ("archidiocèse", Label::Org, false),
+    ("observatoire", Label::Org, false),
+    ("université", Label::Org, false),
+    ("gendarmerie", Label::Org, false),
+    ("police", Label::Org, false),
+    ("tribunal", Label::Org, false),
+    ("académie", Label::Org, false),
+    ("association", Label::Org, false),
+    ("fédération", Label::Org, false),
+    ("commissariat", Label::Org, false),
+    ("collège", Label::Org, false),
+    ("lycée", Label::Org, false),
+    ("prison", Label::Org, false),
+    ("laboratoire", Label::Org, false),
+    ("institut", Label::Org, false),
+    ("syndicat", Label::Org, false),
+    ("championnat", Label::Misc, false),
+    ("championnats", Label::Misc, false),
+    ("coupe", Label::Misc, false),
+];
+
+/// Capitalised words that look like names but are not (`UTC`, `PDG`).
+#[rustfmt::skip]
+const NOT_NAMES: &[&str] = &[
+    "utc", "gmt", "cet", "pdg", "ceo", "tv", "ok", "am", "pm", "etc", "pib", "adn", "ong", "vtt",
+    "cd", "dvd", "ter", "tgv", "isf", "cdd", "cdi", "vih", "sida", "usb", "gps", "ndlr", "ip",
+    "smic", "tva", "hlm", "sms", "pme", "rer", "ovni", "ko", "mp3", "pdf", "html", "dna", "gdp",
+    "hiv", "aids", "ngo", "usd", "eur", "km", "kg", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "april", "june", "july", "august",
+    "september", "october", "november", "december",
+];
+
+/// Prefixes of a title that do not change it (`vice-ministre`, `ex-président`).
+const TITLE_PREFIXES: &[&str] = &["vice-", "ex-", "co-", "sous-", "premier-", "vice "];
+
+pub fn person_before(key: &str) -> bool {
+    let key = TITLE_PREFIXES
+        .iter()
+        .find_map(|p| key.strip_prefix(p))
+        .unwrap_or(key);
+    PERSON_BEFORE.contains(&key)
+}
+
+pub fn person_after(key: &str) -> bool {
+    PERSON_AFTER.contains(&key)
+}
+
+pub fn org_before(key: &str) -> bool {
+    ORG_BEFORE.contains(&key)
+}
+
+pub fn org_head(key: &str) -> bool {
+    ORG_HEAD.contains(&key)
+}
+
+pub fn loc_head(key: &str) -> bool {
+    LOC_HEAD.contains(&key)
+}
+
+pub fn loc_noun(key: &str) -> bool {
+    LOC_NOUN.contains(&key)
+}
+
+pub fn loc_before(key: &str) -> bool {
+    LOC_BEFORE.contains(&key)
+}
+
+pub fn name_particle(key: &str) -> bool {
+    NAME_PARTICLES.contains(&key)
+}
+
+pub fn org_particle(key: &str) -> bool {
+    ORG_PARTICLES.contains(&key)
+}
+
+/// Pronouns, determiners and other short words that never continue a name.
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "dont", "elle", "elles", "leur", "leurs", "cette", "cela", "ceux", "celle", "celui", "avoir",
+    "être", "plus", "moins", "tout", "tous", "toute", "toutes", "autre", "autres", "même", "sans",
+    "avec", "dans", "pour", "vers", "chez", "entre", "depuis", "pendant", "après", "avant",
+];
+
+pub fn is_function_word(key: &str) -> bool {
+    FUNCTION_WORDS.contains(&key)
+}
+
+pub fn event_head(key: &str) -> bool {
+    EVENT_HEAD.contains(&key)
+}
+
+pub fn lower_head(key: &str) -> Option<(Label, bool)> {
+    LOWER_HEAD
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|&(_, label, adj)| (label, adj))
+}
+
+pub fn not_a_name(key: &str) -> bool {
+    NOT_NAMES.contains(&key) || is_roman_numeral(key)
+}
+
+/// `xxi`, `iv`: centuries and ordinals, written in capitals.
+fn is_roman_numeral(key: &str) -> bool {
+    key.len() >= 2
+        && key
+            .bytes()
+            .all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c' | b'm'))
+}
+
+pub fn cardinal(key: &str) -> bool {
+    CARDINALS.contains(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_prefixes_are_ignored() {
+        assert!(person_before("vice-ministre"));
+        assert!(person_before("ex-président"));
+        assert!(!person_before("vice-"));
+    }
+}

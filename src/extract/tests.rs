@@ -1,0 +1,202 @@
+//! Fixture tests: the extractor's output rendered as marker lines under the text.
+
+use expect_test::{Expect, expect};
+
+use super::{Extractor, Lang};
+
+/// Renders each line of `text` followed by a marker line of carets and labels.
+fn render(extractor: &Extractor, text: &str, lang: Lang) -> String {
+    let mentions = extractor.extract(text, lang);
+    let mut out = String::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        out.push_str(line.trim_end_matches('\n'));
+        out.push('\n');
+        let mut marks = String::new();
+        for m in mentions.iter().filter(|m| {
+            usize::from(m.range.start()) >= line_start && usize::from(m.range.start()) < line_end
+        }) {
+            let col = |byte: usize| text[line_start..byte].chars().count();
+            let (start, end) = (col(m.range.start().into()), col(m.range.end().into()));
+            let pad = start.saturating_sub(marks.chars().count());
+            marks.push_str(&" ".repeat(pad));
+            marks.push_str(&"^".repeat(end - start));
+            marks.push(' ');
+            marks.push_str(m.label.tag());
+            if m.evidence != super::Evidence::Lexicon {
+                marks.push_str(&format!("({:?})", m.evidence));
+            }
+            marks.push(' ');
+        }
+        if !marks.is_empty() {
+            out.push_str(marks.trim_end());
+            out.push('\n');
+        }
+        line_start = line_end;
+    }
+    out
+}
+
+fn check(text: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&render(shared_extractor(), text, lang));
+}
+
+#[test]
+fn french_people_with_titles() {
+    check(
+        "Le président russe Vladimir Poutine a reçu Khalifa Haftar.\n",
+        Lang::Fr,
+        expect![[r#"
+            Le président russe Vladimir Poutine a reçu Khalifa Haftar.
+                               ^^^^^^^^^^^^^^^^ PER(Context) ^^^^^^^^^^^^^^ PER
+        "#]],
+    );
+}
+
+#[test]
+fn french_elisions_and_sentence_starts() {
+    check(
+        "L’armée de l’Est tient Benghazi. Défense et Mais ne sont pas des noms.\nSelon Sergueï Lavrov, qu’Ankara soutient, l'Europe d’Haftar hésite.\n",
+        Lang::Fr,
+        expect![[r#"
+            L’armée de l’Est tient Benghazi. Défense et Mais ne sont pas des noms.
+                                   ^^^^^^^^ LOC
+            Selon Sergueï Lavrov, qu’Ankara soutient, l'Europe d’Haftar hésite.
+                  ^^^^^^^^^^^^^^ PER ^^^^^^ LOC         ^^^^^^ LOC ^^^^^^ LOC(Guess)
+        "#]],
+    );
+}
+
+#[test]
+fn french_organisations() {
+    check(
+        "Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Lukoil et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.\n",
+        Lang::Fr,
+        expect![[r#"
+            Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Lukoil et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.
+               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG  ^^^^^^^^^^^^^^^^ ORG         ^^^^ ORG                  ^^^^^^ ORG(Context) ^^^^^^^^^^^^^^^^^^^^^^^^ ORG(Context)        ^^^^^^^^^^^ PER(Context)
+        "#]],
+    );
+}
+
+#[test]
+fn french_places_and_hyphens() {
+    check(
+        "Il est né à Saint-Jean-Pied-de-Port, puis a vécu aux États-Unis, en RDC et près de Tripoli avec Yunus-Bek Ilyasov et Charles de Gaulle.\n",
+        Lang::Fr,
+        expect![[r#"
+            Il est né à Saint-Jean-Pied-de-Port, puis a vécu aux États-Unis, en RDC et près de Tripoli avec Yunus-Bek Ilyasov et Charles de Gaulle.
+                        ^^^^^^^^^^^^^^^^^^^^^^^ LOC(Context)     ^^^^^^^^^^ LOC ^^^ LOC        ^^^^^^^ LOC  ^^^^^^^^^^^^^^^^^ PER(Guess) ^^^^^^^^^^^^^^^^^ PER
+        "#]],
+    );
+}
+
+#[test]
+fn english_news_style() {
+    check(
+        "Russian President Vladimir Putin met Dmitry Peskov, the Kremlin spokesman, at the North Atlantic Treaty Organization (NATO) summit. Acme Widgets Inc. hired Karlsson, who said no.\n",
+        Lang::En,
+        expect![[r#"
+            Russian President Vladimir Putin met Dmitry Peskov, the Kremlin spokesman, at the North Atlantic Treaty Organization (NATO) summit. Acme Widgets Inc. hired Karlsson, who said no.
+            ^^^^^^^ MISC      ^^^^^^^^^^^^^^ PER(Context) ^^^^^^^^^^^^^ PER(Guess) ^^^^^^^ ORG ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG ^^^^ ORG       ^^^^^^^^^^^ ORG(Context) ^^^^^^^^ PER(Guess)
+        "#]],
+    );
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let extractor = shared_extractor();
+    let odd = [
+        "",
+        " ",
+        "...!?«»",
+        "😀 Émile 😀",
+        "e\u{301}le\u{300}ve Cafe\u{301} Zoe\u{308}",
+        "Paris\u{a0}et\u{202f}Lyon",
+        "Le Monde\r\nLa Croix\r\n",
+        "l’",
+        "L'",
+        "d’'’-",
+        "-A-",
+        "A",
+        "ÉTATS-UNIS",
+        "al-",
+        "\u{feff}Zürich",
+        "Mr. . M.",
+    ];
+    for text in odd {
+        for lang in [Lang::Fr, Lang::En] {
+            let mentions = extractor.extract(text, lang);
+            assert_sound(text, &mentions);
+        }
+    }
+}
+
+fn assert_sound(text: &str, mentions: &[super::Mention]) {
+    let mut last = 0;
+    for m in mentions {
+        let (start, end) = (usize::from(m.range.start()), usize::from(m.range.end()));
+        assert!(
+            start >= last && start < end && end <= text.len(),
+            "{text:?}: {m:?}"
+        );
+        assert!(
+            text.is_char_boundary(start) && text.is_char_boundary(end),
+            "{text:?}: {m:?}"
+        );
+        last = end;
+    }
+}
+
+fn shared_extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(Extractor::new)
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gives_sound_mentions(text in "[a-zA-ZÉé’'\\- .,«»\u{a0}\u{202f}\u{301}😀\r\n]{0,60}") {
+        for lang in [Lang::Fr, Lang::En] {
+            assert_sound(&text, &shared_extractor().extract(&text, lang));
+        }
+    }
+}
+
+#[test]
+fn english_titles_days_and_demonyms() {
+    check(
+        "Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.\n",
+        Lang::En,
+        expect![[r#"
+            Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.
+                ^^^^^^^ PER(Context) ^^^^^^ MISC               ^^^^^^^^^ ORG(Context)   ^^^^^^ LOC
+        "#]],
+    );
+}
+
+#[test]
+fn particles_and_verbs_at_sentence_start() {
+    check(
+        "Rappelons que Lotte van der Berg a battu Ana de la Cruz et Omar bin Salem.\n",
+        Lang::Fr,
+        expect![[r#"
+            Rappelons que Lotte van der Berg a battu Ana de la Cruz et Omar bin Salem.
+                          ^^^^^^^^^^^^^^^^^^ PER     ^^^^^^^^^^^^^^ PER ^^^^^^^^^^^^^^ PER
+        "#]],
+    );
+}
+
+#[test]
+fn acronyms_and_capital_headlines() {
+    check(
+        "LA FRANCE ET LE MALI SIGNENT\nLe CNRS, la SNCF et l’ONU ont écrit aux USA et à la RDC.\n",
+        Lang::Fr,
+        expect![[r#"
+            LA FRANCE ET LE MALI SIGNENT
+               ^^^^^^ LOC   ^^^^ LOC
+            Le CNRS, la SNCF et l’ONU ont écrit aux USA et à la RDC.
+               ^^^^ ORG(Guess) ^^^^ ORG ^^^ ORG     ^^^ LOC     ^^^ LOC
+        "#]],
+    );
+}
