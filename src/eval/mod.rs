@@ -175,7 +175,10 @@ pub fn evaluate_brat(
         let mut predicted: Vec<GoldMention> = doc
             .mentions
             .iter()
-            .map(|&(range, label)| GoldMention { range, label })
+            .map(|m| GoldMention {
+                range: m.range,
+                label: m.label,
+            })
             .collect();
         predicted.sort();
         let mut gold = gold;
