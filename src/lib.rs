@@ -8,4 +8,5 @@ pub mod cli;
 pub mod eval;
 pub mod extract;
 pub mod lsp;
+pub mod tagger;
 pub mod text;

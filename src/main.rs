@@ -61,6 +61,48 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Trains the tagger's model (see `src/tagger/mod.rs` for the exact commands).
+    Train {
+        #[arg(long, value_enum)]
+        lang: Language,
+        #[arg(long)]
+        out: PathBuf,
+        /// Development documents (brat; repeatable): scores reported after each epoch, never
+        /// trained on.
+        #[arg(long)]
+        dev: Vec<PathBuf>,
+        #[arg(long, default_value_t = 8)]
+        epochs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        min_count: u32,
+        /// brat files or directories and CoNLL files (their every tenth document is held out).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Scores extraction on brat documents and CoNLL files (P/R/F1 per label, exact spans).
+    Eval {
+        #[arg(long, value_enum)]
+        lang: Language,
+        /// The rules alone, without the tagger.
+        #[arg(long)]
+        rules: bool,
+        /// A model file instead of the embedded model.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// All of each CoNLL file instead of its development tenth.
+        #[arg(long)]
+        all: bool,
+        /// Where to write the CoNLL documents as brat files.
+        #[arg(long)]
+        brat_dir: Option<PathBuf>,
+        /// Print this many misses.
+        #[arg(long, default_value_t = 0)]
+        misses: usize,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
     /// Measures the speed and memory targets (see the README).
     Bench {
         #[command(subcommand)]
@@ -88,6 +130,42 @@ fn main() -> ExitCode {
             files,
         } => cli::extract(&files, format, out_dir.as_deref(), language.lang()),
         Command::Bench { what } => cli::bench(what),
+        Command::Train {
+            lang,
+            out,
+            dev,
+            epochs,
+            seed,
+            min_count,
+            inputs,
+        } => cli::train::run(&cli::train::TrainOptions {
+            lang: lang.lang().unwrap_or(nomen::extract::Lang::Fr),
+            out,
+            dev,
+            inputs,
+            config: nomen::tagger::TrainConfig {
+                epochs,
+                seed,
+                min_count,
+            },
+        }),
+        Command::Eval {
+            lang,
+            rules,
+            model,
+            all,
+            brat_dir,
+            misses,
+            inputs,
+        } => cli::eval::run(&cli::eval::EvalOptions {
+            lang: lang.lang().unwrap_or(nomen::extract::Lang::Fr),
+            rules,
+            model,
+            all,
+            brat_dir,
+            misses,
+            inputs,
+        }),
     };
     match result {
         Ok(code) => code,

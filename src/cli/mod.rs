@@ -1,7 +1,9 @@
 //! The shell around the pure core: reading files, printing results, running the server.
 
 mod bench;
+pub mod eval;
 mod export;
+pub mod train;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -16,7 +16,9 @@ mod tokenize;
 
 use text_size::TextRange;
 
-use lexicon::Lexicon;
+use crate::tagger::Tagger;
+
+pub use lexicon::{Flags, Lexicon, push_normalized};
 use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};
 
@@ -97,18 +99,52 @@ pub struct Mention {
     pub evidence: Evidence,
 }
 
-/// The rule-and-lexicon extractor. Build it once; it is immutable and shared between threads.
-#[derive(Debug, Default)]
+/// The extractor: the statistical tagger where a model is embedded for the language, the rules
+/// otherwise. Build it once; it is immutable and shared between threads.
+#[derive(Debug)]
 pub struct Extractor {
     lexicon: Lexicon,
+    // Tagger integration (branch `tagger`): one optional model per language.
+    fr: Option<Tagger>,
+    en: Option<Tagger>,
+}
+
+impl Default for Extractor {
+    fn default() -> Extractor {
+        Extractor::new()
+    }
 }
 
 impl Extractor {
-    /// Parses the embedded lexicons (a few milliseconds in release builds).
+    /// The embedded lexicons and tagger models; nothing is parsed or copied.
     pub fn new() -> Extractor {
         Extractor {
             lexicon: Lexicon::embedded(),
+            fr: Tagger::embedded(Lang::Fr),
+            en: Tagger::embedded(Lang::En),
         }
+    }
+
+    /// The rules alone, without the tagger (for comparisons and the rules' own tests).
+    pub fn rules_only() -> Extractor {
+        Extractor {
+            fr: None,
+            en: None,
+            ..Extractor::new()
+        }
+    }
+
+    /// Uses `tagger` for `lang` instead of the embedded model.
+    pub fn with_tagger(mut self, lang: Lang, tagger: Tagger) -> Extractor {
+        match lang {
+            Lang::Fr => self.fr = Some(tagger),
+            Lang::En => self.en = Some(tagger),
+        }
+        self
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -119,7 +155,15 @@ impl Extractor {
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
         let tokens = tokenize(text);
-        let mut mentions = Rules::new(text, &tokens, &self.lexicon, lang).run();
+        let rules = Rules::new(text, &tokens, &self.lexicon, lang).run();
+        let tagger = match lang {
+            Lang::Fr => self.fr.as_ref(),
+            Lang::En => self.en.as_ref(),
+        };
+        let mut mentions = match tagger {
+            Some(tagger) => tagged_mentions(tagger.tag(text, &tokens, &self.lexicon, lang), &rules),
+            None => rules,
+        };
         // The rules emit in order without overlaps; keep the contract even if a rule slips.
         let mut last_end = text_size::TextSize::new(0);
         mentions.retain(|m| {
@@ -131,4 +175,23 @@ impl Extractor {
         });
         mentions
     }
+}
+
+/// The tagger's mentions, with the evidence the rules found for the same span and label (a
+/// guess otherwise), so that document-level agreement still weighs them.
+fn tagged_mentions(tagged: Vec<(TextRange, Label)>, rules: &[Mention]) -> Vec<Mention> {
+    tagged
+        .into_iter()
+        .map(|(range, label)| {
+            let evidence = rules
+                .iter()
+                .find(|m| m.range == range && m.label == label)
+                .map_or(Evidence::Guess, |m| m.evidence);
+            Mention {
+                range,
+                label,
+                evidence,
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,141 @@
+//! A statistical sequence tagger: an averaged structured perceptron over BIO tags.
+//!
+//! The models ship inside the binary (`data/model/fr.bin`, `data/model/en.bin`, read in place
+//! with `include_bytes!`). To retrain them, from the project root, with the corpora of
+//! `../shared/corpora` (seed and epochs are the defaults; the same inputs give the same bytes):
+//!
+//! ```text
+//! cargo build --release
+//! C=../shared/corpora
+//! target/release/nomen train --lang fr --out data/model/fr.bin \
+//!     --dev $C/winer-fr/2017 $C/winer-fr/2016
+//! target/release/nomen train --lang en --out data/model/en.bin \
+//!     $C/wikigold/wikigold.conll.txt $C/btc/*.conll $C/wnut17/wnut17train.conll \
+//!     $C/wnut17/emerging.dev.conll $C/wnut17/emerging.test.annotated \
+//!     $C/uner-en-ewt/en_ewt-ud-dev.iob2
+//! cargo build --release   # embeds the new models
+//! ```
+//!
+//! French trains on the WiNER-fr 2016 articles; 2017 is the development set (`--dev` only
+//! reports its scores after each epoch). For CoNLL files every tenth document of each file
+//! (see [`conll::is_dev`]) is held out for development and never trained on.
+//!
+//! Like `extract`, this module is pure: no IO, no LSP, no async.
+
+pub mod conll;
+pub mod features;
+pub mod model;
+#[cfg(test)]
+mod tests;
+pub mod train;
+
+use std::borrow::Cow;
+
+use text_size::{TextRange, TextSize};
+
+use crate::extract::{Label, Lang, Lexicon, Token};
+pub use model::{BadModel, Model, TAGS};
+pub use train::{Example, TrainConfig, TrainStats};
+
+static FR_MODEL: &[u8] = include_bytes!("../../data/model/fr.bin");
+static EN_MODEL: &[u8] = include_bytes!("../../data/model/en.bin");
+
+/// A tagger for one language. Cheap to build from the embedded models (nothing is copied).
+#[derive(Clone, Debug)]
+pub struct Tagger {
+    model: Model,
+}
+
+impl Tagger {
+    /// The model shipped for `lang`, or `None` if the binary was built without one.
+    pub fn embedded(lang: Lang) -> Option<Tagger> {
+        let bytes = match lang {
+            Lang::Fr => FR_MODEL,
+            Lang::En => EN_MODEL,
+        };
+        Model::from_bytes(Cow::Borrowed(bytes))
+            .ok()
+            .map(Tagger::new)
+    }
+
+    pub fn new(model: Model) -> Tagger {
+        Tagger { model }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
+    /// non-overlapping byte ranges.
+    pub fn tag(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lexicon: &Lexicon,
+        lang: Lang,
+    ) -> Vec<(TextRange, Label)> {
+        let feats = features::extract(text, tokens, lexicon, lang);
+        let scores: Vec<[i32; TAGS]> = (0..tokens.len())
+            .map(|t| {
+                let mut s = [0; TAGS];
+                for &f in feats.of(t) {
+                    self.model.add_weights(f, &mut s);
+                }
+                s
+            })
+            .collect();
+        let tags = model::viterbi(&scores, |a, b| self.model.transition(a, b));
+        spans(tokens, &tags)
+    }
+}
+
+/// Turns BIO tags into mentions.
+pub fn spans(tokens: &[Token], tags: &[usize]) -> Vec<(TextRange, Label)> {
+    let mut out: Vec<(TextRange, Label)> = Vec::new();
+    let mut open: Option<(TextSize, TextSize, Label)> = None;
+    for (token, &tag) in tokens.iter().zip(tags) {
+        match (model::label_of(tag), open) {
+            (Some((label, true)), Some((start, _, l))) if l == label => {
+                open = Some((start, token.range.end(), l));
+            }
+            (next, _) => {
+                if let Some((s, e, l)) = open.take() {
+                    out.push((TextRange::new(s, e), l));
+                }
+                if let Some((label, _)) = next {
+                    open = Some((token.range.start(), token.range.end(), label));
+                }
+            }
+        }
+    }
+    if let Some((s, e, l)) = open {
+        out.push((TextRange::new(s, e), l));
+    }
+    out
+}
+
+/// Cuts a document into training examples, one per line, keeping the gold mentions that lie
+/// inside each line (shifted to the line's offsets). Mentions across lines are dropped.
+pub fn examples(text: &str, gold: &[(TextRange, Label)]) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.trim().is_empty() {
+            let offset = TextSize::new(start as u32);
+            let range = TextRange::at(offset, TextSize::of(body));
+            out.push(Example {
+                text: body.to_owned(),
+                gold: gold
+                    .iter()
+                    .filter(|(r, _)| range.contains_range(*r))
+                    .map(|&(r, l)| (r - offset, l))
+                    .collect(),
+            });
+        }
+        start = end;
+    }
+    out
+}
