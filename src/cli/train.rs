@@ -139,6 +139,7 @@ pub fn run(options: &TrainOptions) -> Result<ExitCode> {
         &examples,
         options.lang,
         lexicon,
+        |text, tokens| extractor.rule_mentions(text, tokens, options.lang),
         options.config,
         &mut stats,
         |epoch, model| {
@@ -199,7 +200,8 @@ fn dev_score(model: &Model, dev: &[GoldDoc], extractor: &Extractor, lang: Lang) 
     for doc in dev {
         for ex in tagger::examples(&doc.text, &doc.gold) {
             let tokens = tokenize(&ex.text);
-            let predicted = tagger.tag(&ex.text, &tokens, extractor.lexicon(), lang);
+            let hints = extractor.rule_mentions(&ex.text, &tokens, lang);
+            let predicted = tagger.tag(&ex.text, &tokens, extractor.lexicon(), lang, &hints);
             let gold: Vec<_> = ex.gold.iter().filter(|(_, l)| scored(l)).collect();
             let predicted: Vec<_> = predicted.iter().filter(|(_, l)| scored(l)).collect();
             let tp = predicted.iter().filter(|p| gold.contains(p)).count();

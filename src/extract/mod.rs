@@ -147,6 +147,11 @@ impl Extractor {
         &self.lexicon
     }
 
+    /// The rules' mentions of `tokens` (cut from `text`), which the tagger takes as features.
+    pub fn rule_mentions(&self, text: &str, tokens: &[Token], lang: Lang) -> Vec<Mention> {
+        Rules::new(text, tokens, &self.lexicon, lang).run()
+    }
+
     /// Number of distinct lexicon keys, for reports.
     pub fn lexicon_size(&self) -> usize {
         self.lexicon.len()
@@ -155,13 +160,16 @@ impl Extractor {
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
         let tokens = tokenize(text);
-        let rules = Rules::new(text, &tokens, &self.lexicon, lang).run();
+        let rules = self.rule_mentions(text, &tokens, lang);
         let tagger = match lang {
             Lang::Fr => self.fr.as_ref(),
             Lang::En => self.en.as_ref(),
         };
         let mut mentions = match tagger {
-            Some(tagger) => tagged_mentions(tagger.tag(text, &tokens, &self.lexicon, lang), &rules),
+            Some(tagger) => tagged_mentions(
+                tagger.tag(text, &tokens, &self.lexicon, lang, &rules),
+                &rules,
+            ),
             None => rules,
         };
         // The rules emit in order without overlaps; keep the contract even if a rule slips.

@@ -4,7 +4,7 @@
 //! final mix. The hash is spelled out here rather than taken from `std` so that the ids, and so
 //! the model files, are the same on every platform and every Rust version.
 
-use crate::extract::{Flags, Lang, Lexicon, Shape, Token, TokenKind, push_normalized};
+use crate::extract::{Evidence, Flags, Lang, Lexicon, Mention, Shape, Token, TokenKind, push_normalized};
 
 /// The features of every token of one paragraph, flattened: token `i` owns
 /// `ids[starts[i]..starts[i + 1]]`.
@@ -57,10 +57,18 @@ struct Word {
     capitalized: bool,
 }
 
-/// Computes the features of `tokens`, which were cut from `text`.
-pub fn extract(text: &str, tokens: &[Token], lexicon: &Lexicon, lang: Lang) -> Features {
+/// Computes the features of `tokens`, which were cut from `text`; `hints` are the rules'
+/// mentions of the same text.
+pub fn extract(
+    text: &str,
+    tokens: &[Token],
+    lexicon: &Lexicon,
+    lang: Lang,
+    hints: &[Mention],
+) -> Features {
     let words: Vec<Word> = tokens.iter().map(|t| word(text, t, lexicon)).collect();
     let phrases = phrase_tags(text, tokens, &words, lexicon);
+    let rules = hint_tags(tokens, hints);
     let mut out = Features {
         ids: Vec::with_capacity(tokens.len() * 48),
         starts: Vec::with_capacity(tokens.len() + 1),
@@ -68,6 +76,7 @@ pub fn extract(text: &str, tokens: &[Token], lexicon: &Lexicon, lang: Lang) -> F
     out.starts.push(0);
     for i in 0..tokens.len() {
         token_features(text, tokens, &words, i, lang, phrases[i], &mut out.ids);
+        rule_features(&rules, i, &words[i].shape, &mut out.ids);
         out.starts.push(out.ids.len() as u32);
     }
     out
@@ -154,6 +163,53 @@ fn phrase_tags(
     out
 }
 
+/// For each token, the tag the rules give it: `B-PER`, `I-LOC`, ... with their evidence.
+fn hint_tags(tokens: &[Token], hints: &[Mention]) -> Vec<Option<(bool, &'static str, Evidence)>> {
+    let mut out = vec![None; tokens.len()];
+    let mut h = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        while h < hints.len() && hints[h].range.end() <= token.range.start() {
+            h += 1;
+        }
+        if let Some(m) = hints.get(h).filter(|m| m.range.contains_range(token.range)) {
+            let begin = m.range.start() == token.range.start();
+            out[i] = Some((begin, m.label.tag(), m.evidence));
+        }
+    }
+    out
+}
+
+fn rule_features(
+    rules: &[Option<(bool, &'static str, Evidence)>],
+    i: usize,
+    shape: &str,
+    out: &mut Vec<u64>,
+) {
+    let name = |t: Option<&Option<(bool, &'static str, Evidence)>>| match t {
+        Some(Some((true, tag, _))) => *tag,
+        Some(Some((false, _, _))) => "I",
+        Some(None) => "O",
+        None => "-",
+    };
+    let here = match rules[i] {
+        Some((begin, tag, evidence)) => {
+            let ev = match evidence {
+                Evidence::Guess => "guess",
+                Evidence::Lexicon => "lexicon",
+                Evidence::Context => "context",
+            };
+            out.push(hash(RULE_EVIDENCE, &[if begin { "B" } else { "I" }, tag, ev]));
+            if begin { "B" } else { "I" }
+        }
+        None => "O",
+    };
+    let tag = rules[i].map_or("O", |(_, tag, _)| tag);
+    out.push(hash(RULE, &[here, tag]));
+    out.push(hash(RULE_SHAPE, &[here, tag, shape]));
+    let prev = if i == 0 { None } else { rules.get(i - 1) };
+    out.push(hash(RULE_NEIGHBOURS, &[name(prev), here, tag, name(rules.get(i + 1))]));
+}
+
 // Template numbers: part of every hash, so that equal strings in two templates differ.
 const BIAS: u8 = 0;
 const W0: u8 = 1;
@@ -179,6 +235,17 @@ const PHRASE: u8 = 20;
 const W_M1_SHAPE0: u8 = 21;
 const LANG_CAP: u8 = 22;
 const NAME_PAIR: u8 = 23;
+const W_M2_M1: u8 = 28;
+const W_P1_P2: u8 = 29;
+const SHAPE_M2: u8 = 30;
+const SHAPE_P2: u8 = 31;
+const SUFFIX_M1: u8 = 32;
+const SUFFIX_P1: u8 = 33;
+const SHAPE_P1_W0: u8 = 34;
+const RULE: u8 = 24;
+const RULE_EVIDENCE: u8 = 25;
+const RULE_SHAPE: u8 = 26;
+const RULE_NEIGHBOURS: u8 = 27;
 
 #[allow(clippy::too_many_arguments)]
 fn token_features(
@@ -221,6 +288,13 @@ fn token_features(
     out.push(hash(SHAPE_P1, &[shape_at(1)]));
     out.push(hash(SHAPE_TRI, &[shape_at(-1), &w.shape, shape_at(1)]));
     out.push(hash(W_M1_SHAPE0, &[at(-1), &w.shape]));
+    out.push(hash(W_M2_M1, &[at(-2), at(-1)]));
+    out.push(hash(W_P1_P2, &[at(1), at(2)]));
+    out.push(hash(SHAPE_M2, &[shape_at(-2)]));
+    out.push(hash(SHAPE_P2, &[shape_at(2)]));
+    out.push(hash(SUFFIX_M1, &[suffix3(at(-1))]));
+    out.push(hash(SUFFIX_P1, &[suffix3(at(1))]));
+    out.push(hash(SHAPE_P1_W0, &[&w.lower, shape_at(1)]));
     let chars: Vec<(usize, char)> = w.lower.char_indices().collect();
     for k in 1..=4.min(chars.len()) {
         let end = chars.get(k).map_or(w.lower.len(), |&(b, _)| b);
@@ -268,6 +342,12 @@ fn token_features(
     if tokens[i].shape == Shape::AllCaps {
         out.push(hash(SHAPE0, &["ALLCAPS"]));
     }
+}
+
+/// The last three characters of a word.
+fn suffix3(word: &str) -> &str {
+    let start = word.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
+    &word[start..]
 }
 
 /// FNV-1a over the template number and the parts (each followed by a separator), then a

@@ -33,7 +33,7 @@ use std::borrow::Cow;
 
 use text_size::{TextRange, TextSize};
 
-use crate::extract::{Label, Lang, Lexicon, Token};
+use crate::extract::{Label, Lang, Lexicon, Mention, Token};
 pub use model::{BadModel, Model, TAGS};
 pub use train::{Example, TrainConfig, TrainStats};
 
@@ -67,15 +67,16 @@ impl Tagger {
     }
 
     /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
-    /// non-overlapping byte ranges.
+    /// non-overlapping byte ranges. `hints` are the rules' mentions, used as features.
     pub fn tag(
         &self,
         text: &str,
         tokens: &[Token],
         lexicon: &Lexicon,
         lang: Lang,
+        hints: &[Mention],
     ) -> Vec<(TextRange, Label)> {
-        let feats = features::extract(text, tokens, lexicon, lang);
+        let feats = features::extract(text, tokens, lexicon, lang, hints);
         let scores: Vec<[i32; TAGS]> = (0..tokens.len())
             .map(|t| {
                 let mut s = [0; TAGS];

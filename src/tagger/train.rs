@@ -12,7 +12,7 @@ use text_size::TextRange;
 
 use super::features;
 use super::model::{self, Model, TAGS, TRANSITIONS};
-use crate::extract::{Label, Lang, Lexicon, Token, tokenize};
+use crate::extract::{Label, Lang, Lexicon, Mention, Token, tokenize};
 
 /// One paragraph of training text with its gold mentions (byte ranges, sorted, outermost).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,12 +82,14 @@ pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, 
     (tags, misaligned)
 }
 
-/// Trains a model; `after_epoch` sees the averaged model after each epoch (to report scores on
-/// a development set). Returns the bytes of the final model.
+/// Trains a model; `hints` gives the rules' mentions of a paragraph; `after_epoch` sees the
+/// averaged model after each epoch (to report scores on a development set). Returns the bytes
+/// of the final model.
 pub fn train(
     examples: &[Example],
     lang: Lang,
     lexicon: &Lexicon,
+    hints: impl Fn(&str, &[Token]) -> Vec<Mention>,
     config: TrainConfig,
     stats: &mut TrainStats,
     mut after_epoch: impl FnMut(usize, &Model),
@@ -100,7 +102,11 @@ pub fn train(
             stats.misaligned += misaligned;
             stats.mentions += ex.gold.len();
             stats.tokens += tokens.len();
-            (features::extract(&ex.text, &tokens, lexicon, lang), gold)
+            let hints = hints(&ex.text, &tokens);
+            (
+                features::extract(&ex.text, &tokens, lexicon, lang, &hints),
+                gold,
+            )
         })
         .collect();
     stats.examples = examples.len();
