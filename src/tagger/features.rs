@@ -242,6 +242,7 @@ const SHAPE_P2: u8 = 31;
 const SUFFIX_M1: u8 = 32;
 const SUFFIX_P1: u8 = 33;
 const SHAPE_P1_W0: u8 = 34;
+const CLUSTER: u8 = 35;
 const RULE: u8 = 24;
 const RULE_EVIDENCE: u8 = 25;
 const RULE_SHAPE: u8 = 26;
@@ -338,6 +339,19 @@ fn token_features(
     }
     if let Some((begin, tag)) = phrase {
         out.push(hash(PHRASE, &[if begin { "B" } else { "I" }, tag]));
+    }
+    if lang == Lang::En {
+        let raw = tokens[i].text(text);
+        let found = super::clusters::cluster(raw).or_else(|| super::clusters::cluster(&w.lower));
+        match found {
+            Some(c) => {
+                let bits = format!("{c:b}");
+                for len in [4, 6, 10, 14, 20] {
+                    out.push(hash(CLUSTER, &[&bits[..len.min(bits.len())], &len.to_string()]));
+                }
+            }
+            None => out.push(hash(CLUSTER, &["none"])),
+        }
     }
     if tokens[i].shape == Shape::AllCaps {
         out.push(hash(SHAPE0, &["ALLCAPS"]));

@@ -1,4 +1,4 @@
-//! A statistical sequence tagger: an averaged structured perceptron over BIO tags.
+//! A statistical sequence tagger: an averaged structured perceptron over BILOU tags.
 //!
 //! The models ship inside the binary (`data/model/fr.bin`, `data/model/en.bin`, read in place
 //! with `include_bytes!`). To retrain them, from the project root, with the corpora of
@@ -22,6 +22,7 @@
 //!
 //! Like `extract`, this module is pure: no IO, no LSP, no async.
 
+pub mod clusters;
 pub mod conll;
 pub mod features;
 pub mod model;
@@ -34,7 +35,7 @@ use std::borrow::Cow;
 use text_size::{TextRange, TextSize};
 
 use crate::extract::{Label, Lang, Lexicon, Mention, Token};
-pub use model::{BadModel, Model, TAGS};
+pub use model::{BadModel, Model, Pos, TAGS};
 pub use train::{Example, TrainConfig, TrainStats};
 
 static FR_MODEL: &[u8] = include_bytes!("../../data/model/fr.bin");
@@ -91,27 +92,27 @@ impl Tagger {
     }
 }
 
-/// Turns BIO tags into mentions.
+/// Turns BILOU tags into mentions. Decoding only produces well-formed sequences; a stray
+/// `I-` or `L-` without its `B-` is read as the start of a mention all the same.
 pub fn spans(tokens: &[Token], tags: &[usize]) -> Vec<(TextRange, Label)> {
     let mut out: Vec<(TextRange, Label)> = Vec::new();
-    let mut open: Option<(TextSize, TextSize, Label)> = None;
+    let mut open: Option<(TextSize, Label)> = None;
     for (token, &tag) in tokens.iter().zip(tags) {
-        match (model::label_of(tag), open) {
-            (Some((label, true)), Some((start, _, l))) if l == label => {
-                open = Some((start, token.range.end(), l));
-            }
-            (next, _) => {
-                if let Some((s, e, l)) = open.take() {
-                    out.push((TextRange::new(s, e), l));
-                }
-                if let Some((label, _)) = next {
-                    open = Some((token.range.start(), token.range.end(), label));
-                }
+        let Some((label, pos)) = model::label_of(tag) else {
+            open = None;
+            continue;
+        };
+        let start = match (open, pos) {
+            (Some((start, l)), Pos::Inside | Pos::Last) if l == label => start,
+            _ => token.range.start(),
+        };
+        match pos {
+            Pos::Begin | Pos::Inside => open = Some((start, label)),
+            Pos::Last | Pos::Unit => {
+                out.push((TextRange::new(start, token.range.end()), label));
+                open = None;
             }
         }
-    }
-    if let Some((s, e, l)) = open {
-        out.push((TextRange::new(s, e), l));
     }
     out
 }

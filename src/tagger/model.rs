@@ -3,7 +3,7 @@
 //! Layout (all integers little-endian):
 //!
 //! ```text
-//! magic      8 bytes  "NOMENTG1"
+//! magic      8 bytes  "NOMENTG2"
 //! n_tags     u32      always TAGS
 //! n_slots    u32      a power of two
 //! n_rows     u32
@@ -21,22 +21,43 @@ use std::borrow::Cow;
 
 use crate::extract::Label;
 
-/// `O`, then `B-` and `I-` of each label in [`Label::ALL`] order.
-pub const TAGS: usize = 1 + 2 * Label::ALL.len();
-const MAGIC: &[u8; 8] = b"NOMENTG1";
+/// `O`, then `B-`, `I-`, `L-` and `U-` (begin, inside, last, unit) of each label in
+/// [`Label::ALL`] order.
+pub const TAGS: usize = 1 + 4 * Label::ALL.len();
+const MAGIC: &[u8; 8] = b"NOMENTG2";
 const HEADER: usize = 24;
 const TRANS: usize = (TAGS + 1) * TAGS;
 
-/// The tag number of `B-label` (`inside == false`) or `I-label`.
-pub fn tag_of(label: Label, inside: bool) -> usize {
+/// A token's place in a mention (BILOU).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pos {
+    Begin,
+    Inside,
+    Last,
+    Unit,
+}
+
+const POSITIONS: [Pos; 4] = [Pos::Begin, Pos::Inside, Pos::Last, Pos::Unit];
+
+/// The tag number of `label` at `pos`.
+pub fn tag_of(label: Label, pos: Pos) -> usize {
     let k = Label::ALL.iter().position(|&l| l == label).unwrap_or(0);
-    1 + 2 * k + usize::from(inside)
+    let p = POSITIONS.iter().position(|&q| q == pos).unwrap_or(0);
+    1 + 4 * k + p
 }
 
 /// The label and position of a tag; `None` for `O`.
-pub fn label_of(tag: usize) -> Option<(Label, bool)> {
+pub fn label_of(tag: usize) -> Option<(Label, Pos)> {
     let k = tag.checked_sub(1)?;
-    Some((*Label::ALL.get(k / 2)?, k % 2 == 1))
+    Some((*Label::ALL.get(k / 4)?, POSITIONS[k % 4]))
+}
+
+/// Whether a mention is open after `tag`: `B-X` and `I-X` must be followed by `I-X` or `L-X`.
+fn open_label(tag: usize) -> Option<Label> {
+    match label_of(tag) {
+        Some((label, Pos::Begin | Pos::Inside)) => Some(label),
+        _ => None,
+    }
 }
 
 /// Why bytes are not a model.
@@ -157,13 +178,14 @@ pub fn write(transitions: &[i16; TRANS], features: &[(u64, [i16; TAGS])]) -> Vec
     out
 }
 
-/// Whether `to` may follow `from` in BIO: `I-X` only after `B-X` or `I-X`.
+/// Whether `to` may follow `from` (`None` at the start) in BILOU.
 pub fn allowed(from: Option<usize>, to: usize) -> bool {
-    match label_of(to) {
-        Some((label, true)) => {
-            from.and_then(label_of).is_some_and(|(prev, _)| prev == label)
-        }
-        _ => true,
+    let open = from.and_then(open_label);
+    match (open, label_of(to)) {
+        (Some(label), Some((next, Pos::Inside | Pos::Last))) => label == next,
+        (Some(_), _) => false,
+        (None, Some((_, Pos::Inside | Pos::Last))) => false,
+        (None, _) => true,
     }
 }
 
@@ -202,7 +224,9 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
             }
         }
     }
+    // A mention cannot be left open at the end.
     let mut tag = (0..TAGS)
+        .filter(|&t| open_label(t).is_none())
         .max_by_key(|&t| (best[n - 1][t], std::cmp::Reverse(t)))
         .unwrap_or(0);
     let mut out = vec![0; n];

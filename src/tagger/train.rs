@@ -1,4 +1,4 @@
-//! Training: an averaged structured perceptron with Viterbi decoding over BIO tags.
+//! Training: an averaged structured perceptron with Viterbi decoding over BILOU tags.
 //!
 //! Everything here is deterministic: examples are visited in an order drawn from a seeded
 //! SplitMix64, feature rows are numbered in order of first occurrence, weights are integers
@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use text_size::TextRange;
 
 use super::features;
-use super::model::{self, Model, TAGS, TRANSITIONS};
+use super::model::{self, Model, Pos, TAGS, TRANSITIONS};
 use crate::extract::{Label, Lang, Lexicon, Mention, Token, tokenize};
 
 /// One paragraph of training text with its gold mentions (byte ranges, sorted, outermost).
@@ -56,7 +56,7 @@ struct Prepared {
     gold: Vec<usize>,
 }
 
-/// The BIO tag of each token under the gold mentions, and the number of mentions that do not
+/// The BILOU tag of each token under the gold mentions, and the number of mentions that do not
 /// start and end on token boundaries (their tokens stay `O`).
 pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, usize) {
     let mut tags = vec![0; tokens.len()];
@@ -74,10 +74,15 @@ pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, 
             misaligned += 1;
             continue;
         }
-        tags[first] = model::tag_of(label, false);
-        for tag in &mut tags[first + 1..=last] {
-            *tag = model::tag_of(label, true);
+        if first == last {
+            tags[first] = model::tag_of(label, Pos::Unit);
+            continue;
         }
+        tags[first] = model::tag_of(label, Pos::Begin);
+        for tag in &mut tags[first + 1..last] {
+            *tag = model::tag_of(label, Pos::Inside);
+        }
+        tags[last] = model::tag_of(label, Pos::Last);
     }
     (tags, misaligned)
 }
