@@ -71,7 +71,7 @@ enum Command {
         /// trained on.
         #[arg(long)]
         dev: Vec<PathBuf>,
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, default_value_t = 12)]
         epochs: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,

@@ -32,7 +32,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> TrainConfig {
         TrainConfig {
-            epochs: 8,
+            epochs: 12,
             seed: 1,
             min_count: 2,
         }
