@@ -384,3 +384,73 @@ pub fn hash(template: u8, parts: &[&str]) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Extractor, tokenize};
+
+    fn features_of(text: &str) -> (Vec<Token>, Features) {
+        let extractor = Extractor::rules_only();
+        let tokens = tokenize(text);
+        let feats = extract(text, &tokens, extractor.lexicon(), Lang::Fr, &[]);
+        (tokens, feats)
+    }
+
+    fn has(text: &str, token: usize, template: u8, parts: &[&str]) -> bool {
+        let (_, feats) = features_of(text);
+        feats.of(token).contains(&hash(template, parts))
+    }
+
+    #[test]
+    fn typographic_elisions_read_like_straight_ones() {
+        // `l’` and `l'` give the same word features; only the raw form differs.
+        let curly = "Il vient de l’Aveyron.";
+        let straight = "Il vient de l'Aveyron.";
+        assert!(has(curly, 3, W0, &["l'"]) && has(straight, 3, W0, &["l'"]));
+        assert!(has(curly, 4, W_M1, &["l'"]) && has(straight, 4, W_M1, &["l'"]));
+        assert!(has(curly, 3, SHAPE0, &["x'"]));
+        assert!(has(curly, 4, W0, &["aveyron"]));
+    }
+
+    #[test]
+    fn hyphenated_names_are_one_word() {
+        let text = "Selon Marie-Claire Dubois-Rey, tout va bien.";
+        let (tokens, feats) = features_of(text);
+        assert_eq!(tokens[1].text(text), "Marie-Claire");
+        assert!(feats.of(1).contains(&hash(SHAPE0, &["Xx-Xx"])));
+        assert!(feats.of(2).contains(&hash(W0, &["dubois-rey"])));
+        assert!(feats.of(2).contains(&hash(SUFFIX, &["-rey"])));
+    }
+
+    #[test]
+    fn all_caps_headlines_and_sentence_starts() {
+        let text = "LE MAIRE DE NANTES DÉMISSIONNE";
+        assert!(has(text, 1, SHAPE0, &["ALLCAPS"]));
+        assert!(has(text, 1, SHAPE0, &["X"]));
+        // A capitalised common word is marked as such, at the start or inside a sentence.
+        assert!(has(text, 0, CAP_COMMON, &["start", "common"]));
+        assert!(has(text, 1, CAP_COMMON, &["inside", "common"]));
+        let text = "Demain, Nantes vote.";
+        assert!(has(text, 0, START_SHAPE, &["start", "Xx"]));
+        assert!(has(text, 2, START_SHAPE, &["inside", "Xx"]));
+    }
+
+    #[test]
+    fn non_breaking_spaces_and_quotes() {
+        let text = "«\u{a0}Bonjour\u{202f}», dit-il à Rennes\u{a0}!";
+        let (tokens, feats) = features_of(text);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        assert_eq!(words, ["«", "Bonjour", "»", ",", "dit-il", "à", "Rennes", "!"]);
+        assert!(feats.of(6).contains(&hash(W_M1, &["à"])));
+        assert!(feats.of(6).contains(&hash(FLAG0, &["place"])));
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("Jean-Luc"), "Xx-Xx");
+        assert_eq!(shape("G7"), "Xd");
+        assert_eq!(shape("d’"), "x'");
+        assert_eq!(shape("McDonald"), "XxXx");
+    }
+}
