@@ -81,11 +81,9 @@ fn markdown_code_and_links_are_not_prose() {
         Format::Markdown,
         expect![[r#"
             # Rencontre à Moscou
-              ^^^^^^^^^ MISC
-                          ^^^^^^ MISC
+                          ^^^^^^ LOC
 
             Le président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).
-                                           ^^^^^^ MISC
 
             ```
             Tripoli Derna
@@ -98,7 +96,10 @@ fn markdown_code_and_links_are_not_prose() {
 fn hover_shows_the_fullest_form_and_the_others() {
     check_hover(
         "Le maréchal Khalifa Haftar est arrivé.\n\nPlus tard, le camp d’Haf$0tar a confirmé.\n",
-        expect![[r#"no hover"#]],
+        expect![[r#"
+            Khalifa Haftar — person
+            Also written: Haftar
+            2 mentions, first on line 1"#]],
     );
 }
 

@@ -238,7 +238,7 @@ async fn hover_follows_the_client_markup() {
             value.contains("Haftar") && value.contains("first on line 1"),
             "{value}"
         );
-        assert_eq!(hover["range"]["start"]["character"], 20);
+        assert_eq!(hover["range"]["start"]["character"], 12);
     }
 }
 
