@@ -46,11 +46,18 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     }
     let (brat_files, conll_files): (Vec<PathBuf>, Vec<PathBuf>) =
         options.inputs.iter().cloned().partition(|p| {
-            p.is_dir() || p.extension().is_some_and(|e| e == "ann") || p.with_extension("ann").is_file()
+            p.is_dir()
+                || p.extension().is_some_and(|e| e == "ann")
+                || p.with_extension("ann").is_file()
         });
     let mut paths = Vec::new();
     if !brat_files.is_empty() {
-        paths.extend(load(&[], &brat_files)?.dev.into_iter().map(|d| PathBuf::from(d.name)));
+        paths.extend(
+            load(&[], &brat_files)?
+                .dev
+                .into_iter()
+                .map(|d| PathBuf::from(d.name)),
+        );
     }
     let _tmp;
     if !conll_files.is_empty() {

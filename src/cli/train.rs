@@ -13,7 +13,7 @@ use text_size::TextRange;
 
 use crate::eval::brat;
 use crate::extract::{Extractor, Label, Lang, tokenize};
-use crate::tagger::{self, Example, Model, TrainConfig, TrainStats, Tagger, conll};
+use crate::tagger::{self, Example, Model, Tagger, TrainConfig, TrainStats, conll};
 
 /// A document with gold mentions, from either format.
 pub struct GoldDoc {
@@ -79,7 +79,9 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{}: cannot read", dir.display()))? {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("{}: cannot read", dir.display()))?
+    {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, out)?;
@@ -184,7 +186,11 @@ impl std::fmt::Display for Score {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
         let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         write!(f, "PER+LOC+ORG P {p:.3} R {r:.3} F1 {f1:.3}")
     }
 }

@@ -18,7 +18,7 @@ use text_size::TextRange;
 
 use crate::tagger::Tagger;
 
-pub use lexicon::{Flags, Lexicon, push_normalized};
+pub(crate) use lexicon::{Flags, Lexicon, push_normalized};
 use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};
 
@@ -143,7 +143,7 @@ impl Extractor {
         self
     }
 
-    pub fn lexicon(&self) -> &Lexicon {
+    pub(crate) fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 

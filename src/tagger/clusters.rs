@@ -22,7 +22,8 @@ pub fn cluster(word: &str) -> Option<u32> {
         return None;
     }
     let key = hash(CLUSTER_KEY, &[word]);
-    let at = |i: usize| u64::from_le_bytes(bytes[12 + i * 8..20 + i * 8].try_into().unwrap_or([0; 8]));
+    let at =
+        |i: usize| u64::from_le_bytes(bytes[12 + i * 8..20 + i * 8].try_into().unwrap_or([0; 8]));
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = (lo + hi) / 2;

@@ -59,7 +59,9 @@ pub fn parse(input: &str) -> Vec<Document> {
         }
         let fields: Vec<&str> = line.split(['\t', ' ']).filter(|f| !f.is_empty()).collect();
         let pair = match fields.as_slice() {
-            [id, token, tag, ..] if fields.len() >= 5 && id.parse::<u32>().is_ok() => (*token, *tag),
+            [id, token, tag, ..] if fields.len() >= 5 && id.parse::<u32>().is_ok() => {
+                (*token, *tag)
+            }
             [token, .., tag] => (*token, *tag),
             _ => continue,
         };

@@ -4,7 +4,9 @@
 //! final mix. The hash is spelled out here rather than taken from `std` so that the ids, and so
 //! the model files, are the same on every platform and every Rust version.
 
-use crate::extract::{Evidence, Flags, Lang, Lexicon, Mention, Shape, Token, TokenKind, push_normalized};
+use crate::extract::{
+    Evidence, Flags, Lang, Lexicon, Mention, Shape, Token, TokenKind, push_normalized,
+};
 
 /// The features of every token of one paragraph, flattened: token `i` owns
 /// `ids[starts[i]..starts[i + 1]]`.
@@ -59,7 +61,7 @@ struct Word {
 
 /// Computes the features of `tokens`, which were cut from `text`; `hints` are the rules'
 /// mentions of the same text.
-pub fn extract(
+pub(crate) fn extract(
     text: &str,
     tokens: &[Token],
     lexicon: &Lexicon,
@@ -198,7 +200,10 @@ fn rule_features(
                 Evidence::Lexicon => "lexicon",
                 Evidence::Context => "context",
             };
-            out.push(hash(RULE_EVIDENCE, &[if begin { "B" } else { "I" }, tag, ev]));
+            out.push(hash(
+                RULE_EVIDENCE,
+                &[if begin { "B" } else { "I" }, tag, ev],
+            ));
             if begin { "B" } else { "I" }
         }
         None => "O",
@@ -207,7 +212,10 @@ fn rule_features(
     out.push(hash(RULE, &[here, tag]));
     out.push(hash(RULE_SHAPE, &[here, tag, shape]));
     let prev = if i == 0 { None } else { rules.get(i - 1) };
-    out.push(hash(RULE_NEIGHBOURS, &[name(prev), here, tag, name(rules.get(i + 1))]));
+    out.push(hash(
+        RULE_NEIGHBOURS,
+        &[name(prev), here, tag, name(rules.get(i + 1))],
+    ));
 }
 
 // Template numbers: part of every hash, so that equal strings in two templates differ.
@@ -322,7 +330,10 @@ fn token_features(
     }
     let common = w.flags.has(Flags::FR_WORD) || w.flags.has(Flags::EN_WORD);
     if w.capitalized {
-        out.push(hash(CAP_COMMON, &[start, if common { "common" } else { "rare" }]));
+        out.push(hash(
+            CAP_COMMON,
+            &[start, if common { "common" } else { "rare" }],
+        ));
         let own = match lang {
             Lang::Fr => w.flags.has(Flags::FR_WORD),
             Lang::En => w.flags.has(Flags::EN_WORD),
@@ -347,7 +358,10 @@ fn token_features(
             Some(c) => {
                 let bits = format!("{c:b}");
                 for len in [4, 6, 10, 14, 20] {
-                    out.push(hash(CLUSTER, &[&bits[..len.min(bits.len())], &len.to_string()]));
+                    out.push(hash(
+                        CLUSTER,
+                        &[&bits[..len.min(bits.len())], &len.to_string()],
+                    ));
                 }
             }
             None => out.push(hash(CLUSTER, &["none"])),
@@ -441,7 +455,10 @@ mod tests {
         let text = "«\u{a0}Bonjour\u{202f}», dit-il à Rennes\u{a0}!";
         let (tokens, feats) = features_of(text);
         let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
-        assert_eq!(words, ["«", "Bonjour", "»", ",", "dit-il", "à", "Rennes", "!"]);
+        assert_eq!(
+            words,
+            ["«", "Bonjour", "»", ",", "dit-il", "à", "Rennes", "!"]
+        );
         assert!(feats.of(6).contains(&hash(W_M1, &["à"])));
         assert!(feats.of(6).contains(&hash(FLAG0, &["place"])));
     }

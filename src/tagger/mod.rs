@@ -69,7 +69,7 @@ impl Tagger {
 
     /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
     /// non-overlapping byte ranges. `hints` are the rules' mentions, used as features.
-    pub fn tag(
+    pub(crate) fn tag(
         &self,
         text: &str,
         tokens: &[Token],

@@ -91,7 +91,9 @@ impl Model {
         let n_slots = read_u32(&bytes, 12) as usize;
         let n_rows = read_u32(&bytes, 16) as usize;
         let rows_at = HEADER + TRANS * 2 + n_slots * 8;
-        if n_tags != TAGS || !n_slots.is_power_of_two() || bytes.len() != rows_at + n_rows * TAGS * 2
+        if n_tags != TAGS
+            || !n_slots.is_power_of_two()
+            || bytes.len() != rows_at + n_rows * TAGS * 2
         {
             return Err(BadModel);
         }
@@ -208,11 +210,11 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
         for t in 0..TAGS {
             let mut top = NEG;
             let mut arg = 0;
-            for p in 0..TAGS {
-                if best[i - 1][p] == NEG || !allowed(Some(p), t) {
+            for (p, &prev) in best[i - 1].iter().enumerate() {
+                if prev == NEG || !allowed(Some(p), t) {
                     continue;
                 }
-                let s = best[i - 1][p] + i64::from(transition(p, t));
+                let s = prev + i64::from(transition(p, t));
                 if s > top {
                     top = s;
                     arg = p;

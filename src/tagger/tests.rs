@@ -100,7 +100,10 @@ fn model_round_trips_through_its_file_format() {
     trans[3] = -5;
     let mut w = [0i16; TAGS];
     w[model::tag_of(Label::Loc, Pos::Unit)] = 120;
-    let features = [(0x0123_4567_89ab_cdefu64, w), (0xfedc_ba98_7654_3210, [1; TAGS])];
+    let features = [
+        (0x0123_4567_89ab_cdefu64, w),
+        (0xfedc_ba98_7654_3210, [1; TAGS]),
+    ];
     let bytes = model::write(&trans, &features);
     let m = Model::from_bytes(Cow::Owned(bytes.clone())).unwrap();
     assert_eq!(m.as_bytes(), &bytes[..]);
@@ -111,8 +114,14 @@ fn model_round_trips_through_its_file_format() {
     m.add_weights(0x0000_0000_89ab_cdef, &mut scores); // same slot, other fingerprint
     assert_eq!(scores[model::tag_of(Label::Loc, Pos::Unit)], 120);
     assert_eq!(scores.iter().sum::<i32>(), 120);
-    assert_eq!(Model::from_bytes(Cow::Owned(bytes[..bytes.len() - 1].to_vec())).err(), Some(BadModel));
-    assert_eq!(Model::from_bytes(Cow::Borrowed(b"not a model at all, sorry")).err(), Some(BadModel));
+    assert_eq!(
+        Model::from_bytes(Cow::Owned(bytes[..bytes.len() - 1].to_vec())).err(),
+        Some(BadModel)
+    );
+    assert_eq!(
+        Model::from_bytes(Cow::Borrowed(b"not a model at all, sorry")).err(),
+        Some(BadModel)
+    );
 }
 
 #[test]

@@ -69,8 +69,7 @@ pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, 
             misaligned += 1;
             continue;
         };
-        if tokens[first].range.start() != range.start() || tokens[last].range.end() != range.end()
-        {
+        if tokens[first].range.start() != range.start() || tokens[last].range.end() != range.end() {
             misaligned += 1;
             continue;
         }
@@ -90,7 +89,7 @@ pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, 
 /// Trains a model; `hints` gives the rules' mentions of a paragraph; `after_epoch` sees the
 /// averaged model after each epoch (to report scores on a development set). Returns the bytes
 /// of the final model.
-pub fn train(
+pub(crate) fn train(
     examples: &[Example],
     lang: Lang,
     lexicon: &Lexicon,
