@@ -124,22 +124,26 @@ impl Model {
             return;
         };
         let at = self.rows_at + row * TAGS * 2;
-        for (t, score) in scores.iter_mut().enumerate() {
-            *score += i32::from(read_i16(&self.bytes, at + t * 2));
+        let Some(weights) = self.bytes.get(at..at + TAGS * 2) else {
+            return;
+        };
+        for (score, w) in scores.iter_mut().zip(weights.chunks_exact(2)) {
+            *score += i32::from(i16::from_le_bytes([w[0], w[1]]));
         }
     }
 
     fn row(&self, feature: u64) -> Option<usize> {
-        let fingerprint = (feature >> 32) as u32;
+        let fingerprint = ((feature >> 32) as u32).to_le_bytes();
+        let slots = &self.bytes[HEADER + TRANS * 2..self.rows_at];
         let mut slot = feature as usize & self.mask;
         for _ in 0..=self.mask {
-            let at = HEADER + TRANS * 2 + slot * 8;
-            let row = read_u32(&self.bytes, at + 4) as usize;
-            if row == 0 {
+            let entry = slots.get(slot * 8..slot * 8 + 8)?;
+            if entry[4..8] == [0; 4] {
                 return None;
             }
-            if read_u32(&self.bytes, at) == fingerprint {
-                return Some(row - 1);
+            if entry[..4] == fingerprint {
+                let row = u32::from_le_bytes([entry[4], entry[5], entry[6], entry[7]]);
+                return Some(row as usize - 1);
             }
             slot = (slot + 1) & self.mask;
         }
@@ -199,11 +203,21 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
     if n == 0 {
         return Vec::new();
     }
+    // The transition table once per call, with forbidden moves left out (`None`).
+    let mut table = [None; TRANS];
+    for from in 0..=TAGS {
+        for to in 0..TAGS {
+            let prev = if from == TAGS { None } else { Some(from) };
+            if allowed(prev, to) {
+                table[from * TAGS + to] = Some(i64::from(transition(from, to)));
+            }
+        }
+    }
     let mut best = vec![[NEG; TAGS]; n];
     let mut back = vec![[0u8; TAGS]; n];
     for t in 0..TAGS {
-        if allowed(None, t) {
-            best[0][t] = i64::from(scores[0][t]) + i64::from(transition(TAGS, t));
+        if let Some(w) = table[TAGS * TAGS + t] {
+            best[0][t] = i64::from(scores[0][t]) + w;
         }
     }
     for i in 1..n {
@@ -211,10 +225,13 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
             let mut top = NEG;
             let mut arg = 0;
             for (p, &prev) in best[i - 1].iter().enumerate() {
-                if prev == NEG || !allowed(Some(p), t) {
+                let Some(w) = table[p * TAGS + t] else {
+                    continue;
+                };
+                if prev == NEG {
                     continue;
                 }
-                let s = prev + i64::from(transition(p, t));
+                let s = prev + w;
                 if s > top {
                     top = s;
                     arg = p;
