@@ -77,6 +77,9 @@ enum Command {
         seed: u64,
         #[arg(long, default_value_t = 2)]
         min_count: u32,
+        /// Leave the rules' mentions out of the features.
+        #[arg(long)]
+        no_rule_features: bool,
         /// brat files or directories and CoNLL files (their every tenth document is held out).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
             epochs,
             seed,
             min_count,
+            no_rule_features,
             inputs,
         } => cli::train::run(&cli::train::TrainOptions {
             lang: lang.lang().unwrap_or(nomen::extract::Lang::Fr),
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
                 seed,
                 min_count,
             },
+            rule_features: !no_rule_features,
         }),
         Command::Eval {
             lang,

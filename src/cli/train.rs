@@ -117,6 +117,8 @@ pub struct TrainOptions {
     pub dev: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
     pub config: TrainConfig,
+    /// Whether the rules' mentions are features. A model trained without them ignores them.
+    pub rule_features: bool,
 }
 
 /// `nomen train`.
@@ -141,7 +143,13 @@ pub fn run(options: &TrainOptions) -> Result<ExitCode> {
         &examples,
         options.lang,
         lexicon,
-        |text, tokens| extractor.rule_mentions(text, tokens, options.lang),
+        |text, tokens| {
+            if options.rule_features {
+                extractor.rule_mentions(text, tokens, options.lang)
+            } else {
+                Vec::new()
+            }
+        },
         options.config,
         &mut stats,
         |epoch, model| {
