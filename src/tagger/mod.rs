@@ -20,6 +20,15 @@
 //! reports its scores after each epoch). For CoNLL files every tenth document of each file
 //! (see [`conll::is_dev`]) is held out for development and never trained on.
 //!
+//! Design: tokens come from [`crate::extract::tokenize`]; each gets about 60 hashed features
+//! ([`features`]: words in a window of five, bigrams, shapes, prefixes and suffixes, sentence
+//! position, lexicon lists of the word and its neighbours, multi-word lexicon entries,
+//! capitalised common words, the rules' mentions and, in English, Brown cluster prefixes). The
+//! averaged perceptron scores 17 BILOU tags per token plus tag transitions, and a constrained
+//! Viterbi decodes each paragraph. Weights are quantised to `i16` in an open-addressing table
+//! read in place ([`model`]); `Tagger::embedded` costs nothing at start-up. Document-level
+//! agreement between mentions of the same name is left to `analysis`.
+//!
 //! Like `extract`, this module is pure: no IO, no LSP, no async.
 
 pub mod clusters;
