@@ -113,6 +113,13 @@ enum Command {
     },
 }
 
+/// `train` and `eval` work on one language at a time.
+fn needs_lang(language: Language) -> anyhow::Result<nomen::extract::Lang> {
+    language
+        .lang()
+        .ok_or_else(|| anyhow::anyhow!("give --lang fr or --lang en"))
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -142,17 +149,19 @@ fn main() -> ExitCode {
             min_count,
             no_rule_features,
             inputs,
-        } => cli::train::run(&cli::train::TrainOptions {
-            lang: lang.lang().unwrap_or(nomen::extract::Lang::Fr),
-            out,
-            dev,
-            inputs,
-            config: nomen::tagger::TrainConfig {
-                epochs,
-                seed,
-                min_count,
-            },
-            rule_features: !no_rule_features,
+        } => needs_lang(lang).and_then(|lang| {
+            cli::train::run(&cli::train::TrainOptions {
+                lang,
+                out,
+                dev,
+                inputs,
+                config: nomen::tagger::TrainConfig {
+                    epochs,
+                    seed,
+                    min_count,
+                },
+                rule_features: !no_rule_features,
+            })
         }),
         Command::Eval {
             lang,
@@ -162,14 +171,16 @@ fn main() -> ExitCode {
             brat_dir,
             misses,
             inputs,
-        } => cli::eval::run(&cli::eval::EvalOptions {
-            lang: lang.lang().unwrap_or(nomen::extract::Lang::Fr),
-            rules,
-            model,
-            all,
-            brat_dir,
-            misses,
-            inputs,
+        } => needs_lang(lang).and_then(|lang| {
+            cli::eval::run(&cli::eval::EvalOptions {
+                lang,
+                rules,
+                model,
+                all,
+                brat_dir,
+                misses,
+                inputs,
+            })
         }),
     };
     match result {
