@@ -9,5 +9,6 @@ pub mod eval;
 pub mod extract;
 pub mod kb;
 pub mod lsp;
+pub mod tagger;
 pub mod text;
 pub mod workspace;

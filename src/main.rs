@@ -61,23 +61,63 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Scores extraction against brat documents (`.ann` beside `.txt`): precision, recall and F1
-    /// per label, exact spans.
+    /// Trains the tagger's model (see `src/tagger/mod.rs` for the exact commands).
+    Train {
+        #[arg(long, value_enum)]
+        lang: Language,
+        #[arg(long)]
+        out: PathBuf,
+        /// Development documents (brat; repeatable): scores reported after each epoch, never
+        /// trained on.
+        #[arg(long)]
+        dev: Vec<PathBuf>,
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        min_count: u32,
+        /// Leave the rules' mentions out of the features.
+        #[arg(long)]
+        no_rule_features: bool,
+        /// brat files or directories and CoNLL files (their every tenth document is held out).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Scores extraction on brat documents and CoNLL files (P/R/F1 per label, exact spans).
     Eval {
-        #[arg(long, value_enum, default_value = "auto")]
-        language: Language,
-        /// Also list up to N spurious and N missed mentions.
+        #[arg(long, value_enum)]
+        lang: Language,
+        /// The rules alone, without the tagger.
+        #[arg(long)]
+        rules: bool,
+        /// A model file instead of the embedded model.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// All of each CoNLL file instead of its development tenth.
+        #[arg(long)]
+        all: bool,
+        /// Where to write the CoNLL documents as brat files.
+        #[arg(long)]
+        brat_dir: Option<PathBuf>,
+        /// Print this many misses.
         #[arg(long, default_value_t = 0)]
         misses: usize,
-        /// `.ann` files, or directories searched for them.
         #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        inputs: Vec<PathBuf>,
     },
     /// Measures the speed and memory targets (see the README).
     Bench {
         #[command(subcommand)]
         what: cli::BenchCommand,
     },
+}
+
+/// `train` and `eval` work on one language at a time.
+fn needs_lang(language: Language) -> anyhow::Result<nomen::extract::Lang> {
+    language
+        .lang()
+        .ok_or_else(|| anyhow::anyhow!("give --lang fr or --lang en"))
 }
 
 fn main() -> ExitCode {
@@ -99,12 +139,49 @@ fn main() -> ExitCode {
             language,
             files,
         } => cli::extract(&files, format, out_dir.as_deref(), language.lang()),
-        Command::Eval {
-            language,
-            misses,
-            paths,
-        } => cli::eval(&paths, language.lang(), misses),
         Command::Bench { what } => cli::bench(what),
+        Command::Train {
+            lang,
+            out,
+            dev,
+            epochs,
+            seed,
+            min_count,
+            no_rule_features,
+            inputs,
+        } => needs_lang(lang).and_then(|lang| {
+            cli::train::run(&cli::train::TrainOptions {
+                lang,
+                out,
+                dev,
+                inputs,
+                config: nomen::tagger::TrainConfig {
+                    epochs,
+                    seed,
+                    min_count,
+                },
+                rule_features: !no_rule_features,
+            })
+        }),
+        Command::Eval {
+            lang,
+            rules,
+            model,
+            all,
+            brat_dir,
+            misses,
+            inputs,
+        } => needs_lang(lang).and_then(|lang| {
+            cli::eval::run(&cli::eval::EvalOptions {
+                lang,
+                rules,
+                model,
+                all,
+                brat_dir,
+                misses,
+                inputs,
+            })
+        }),
     };
     match result {
         Ok(code) => code,

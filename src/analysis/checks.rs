@@ -69,7 +69,10 @@ impl DocumentAnalysis {
     fn spelling_variants(&self, text: &Text) -> Vec<Diagnostic> {
         // Every word of every name, with where it occurs.
         let mut words: FxHashMap<String, Vec<TextRange>> = FxHashMap::default();
-        for (range, _) in self.mentions() {
+        for (range, m) in self.mentions() {
+            if self.resolve_form(&m.form).is_none() {
+                continue;
+            }
             let mention = text.slice(range);
             for (word_range, word) in words_of(&mention) {
                 if word.chars().count() >= 4 && word.chars().next().is_some_and(char::is_uppercase)
@@ -235,7 +238,7 @@ impl DocumentAnalysis {
         let mut out = Vec::new();
         let mut labels: FxHashMap<&str, Option<(String, Label)>> = FxHashMap::default();
         for (range, m) in self.mentions() {
-            if m.evidence == Evidence::Guess {
+            if m.evidence <= Evidence::Guess {
                 continue;
             }
             let resolved = labels

@@ -312,11 +312,12 @@ fn bare(word: &str) -> String {
         .to_string()
 }
 
-/// The roles of the block's person mentions (and of guesses, which may turn out to be people).
+/// The roles of the block's person mentions.
 pub(crate) fn roles(text: &str, mentions: &[BlockMention]) -> Vec<Role> {
     let mut out = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
-        if m.label != Label::Per && m.evidence != crate::extract::Evidence::Guess {
+        use crate::extract::Evidence;
+        if m.label != Label::Per || m.evidence == Evidence::Candidate {
             continue;
         }
         // Other names may sit inside a role ("porte-parole du Kremlin"): the clause bounds it,

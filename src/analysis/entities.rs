@@ -34,7 +34,7 @@ pub fn fold(form: &str) -> String {
 
 /// The votes for a label, one count per label and level of evidence.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Votes([[u32; 3]; 4]);
+pub(crate) struct Votes([[u32; 4]; 4]);
 
 impl Votes {
     fn slot(&mut self, label: Label, evidence: Evidence) -> &mut u32 {
@@ -49,9 +49,11 @@ impl Votes {
         }
     }
 
-    /// The label with the strongest evidence; among equals, the one with most votes.
+    /// The label with the strongest evidence; among equals, the one with most votes. Candidates
+    /// alone decide nothing: a form that is only ever a candidate is no name.
     pub(crate) fn best(&self) -> Option<Label> {
-        (0..3).rev().find_map(|evidence| {
+        let floor = Evidence::Guess as usize;
+        (floor..4).rev().find_map(|evidence| {
             let (label, votes) = Label::ALL
                 .iter()
                 .map(|l| (*l, self.0[*l as usize][evidence]))

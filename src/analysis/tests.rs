@@ -84,7 +84,6 @@ fn markdown_code_and_links_are_not_prose() {
                           ^^^^^^ LOC
 
             Le président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).
-                                           ^^^^^^ PER
 
             ```
             Tripoli Derna

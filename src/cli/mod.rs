@@ -1,7 +1,9 @@
 //! The shell around the pure core: reading files, printing results, running the server.
 
 mod bench;
+pub mod eval;
 mod export;
+pub mod train;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -146,36 +148,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
-}
-
-/// `nomen eval`: the scores, then the first `misses` disagreements of each kind.
-pub fn eval(paths: &[PathBuf], language: Option<Lang>, misses: usize) -> Result<ExitCode> {
-    let mut files = Vec::new();
-    for path in paths {
-        crate::eval::collect_brat(path, &mut files)?;
-    }
-    if files.is_empty() {
-        anyhow::bail!("no brat documents (.ann beside .txt) under the given paths");
-    }
-    let report = crate::eval::evaluate_brat(&files, &Extractor::new(), language)?;
-    print!("{report}");
-    for spurious in [true, false] {
-        let kind = if spurious { "spurious" } else { "missed" };
-        for m in report
-            .misses
-            .iter()
-            .filter(|m| m.spurious == spurious)
-            .take(misses)
-        {
-            println!(
-                "{kind}\t{}\t{}\t{}",
-                m.label.tag(),
-                m.text,
-                m.file.display()
-            );
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `nomen bench`.

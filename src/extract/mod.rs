@@ -16,7 +16,9 @@ mod tokenize;
 
 use text_size::TextRange;
 
-use lexicon::Lexicon;
+use crate::tagger::Tagger;
+
+pub(crate) use lexicon::{Flags, Lexicon, push_normalized};
 use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};
 
@@ -81,6 +83,10 @@ impl Lang {
 /// label of a stronger mention win over a weaker one of the same entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Evidence {
+    /// A capitalised word the tagger did not take but the rules did: a name only if the
+    /// document names it more surely elsewhere ("Haftar" at a sentence start, after
+    /// "Khalifa Haftar"). The document-level pass drops it otherwise.
+    Candidate,
     /// A capitalised name whose kind was guessed from its shape alone.
     Guess,
     /// The name, or a part of it, is in a lexicon (a country, a first name, a company suffix).
@@ -97,18 +103,57 @@ pub struct Mention {
     pub evidence: Evidence,
 }
 
-/// The rule-and-lexicon extractor. Build it once; it is immutable and shared between threads.
-#[derive(Debug, Default)]
+/// The extractor: the statistical tagger where a model is embedded for the language, the rules
+/// otherwise. Build it once; it is immutable and shared between threads.
+#[derive(Debug)]
 pub struct Extractor {
     lexicon: Lexicon,
+    // Tagger integration (branch `tagger`): one optional model per language.
+    fr: Option<Tagger>,
+    en: Option<Tagger>,
+}
+
+impl Default for Extractor {
+    fn default() -> Extractor {
+        Extractor::new()
+    }
 }
 
 impl Extractor {
-    /// Parses the embedded lexicons (a few milliseconds in release builds).
+    /// The embedded lexicons and tagger models; nothing is parsed or copied.
     pub fn new() -> Extractor {
         Extractor {
             lexicon: Lexicon::embedded(),
+            fr: Tagger::embedded(Lang::Fr),
+            en: Tagger::embedded(Lang::En),
         }
+    }
+
+    /// The rules alone, without the tagger (for comparisons and the rules' own tests).
+    pub fn rules_only() -> Extractor {
+        Extractor {
+            fr: None,
+            en: None,
+            ..Extractor::new()
+        }
+    }
+
+    /// Uses `tagger` for `lang` instead of the embedded model.
+    pub fn with_tagger(mut self, lang: Lang, tagger: Tagger) -> Extractor {
+        match lang {
+            Lang::Fr => self.fr = Some(tagger),
+            Lang::En => self.en = Some(tagger),
+        }
+        self
+    }
+
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The rules' mentions of `tokens` (cut from `text`), which the tagger takes as features.
+    pub fn rule_mentions(&self, text: &str, tokens: &[Token], lang: Lang) -> Vec<Mention> {
+        Rules::new(text, tokens, &self.lexicon, lang).run()
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -119,7 +164,27 @@ impl Extractor {
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
         let tokens = tokenize(text);
-        let mut mentions = Rules::new(text, &tokens, &self.lexicon, lang).run();
+        let context = Rules::new(text, &tokens, &self.lexicon, lang);
+        let rules = context.run();
+        let tagger = match lang {
+            Lang::Fr => self.fr.as_ref(),
+            Lang::En => self.en.as_ref(),
+        };
+        let mut mentions = match tagger {
+            Some(tagger) => {
+                let tagged = tagger.tag(text, &tokens, &self.lexicon, lang, &rules);
+                let mut tagged = tagged_mentions(tagged, &rules);
+                // "ministre de la Défense": a portfolio is no name of its own, whatever the
+                // model says.
+                tagged.retain(|m| {
+                    let i = tokens.partition_point(|t| t.range.start() < m.range.start());
+                    let single = tokens.get(i).is_some_and(|t| t.range == m.range);
+                    !(single && context.after_ministry(i))
+                });
+                with_candidates(tagged, &rules)
+            }
+            None => rules,
+        };
         // The rules emit in order without overlaps; keep the contract even if a rule slips.
         let mut last_end = text_size::TextSize::new(0);
         mentions.retain(|m| {
@@ -134,4 +199,47 @@ impl Extractor {
         });
         mentions
     }
+}
+
+/// The tagger's mentions, and the rules' mentions that overlap none of them: as they are when
+/// the text says what they are ("le groupe de mercenaires Wagner"), else as candidates.
+fn with_candidates(tagged: Vec<Mention>, rules: &[Mention]) -> Vec<Mention> {
+    let mut out = tagged.clone();
+    for m in rules {
+        if tagged
+            .iter()
+            .all(|t| t.range.intersect(m.range).is_none_or(|r| r.is_empty()))
+        {
+            let evidence = if m.evidence == Evidence::Context {
+                Evidence::Context
+            } else {
+                Evidence::Candidate
+            };
+            out.push(Mention {
+                evidence,
+                ..m.clone()
+            });
+        }
+    }
+    out.sort_by_key(|m| m.range.start());
+    out
+}
+
+/// The tagger's mentions, with the evidence the rules found for the same span and label (a
+/// guess otherwise), so that document-level agreement still weighs them.
+fn tagged_mentions(tagged: Vec<(TextRange, Label)>, rules: &[Mention]) -> Vec<Mention> {
+    tagged
+        .into_iter()
+        .map(|(range, label)| {
+            let same_span = rules.iter().find(|m| m.range == range);
+            match same_span {
+                Some(m) if m.label == label => m.clone(),
+                _ => Mention {
+                    range,
+                    label,
+                    evidence: Evidence::Guess,
+                },
+            }
+        })
+        .collect()
 }

@@ -151,7 +151,7 @@ fn assert_sound(text: &str, mentions: &[super::Mention]) {
 
 fn shared_extractor() -> &'static Extractor {
     static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
-    EXTRACTOR.get_or_init(Extractor::new)
+    EXTRACTOR.get_or_init(Extractor::rules_only)
 }
 
 proptest::proptest! {

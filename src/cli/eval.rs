@@ -1,0 +1,116 @@
+//! `nomen eval`: P/R/F1 per label (exact spans) of `nomen extract` on brat and CoNLL corpora.
+//!
+//! Brat documents are scored as they are. CoNLL files are scored on their development tenth
+//! (or whole, with `--all`): the documents are rebuilt as text (tokens joined by spaces) and
+//! written as brat files to `--brat-dir` (a temporary directory by default), so that the same
+//! files can be given to other systems (`bench/tagger/compare.sh` gives them to spaCy).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::train::{GoldDoc, load};
+use crate::eval::evaluate_brat;
+use crate::extract::{Extractor, Lang};
+use crate::tagger::{Model, Tagger};
+
+/// Options of `nomen eval`.
+pub struct EvalOptions {
+    pub lang: Lang,
+    /// Score the rules alone, without the tagger.
+    pub rules: bool,
+    /// A model file to use instead of the embedded one.
+    pub model: Option<PathBuf>,
+    /// Score all of each CoNLL file, not only its development tenth.
+    pub all: bool,
+    pub brat_dir: Option<PathBuf>,
+    /// Print this many misses.
+    pub misses: usize,
+    pub inputs: Vec<PathBuf>,
+}
+
+/// `nomen eval`.
+pub fn run(options: &EvalOptions) -> Result<ExitCode> {
+    let mut extractor = if options.rules {
+        Extractor::rules_only()
+    } else {
+        Extractor::new()
+    };
+    if let Some(path) = &options.model {
+        let bytes = std::fs::read(path)?;
+        let model = Model::from_bytes(bytes.into())
+            .map_err(|_| anyhow::anyhow!("{}: not a nomen model", path.display()))?;
+        extractor = extractor.with_tagger(options.lang, Tagger::new(model));
+    }
+    let (brat_files, conll_files): (Vec<PathBuf>, Vec<PathBuf>) =
+        options.inputs.iter().cloned().partition(|p| {
+            p.is_dir()
+                || p.extension().is_some_and(|e| e == "ann")
+                || p.with_extension("ann").is_file()
+        });
+    let mut paths = Vec::new();
+    if !brat_files.is_empty() {
+        paths.extend(
+            load(&[], &brat_files)?
+                .dev
+                .into_iter()
+                .map(|d| PathBuf::from(d.name)),
+        );
+    }
+    let _tmp;
+    if !conll_files.is_empty() {
+        let corpus = load(&conll_files, &[])?;
+        let mut docs = corpus.dev;
+        if options.all {
+            docs.extend(corpus.train);
+        }
+        let dir = match &options.brat_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                let tmp = tempfile::tempdir()?;
+                let dir = tmp.path().to_owned();
+                _tmp = tmp;
+                dir
+            }
+        };
+        paths.extend(write_brat(&dir, &docs)?);
+    }
+    let report = evaluate_brat(&paths, &extractor, Some(options.lang))?;
+    print!("{report}");
+    for miss in report.misses.iter().take(options.misses) {
+        let kind = if miss.spurious { "spurious" } else { "missed" };
+        println!("{kind:<9} {:<5} {}", miss.label.tag(), miss.text);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes each document as `NNNNN.txt` and `NNNNN.ann` in `dir`; returns the `.ann` paths.
+pub fn write_brat(dir: &Path, docs: &[GoldDoc]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let stem = dir.join(format!("{i:05}"));
+        std::fs::write(stem.with_extension("txt"), &doc.text)?;
+        let mut ann = String::new();
+        for (n, (range, label)) in doc.gold.iter().enumerate() {
+            // brat counts code points.
+            let start = doc.text[..usize::from(range.start())].chars().count();
+            let len = doc.text[*range].chars().count();
+            let _ = writeln!(
+                ann,
+                "T{}\t{} {} {}\t{}",
+                n + 1,
+                label.tag(),
+                start,
+                start + len,
+                &doc.text[*range]
+            );
+        }
+        let path = stem.with_extension("ann");
+        std::fs::write(&path, ann)?;
+        out.push(path);
+    }
+    Ok(out)
+}

@@ -1,0 +1,110 @@
+//! Reading CoNLL-style corpora (IOB1, IOB2, with or without `# text` comment lines) into
+//! documents of plain text with gold mentions.
+//!
+//! A sentence's tokens are joined with single spaces and sentences with blank lines, so each
+//! sentence is a paragraph of its own, and gold mentions become byte ranges of that text.
+//! Documents start at `-DOCSTART-` or `# newdoc` lines; a file without either has one document
+//! per sentence (tweets).
+
+use text_size::{TextRange, TextSize};
+
+use crate::extract::Label;
+
+/// A document rebuilt from CoNLL lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub text: String,
+    /// Sorted, non-overlapping.
+    pub gold: Vec<(TextRange, Label)>,
+}
+
+/// Maps a corpus entity type to nomen's label: the CoNLL tags and WNUT-17's types.
+pub fn map_type(kind: &str) -> Option<Label> {
+    match kind {
+        "PER" | "person" | "Person" => Some(Label::Per),
+        "LOC" | "location" | "Location" | "GEO-LOC" | "geo-loc" => Some(Label::Loc),
+        "ORG" | "group" | "corporation" | "Organization" | "company" => Some(Label::Org),
+        "MISC" | "product" | "creative-work" | "Event" | "Product" => Some(Label::Misc),
+        _ => None,
+    }
+}
+
+/// Parses a CoNLL file. Token and tag columns: `ID TOKEN TAG ...` when the first column is a
+/// number and there are at least three columns (Universal NER), else the first and last.
+pub fn parse(input: &str) -> Vec<Document> {
+    let has_docs = input
+        .lines()
+        .any(|l| l.starts_with("-DOCSTART-") || l.starts_with("# newdoc"));
+    let mut docs = Vec::new();
+    let mut doc = Document::default();
+    let mut sentence: Vec<(&str, &str)> = Vec::new();
+    for line in input.lines().chain(std::iter::once("")) {
+        let line = line.trim_end_matches('\r');
+        let doc_break = line.starts_with("-DOCSTART-") || line.starts_with("# newdoc");
+        if line.trim().is_empty() || doc_break {
+            if !sentence.is_empty() {
+                push_sentence(&mut doc, &sentence);
+                sentence.clear();
+                if !has_docs {
+                    docs.push(std::mem::take(&mut doc));
+                }
+            }
+            if doc_break && !doc.text.is_empty() {
+                docs.push(std::mem::take(&mut doc));
+            }
+            continue;
+        }
+        if line.starts_with("# ") {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(['\t', ' ']).filter(|f| !f.is_empty()).collect();
+        let pair = match fields.as_slice() {
+            [id, token, tag, ..] if fields.len() >= 5 && id.parse::<u32>().is_ok() => {
+                (*token, *tag)
+            }
+            [token, .., tag] => (*token, *tag),
+            _ => continue,
+        };
+        sentence.push(pair);
+    }
+    if !doc.text.is_empty() {
+        docs.push(doc);
+    }
+    docs
+}
+
+fn push_sentence(doc: &mut Document, sentence: &[(&str, &str)]) {
+    if !doc.text.is_empty() {
+        doc.text.push_str("\n\n");
+    }
+    let mut open: Option<(TextSize, Label)> = None;
+    let mut last_end = TextSize::of(doc.text.as_str());
+    for (i, &(token, tag)) in sentence.iter().enumerate() {
+        if i > 0 {
+            doc.text.push(' ');
+        }
+        let start = TextSize::of(doc.text.as_str());
+        doc.text.push_str(token);
+        let (prefix, kind) = tag.split_once('-').unwrap_or((tag, ""));
+        let label = map_type(kind);
+        let continues = prefix == "I" && open.is_some_and(|(_, l)| Some(l) == label);
+        if !continues {
+            if let Some((s, l)) = open.take() {
+                doc.gold.push((TextRange::new(s, last_end), l));
+            }
+            if let (Some(l), "B" | "I") = (label, prefix) {
+                open = Some((start, l));
+            }
+        }
+        last_end = TextSize::of(doc.text.as_str());
+    }
+    if let Some((s, l)) = open {
+        doc.gold.push((TextRange::new(s, last_end), l));
+    }
+}
+
+/// Whether document `index` of a corpus file belongs to the development split: every tenth
+/// document (indices 9, 19, 29, ...).
+pub fn is_dev(index: usize) -> bool {
+    index % 10 == 9
+}

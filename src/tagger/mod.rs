@@ -1,0 +1,152 @@
+//! A statistical sequence tagger: an averaged structured perceptron over BILOU tags.
+//!
+//! The models ship inside the binary (`data/model/fr.bin`, `data/model/en.bin`, read in place
+//! with `include_bytes!`). To retrain them, from the project root, with the corpora of
+//! `../shared/corpora` (seed and epochs are the defaults; the same inputs give the same bytes):
+//!
+//! ```text
+//! cargo build --release
+//! C=../shared/corpora
+//! target/release/nomen train --lang fr --out data/model/fr.bin \
+//!     --dev $C/winer-fr/2017 $C/winer-fr/2016
+//! target/release/nomen train --lang en --out data/model/en.bin \
+//!     $C/wikigold/wikigold.conll.txt $C/btc/*.conll $C/wnut17/wnut17train.conll \
+//!     $C/wnut17/emerging.dev.conll $C/wnut17/emerging.test.annotated \
+//!     $C/uner-en-ewt/en_ewt-ud-dev.iob2
+//! cargo build --release   # embeds the new models
+//! ```
+//!
+//! French trains on the WiNER-fr 2016 articles; 2017 is the development set (`--dev` only
+//! reports its scores after each epoch). For CoNLL files every tenth document of each file
+//! (see [`conll::is_dev`]) is held out for development and never trained on.
+//!
+//! Design: tokens come from [`crate::extract::tokenize`]; each gets about 60 hashed features
+//! ([`features`]: words in a window of five, bigrams, shapes, prefixes and suffixes, sentence
+//! position, lexicon lists of the word and its neighbours, multi-word lexicon entries,
+//! capitalised common words, the rules' mentions and, in English, Brown cluster prefixes). The
+//! averaged perceptron scores 17 BILOU tags per token plus tag transitions, and a constrained
+//! Viterbi decodes each paragraph. Weights are quantised to `i16` in an open-addressing table
+//! read in place ([`model`]); `Tagger::embedded` costs nothing at start-up. Document-level
+//! agreement between mentions of the same name is left to `analysis`.
+//!
+//! Like `extract`, this module is pure: no IO, no LSP, no async.
+
+pub mod clusters;
+pub mod conll;
+pub mod features;
+pub mod model;
+#[cfg(test)]
+mod tests;
+pub mod train;
+
+use std::borrow::Cow;
+
+use text_size::{TextRange, TextSize};
+
+use crate::extract::{Label, Lang, Lexicon, Mention, Token};
+pub use model::{BadModel, Model, Pos, TAGS};
+pub use train::{Example, TrainConfig, TrainStats};
+
+static FR_MODEL: &[u8] = include_bytes!("../../data/model/fr.bin");
+static EN_MODEL: &[u8] = include_bytes!("../../data/model/en.bin");
+
+/// A tagger for one language. Cheap to build from the embedded models (nothing is copied).
+#[derive(Clone, Debug)]
+pub struct Tagger {
+    model: Model,
+}
+
+impl Tagger {
+    /// The model shipped for `lang`, or `None` if the binary was built without one.
+    pub fn embedded(lang: Lang) -> Option<Tagger> {
+        let bytes = match lang {
+            Lang::Fr => FR_MODEL,
+            Lang::En => EN_MODEL,
+        };
+        Model::from_bytes(Cow::Borrowed(bytes))
+            .ok()
+            .map(Tagger::new)
+    }
+
+    pub fn new(model: Model) -> Tagger {
+        Tagger { model }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
+    /// non-overlapping byte ranges. `hints` are the rules' mentions, used as features.
+    pub(crate) fn tag(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lexicon: &Lexicon,
+        lang: Lang,
+        hints: &[Mention],
+    ) -> Vec<(TextRange, Label)> {
+        let feats = features::extract(text, tokens, lexicon, lang, hints);
+        let scores: Vec<[i32; TAGS]> = (0..tokens.len())
+            .map(|t| {
+                let mut s = [0; TAGS];
+                for &f in feats.of(t) {
+                    self.model.add_weights(f, &mut s);
+                }
+                s
+            })
+            .collect();
+        let tags = model::viterbi(&scores, |a, b| self.model.transition(a, b));
+        spans(tokens, &tags)
+    }
+}
+
+/// Turns BILOU tags into mentions. Decoding only produces well-formed sequences; a stray
+/// `I-` or `L-` without its `B-` is read as the start of a mention all the same.
+pub fn spans(tokens: &[Token], tags: &[usize]) -> Vec<(TextRange, Label)> {
+    let mut out: Vec<(TextRange, Label)> = Vec::new();
+    let mut open: Option<(TextSize, Label)> = None;
+    for (token, &tag) in tokens.iter().zip(tags) {
+        let Some((label, pos)) = model::label_of(tag) else {
+            open = None;
+            continue;
+        };
+        let start = match (open, pos) {
+            (Some((start, l)), Pos::Inside | Pos::Last) if l == label => start,
+            _ => token.range.start(),
+        };
+        match pos {
+            Pos::Begin | Pos::Inside => open = Some((start, label)),
+            Pos::Last | Pos::Unit => {
+                out.push((TextRange::new(start, token.range.end()), label));
+                open = None;
+            }
+        }
+    }
+    out
+}
+
+/// Cuts a document into training examples, one per line, keeping the gold mentions that lie
+/// inside each line (shifted to the line's offsets). Mentions across lines are dropped.
+pub fn examples(text: &str, gold: &[(TextRange, Label)]) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.trim().is_empty() {
+            let offset = TextSize::new(start as u32);
+            let range = TextRange::at(offset, TextSize::of(body));
+            out.push(Example {
+                text: body.to_owned(),
+                gold: gold
+                    .iter()
+                    .filter(|(r, _)| range.contains_range(*r))
+                    .map(|&(r, l)| (r - offset, l))
+                    .collect(),
+            });
+        }
+        start = end;
+    }
+    out
+}

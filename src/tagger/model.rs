@@ -1,0 +1,267 @@
+//! The model file: quantised weights behind an open-addressing hash table, read in place.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! magic      8 bytes  "NOMENTG2"
+//! n_tags     u32      always TAGS
+//! n_slots    u32      a power of two
+//! n_rows     u32
+//! reserved   u32
+//! trans      (TAGS + 1) * TAGS i16   transition weights; the last row is "from the start"
+//! slots      n_slots * (u32 fingerprint, u32 row + 1)   0 marks an empty slot
+//! rows       n_rows * TAGS i16       one weight per tag for each feature
+//! ```
+//!
+//! A feature's 64-bit hash picks its first slot with its low bits and is checked against the
+//! fingerprint (its high 32 bits); probing is linear. Nothing is parsed or copied at load: the
+//! model of the binary is a `&'static [u8]` from `include_bytes!`.
+
+use std::borrow::Cow;
+
+use crate::extract::Label;
+
+/// `O`, then `B-`, `I-`, `L-` and `U-` (begin, inside, last, unit) of each label in
+/// [`Label::ALL`] order.
+pub const TAGS: usize = 1 + 4 * Label::ALL.len();
+const MAGIC: &[u8; 8] = b"NOMENTG2";
+const HEADER: usize = 24;
+const TRANS: usize = (TAGS + 1) * TAGS;
+
+/// A token's place in a mention (BILOU).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pos {
+    Begin,
+    Inside,
+    Last,
+    Unit,
+}
+
+const POSITIONS: [Pos; 4] = [Pos::Begin, Pos::Inside, Pos::Last, Pos::Unit];
+
+/// The tag number of `label` at `pos`.
+pub fn tag_of(label: Label, pos: Pos) -> usize {
+    let k = Label::ALL.iter().position(|&l| l == label).unwrap_or(0);
+    let p = POSITIONS.iter().position(|&q| q == pos).unwrap_or(0);
+    1 + 4 * k + p
+}
+
+/// The label and position of a tag; `None` for `O`.
+pub fn label_of(tag: usize) -> Option<(Label, Pos)> {
+    let k = tag.checked_sub(1)?;
+    Some((*Label::ALL.get(k / 4)?, POSITIONS[k % 4]))
+}
+
+/// Whether a mention is open after `tag`: `B-X` and `I-X` must be followed by `I-X` or `L-X`.
+fn open_label(tag: usize) -> Option<Label> {
+    match label_of(tag) {
+        Some((label, Pos::Begin | Pos::Inside)) => Some(label),
+        _ => None,
+    }
+}
+
+/// Why bytes are not a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadModel;
+
+/// A loaded model: checked once, then read in place.
+#[derive(Clone)]
+pub struct Model {
+    bytes: Cow<'static, [u8]>,
+    mask: usize,
+    rows_at: usize,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("bytes", &self.bytes.len())
+            .field("rows", &self.rows())
+            .finish()
+    }
+}
+
+impl Model {
+    /// Checks the header and sizes; O(1).
+    pub fn from_bytes(bytes: Cow<'static, [u8]>) -> Result<Model, BadModel> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return Err(BadModel);
+        }
+        let n_tags = read_u32(&bytes, 8) as usize;
+        let n_slots = read_u32(&bytes, 12) as usize;
+        let n_rows = read_u32(&bytes, 16) as usize;
+        let rows_at = HEADER + TRANS * 2 + n_slots * 8;
+        if n_tags != TAGS
+            || !n_slots.is_power_of_two()
+            || bytes.len() != rows_at + n_rows * TAGS * 2
+        {
+            return Err(BadModel);
+        }
+        Ok(Model {
+            bytes,
+            mask: n_slots - 1,
+            rows_at,
+        })
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Number of features with weights.
+    pub fn rows(&self) -> usize {
+        read_u32(&self.bytes, 16) as usize
+    }
+
+    /// The weight of going from tag `from` (`TAGS` for the start) to tag `to`.
+    pub fn transition(&self, from: usize, to: usize) -> i32 {
+        i32::from(read_i16(&self.bytes, HEADER + (from * TAGS + to) * 2))
+    }
+
+    /// Adds the weights of `feature` to `scores`; unknown features add nothing.
+    pub fn add_weights(&self, feature: u64, scores: &mut [i32; TAGS]) {
+        let Some(row) = self.row(feature) else {
+            return;
+        };
+        let at = self.rows_at + row * TAGS * 2;
+        let Some(weights) = self.bytes.get(at..at + TAGS * 2) else {
+            return;
+        };
+        for (score, w) in scores.iter_mut().zip(weights.chunks_exact(2)) {
+            *score += i32::from(i16::from_le_bytes([w[0], w[1]]));
+        }
+    }
+
+    fn row(&self, feature: u64) -> Option<usize> {
+        let fingerprint = ((feature >> 32) as u32).to_le_bytes();
+        let slots = &self.bytes[HEADER + TRANS * 2..self.rows_at];
+        let mut slot = feature as usize & self.mask;
+        for _ in 0..=self.mask {
+            let entry = slots.get(slot * 8..slot * 8 + 8)?;
+            if entry[4..8] == [0; 4] {
+                return None;
+            }
+            if entry[..4] == fingerprint {
+                let row = u32::from_le_bytes([entry[4], entry[5], entry[6], entry[7]]);
+                return Some(row as usize - 1);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+        None
+    }
+}
+
+/// Writes a model from quantised weights: `features` are (hash, weights) sorted by hash, with
+/// distinct hashes.
+pub fn write(transitions: &[i16; TRANS], features: &[(u64, [i16; TAGS])]) -> Vec<u8> {
+    let n_slots = (features.len() * 3 / 2 + 1).next_power_of_two();
+    let mask = n_slots - 1;
+    let mut slots = vec![(0u32, 0u32); n_slots];
+    for (row, &(hash, _)) in features.iter().enumerate() {
+        let mut slot = hash as usize & mask;
+        while slots[slot].1 != 0 {
+            slot = (slot + 1) & mask;
+        }
+        slots[slot] = ((hash >> 32) as u32, row as u32 + 1);
+    }
+    let mut out = Vec::with_capacity(HEADER + TRANS * 2 + n_slots * 8 + features.len() * TAGS * 2);
+    out.extend_from_slice(MAGIC);
+    for n in [TAGS, n_slots, features.len(), 0] {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    for w in transitions {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    for (fingerprint, row) in slots {
+        out.extend_from_slice(&fingerprint.to_le_bytes());
+        out.extend_from_slice(&row.to_le_bytes());
+    }
+    for (_, weights) in features {
+        for w in weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Whether `to` may follow `from` (`None` at the start) in BILOU.
+pub fn allowed(from: Option<usize>, to: usize) -> bool {
+    let open = from.and_then(open_label);
+    match (open, label_of(to)) {
+        (Some(label), Some((next, Pos::Inside | Pos::Last))) => label == next,
+        (Some(_), _) => false,
+        (None, Some((_, Pos::Inside | Pos::Last))) => false,
+        (None, _) => true,
+    }
+}
+
+/// Viterbi decoding over per-token scores and transition weights; returns the best tag of each
+/// token. Ties go to the lower tag number, so the result is deterministic.
+pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32) -> Vec<usize> {
+    const NEG: i64 = i64::MIN / 4;
+    let n = scores.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // The transition table once per call, with forbidden moves left out (`None`).
+    let mut table = [None; TRANS];
+    for from in 0..=TAGS {
+        for to in 0..TAGS {
+            let prev = if from == TAGS { None } else { Some(from) };
+            if allowed(prev, to) {
+                table[from * TAGS + to] = Some(i64::from(transition(from, to)));
+            }
+        }
+    }
+    let mut best = vec![[NEG; TAGS]; n];
+    let mut back = vec![[0u8; TAGS]; n];
+    for t in 0..TAGS {
+        if let Some(w) = table[TAGS * TAGS + t] {
+            best[0][t] = i64::from(scores[0][t]) + w;
+        }
+    }
+    for i in 1..n {
+        for t in 0..TAGS {
+            let mut top = NEG;
+            let mut arg = 0;
+            for (p, &prev) in best[i - 1].iter().enumerate() {
+                let Some(w) = table[p * TAGS + t] else {
+                    continue;
+                };
+                if prev == NEG {
+                    continue;
+                }
+                let s = prev + w;
+                if s > top {
+                    top = s;
+                    arg = p;
+                }
+            }
+            if top != NEG {
+                best[i][t] = top + i64::from(scores[i][t]);
+                back[i][t] = arg as u8;
+            }
+        }
+    }
+    // A mention cannot be left open at the end.
+    let mut tag = (0..TAGS)
+        .filter(|&t| open_label(t).is_none())
+        .max_by_key(|&t| (best[n - 1][t], std::cmp::Reverse(t)))
+        .unwrap_or(0);
+    let mut out = vec![0; n];
+    for i in (0..n).rev() {
+        out[i] = tag;
+        tag = usize::from(back[i][tag]);
+    }
+    out
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn read_i16(bytes: &[u8], at: usize) -> i16 {
+    i16::from_le_bytes([bytes[at], bytes[at + 1]])
+}
+
+pub(super) const TRANSITIONS: usize = TRANS;

@@ -1,0 +1,281 @@
+//! Training: an averaged structured perceptron with Viterbi decoding over BILOU tags.
+//!
+//! Everything here is deterministic: examples are visited in an order drawn from a seeded
+//! SplitMix64, feature rows are numbered in order of first occurrence, weights are integers
+//! while training, and the output is written in hash order. The same examples, configuration
+//! and lexicon give the same model bytes.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+use text_size::TextRange;
+
+use super::features;
+use super::model::{self, Model, Pos, TAGS, TRANSITIONS};
+use crate::extract::{Label, Lang, Lexicon, Mention, Token, tokenize};
+
+/// One paragraph of training text with its gold mentions (byte ranges, sorted, outermost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub text: String,
+    pub gold: Vec<(TextRange, Label)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub seed: u64,
+    /// Features seen fewer times than this in the training data are left out.
+    pub min_count: u32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig {
+            epochs: 12,
+            seed: 1,
+            min_count: 2,
+        }
+    }
+}
+
+/// Facts about a training run, for the command line to print.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrainStats {
+    pub examples: usize,
+    pub tokens: usize,
+    pub mentions: usize,
+    /// Gold mentions whose ends do not fall on token boundaries: they cannot be learnt.
+    pub misaligned: usize,
+    pub features: usize,
+}
+
+struct Prepared {
+    rows: Vec<u32>,
+    starts: Vec<u32>,
+    gold: Vec<usize>,
+}
+
+/// The BILOU tag of each token under the gold mentions, and the number of mentions that do not
+/// start and end on token boundaries (their tokens stay `O`).
+pub fn gold_tags(tokens: &[Token], gold: &[(TextRange, Label)]) -> (Vec<usize>, usize) {
+    let mut tags = vec![0; tokens.len()];
+    let mut misaligned = 0;
+    for &(range, label) in gold {
+        let inside: Vec<usize> = (0..tokens.len())
+            .filter(|&i| range.contains_range(tokens[i].range))
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            misaligned += 1;
+            continue;
+        };
+        if tokens[first].range.start() != range.start() || tokens[last].range.end() != range.end() {
+            misaligned += 1;
+            continue;
+        }
+        if first == last {
+            tags[first] = model::tag_of(label, Pos::Unit);
+            continue;
+        }
+        tags[first] = model::tag_of(label, Pos::Begin);
+        for tag in &mut tags[first + 1..last] {
+            *tag = model::tag_of(label, Pos::Inside);
+        }
+        tags[last] = model::tag_of(label, Pos::Last);
+    }
+    (tags, misaligned)
+}
+
+/// Trains a model; `hints` gives the rules' mentions of a paragraph; `after_epoch` sees the
+/// averaged model after each epoch (to report scores on a development set). Returns the bytes
+/// of the final model.
+pub(crate) fn train(
+    examples: &[Example],
+    lang: Lang,
+    lexicon: &Lexicon,
+    hints: impl Fn(&str, &[Token]) -> Vec<Mention>,
+    config: TrainConfig,
+    stats: &mut TrainStats,
+    mut after_epoch: impl FnMut(usize, &Model),
+) -> Vec<u8> {
+    let featurized: Vec<(features::Features, Vec<usize>)> = examples
+        .iter()
+        .map(|ex| {
+            let tokens = tokenize(&ex.text);
+            let (gold, misaligned) = gold_tags(&tokens, &ex.gold);
+            stats.misaligned += misaligned;
+            stats.mentions += ex.gold.len();
+            stats.tokens += tokens.len();
+            let hints = hints(&ex.text, &tokens);
+            (
+                features::extract(&ex.text, &tokens, lexicon, lang, &hints),
+                gold,
+            )
+        })
+        .collect();
+    stats.examples = examples.len();
+
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    for (f, _) in &featurized {
+        for &id in &f.ids {
+            *counts.entry(id).or_default() += 1;
+        }
+    }
+    let mut row_of: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut hashes: Vec<u64> = Vec::new();
+    let prepared: Vec<Prepared> = featurized
+        .into_iter()
+        .map(|(f, gold)| {
+            let mut rows = Vec::with_capacity(f.ids.len());
+            let mut starts = vec![0];
+            for t in 0..f.len() {
+                for &id in f.of(t) {
+                    if counts[&id] < config.min_count {
+                        continue;
+                    }
+                    let row = *row_of.entry(id).or_insert_with(|| {
+                        hashes.push(id);
+                        hashes.len() as u32 - 1
+                    });
+                    rows.push(row);
+                }
+                starts.push(rows.len() as u32);
+            }
+            Prepared { rows, starts, gold }
+        })
+        .collect();
+    stats.features = hashes.len();
+
+    let mut p = Perceptron::new(hashes.len());
+    let mut rng = SplitMix64(config.seed);
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    for epoch in 0..config.epochs {
+        shuffle(&mut order, &mut rng);
+        for &e in &order {
+            p.learn(&prepared[e]);
+        }
+        if let Ok(m) = Model::from_bytes(Cow::Owned(p.averaged(&hashes))) {
+            after_epoch(epoch + 1, &m);
+        }
+    }
+    p.averaged(&hashes)
+}
+
+struct Perceptron {
+    weights: Vec<[i32; TAGS]>,
+    totals: Vec<[i64; TAGS]>,
+    trans: [i32; TRANSITIONS],
+    trans_totals: [i64; TRANSITIONS],
+    /// Number of examples seen plus one: the time stamp of updates.
+    clock: i64,
+}
+
+impl Perceptron {
+    fn new(rows: usize) -> Perceptron {
+        Perceptron {
+            weights: vec![[0; TAGS]; rows],
+            totals: vec![[0; TAGS]; rows],
+            trans: [0; TRANSITIONS],
+            trans_totals: [0; TRANSITIONS],
+            clock: 1,
+        }
+    }
+
+    fn learn(&mut self, ex: &Prepared) {
+        let n = ex.gold.len();
+        let scores: Vec<[i32; TAGS]> = (0..n)
+            .map(|t| {
+                let mut s = [0; TAGS];
+                for &row in &ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize] {
+                    for (k, w) in self.weights[row as usize].iter().enumerate() {
+                        s[k] += w;
+                    }
+                }
+                s
+            })
+            .collect();
+        let predicted = model::viterbi(&scores, |a, b| self.trans[a * TAGS + b]);
+        for t in 0..n {
+            let (gold, pred) = (ex.gold[t], predicted[t]);
+            if gold != pred {
+                for &row in &ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize] {
+                    self.bump_row(row as usize, gold, 1);
+                    self.bump_row(row as usize, pred, -1);
+                }
+            }
+            let (gp, pp) = if t == 0 {
+                (TAGS, TAGS)
+            } else {
+                (ex.gold[t - 1], predicted[t - 1])
+            };
+            if (gp, gold) != (pp, pred) {
+                self.bump_trans(gp * TAGS + gold, 1);
+                self.bump_trans(pp * TAGS + pred, -1);
+            }
+        }
+        self.clock += 1;
+    }
+
+    fn bump_row(&mut self, row: usize, tag: usize, delta: i32) {
+        self.weights[row][tag] += delta;
+        self.totals[row][tag] += self.clock * i64::from(delta);
+    }
+
+    fn bump_trans(&mut self, at: usize, delta: i32) {
+        self.trans[at] += delta;
+        self.trans_totals[at] += self.clock * i64::from(delta);
+    }
+
+    /// The averaged weights, quantised to `i16` with one scale for the whole model.
+    fn averaged(&self, hashes: &[u64]) -> Vec<u8> {
+        let avg = |w: i32, total: i64| f64::from(w) - total as f64 / self.clock as f64;
+        let mut max = 1e-9f64;
+        for (w, t) in self.weights.iter().zip(&self.totals) {
+            for k in 0..TAGS {
+                max = max.max(avg(w[k], t[k]).abs());
+            }
+        }
+        for k in 0..TRANSITIONS {
+            max = max.max(avg(self.trans[k], self.trans_totals[k]).abs());
+        }
+        let scale = f64::from(i16::MAX) / max;
+        let q = |w: i32, total: i64| (avg(w, total) * scale).round() as i16;
+        let mut trans = [0i16; TRANSITIONS];
+        for (k, slot) in trans.iter_mut().enumerate() {
+            *slot = q(self.trans[k], self.trans_totals[k]);
+        }
+        let mut features: Vec<(u64, [i16; TAGS])> = Vec::new();
+        for (row, &hash) in hashes.iter().enumerate() {
+            let mut w = [0i16; TAGS];
+            for (k, slot) in w.iter_mut().enumerate() {
+                *slot = q(self.weights[row][k], self.totals[row][k]);
+            }
+            if w.iter().any(|&x| x != 0) {
+                features.push((hash, w));
+            }
+        }
+        features.sort_unstable_by_key(|&(hash, _)| hash);
+        features.dedup_by_key(|&mut (hash, _)| hash);
+        model::write(&trans, &features)
+    }
+}
+
+/// SplitMix64: a tiny seeded generator, so that shuffles are the same everywhere.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+fn shuffle(items: &mut [usize], rng: &mut SplitMix64) {
+    for i in (1..items.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
+}
