@@ -106,9 +106,15 @@ fn blank_urls(bytes: &mut [u8]) {
 pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     // Short blocks (headlines, captions) are too little to tell; they follow the document.
     prose.split_whitespace().nth(7)?;
+    // A paragraph's first few hundred bytes tell its language as well as the whole of it, at a
+    // fraction of the cost.
+    let mut end = prose.len().min(320);
+    while !prose.is_char_boundary(end) {
+        end -= 1;
+    }
     let detector =
         whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
-    let info = detector.detect(prose)?;
+    let info = detector.detect(&prose[..end])?;
     if !info.is_reliable() {
         return None;
     }

@@ -203,41 +203,39 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
     if n == 0 {
         return Vec::new();
     }
-    // The transition table once per call, with forbidden moves left out (`None`).
-    let mut table = [None; TRANS];
+    // The transition table once per call, forbidden moves at NEG: a sum with one of them stays
+    // below NEG / 2, which marks it impossible without a branch in the inner loop.
+    let mut table = [NEG; TRANS];
     for from in 0..=TAGS {
         for to in 0..TAGS {
             let prev = if from == TAGS { None } else { Some(from) };
             if allowed(prev, to) {
-                table[from * TAGS + to] = Some(i64::from(transition(from, to)));
+                table[from * TAGS + to] = i64::from(transition(from, to));
             }
         }
     }
+    let possible = |s: i64| s > NEG / 2;
     let mut best = vec![[NEG; TAGS]; n];
     let mut back = vec![[0u8; TAGS]; n];
     for t in 0..TAGS {
-        if let Some(w) = table[TAGS * TAGS + t] {
+        let w = table[TAGS * TAGS + t];
+        if possible(w) {
             best[0][t] = i64::from(scores[0][t]) + w;
         }
     }
     for i in 1..n {
+        let prev_row = best[i - 1];
         for t in 0..TAGS {
             let mut top = NEG;
             let mut arg = 0;
-            for (p, &prev) in best[i - 1].iter().enumerate() {
-                let Some(w) = table[p * TAGS + t] else {
-                    continue;
-                };
-                if prev == NEG {
-                    continue;
-                }
-                let s = prev + w;
+            for (p, &prev) in prev_row.iter().enumerate() {
+                let s = prev + table[p * TAGS + t];
                 if s > top {
                     top = s;
                     arg = p;
                 }
             }
-            if top != NEG {
+            if possible(top) {
                 best[i][t] = top + i64::from(scores[i][t]);
                 back[i][t] = arg as u8;
             }
