@@ -108,7 +108,7 @@ pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     prose.split_whitespace().nth(7)?;
     // A paragraph's first few hundred bytes tell its language as well as the whole of it, at a
     // fraction of the cost.
-    let mut end = prose.len().min(320);
+    let mut end = prose.len().min(200);
     while !prose.is_char_boundary(end) {
         end -= 1;
     }
