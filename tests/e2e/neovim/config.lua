@@ -6,7 +6,9 @@
 -- init.lua would, opens a French Markdown file with accents, ’ and an emoji, and checks that
 -- the server attaches with UTF-8 positions, that diagnostics cover exactly the names, that hover
 -- gives the full name, that semantic tokens colour the names and that a setting passed through
--- vim.lsp.config reaches the server. Ends with `neovim config e2e: N passed, M failed`.
+-- vim.lsp.config reaches the server, and that a correction chosen from the code actions is carried
+-- out by the server (written to .nomen/knowledge.toml, reflected at once). Ends with
+-- `neovim config e2e: N passed, M failed`.
 
 local root = vim.fn.getcwd()
 local passed, failed = 0, 0
@@ -106,6 +108,48 @@ for _, t in ipairs(tokens) do
   table.insert(types, t.type)
 end
 check('semantic token on Angela Merkel is a function (person)', vim.tbl_contains(types, 'function'), vim.inspect(types))
+
+-- A correction through a code action, run by the server itself: "Thomas Piketty" is not a name.
+local function diagnostics_on(lnum, col)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })) do
+    if d.code == 'entity' and d.lnum == lnum and d.col <= col and col < d.end_col then
+      table.insert(found, d)
+    end
+  end
+  return found
+end
+local piketty_col = lines[3]:find('Thomas Piketty', 1, true) - 1
+check('Thomas Piketty is marked before the correction', #diagnostics_on(2, piketty_col) == 1)
+local action_params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = 2, character = piketty_col + 2 }, ['end'] = { line = 2, character = piketty_col + 2 } },
+  context = { diagnostics = {} },
+}
+local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', action_params, 5000) or {}
+local ignore
+for _, r in pairs(responses) do
+  for _, action in ipairs(r.result or {}) do
+    if action.title == 'nomen: “Thomas Piketty” is not a name' then
+      ignore = action
+    end
+  end
+end
+if check('code actions offer the correction "is not a name"', ignore ~= nil and ignore.command ~= nil) then
+  local done = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', ignore.command, 5000) or {}
+  local err
+  for _, r in pairs(done) do
+    err = err or r.err
+  end
+  check('the server runs the correction', err == nil, vim.inspect(err))
+  local kb = dir .. '/.nomen/knowledge.toml'
+  local written = vim.fn.filereadable(kb) == 1 and table.concat(vim.fn.readfile(kb), '\n') or ''
+  check('the correction is written to .nomen/knowledge.toml', written:find('Thomas Piketty', 1, true) ~= nil, written)
+  vim.wait(10000, function()
+    return #diagnostics_on(2, piketty_col) == 0
+  end, 20)
+  check('the document reflects it at once', #diagnostics_on(2, piketty_col) == 0)
+end
 
 client:stop()
 vim.wait(2000, function()
