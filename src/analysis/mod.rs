@@ -99,10 +99,13 @@ impl DocumentAnalysis {
         if kb.is_ignored(form) {
             return None;
         }
+        // A candidate the document never names surely is no name, whatever the knowledge base
+        // knows of a word spelt alike ("Réunion" heading a paragraph about a meeting).
+        let resolved = self.index().resolve(form)?;
         let key = self.index().entity_of(form);
         match kb.lookup(key).or_else(|| kb.lookup(form)) {
             Some(entry) => Some((entry.name.clone(), entry.label)),
-            None => self.index().resolve(form),
+            None => Some(resolved),
         }
     }
 

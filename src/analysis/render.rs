@@ -1,18 +1,10 @@
 //! What hovers and diagnostics say, as plain strings; the protocol layer only wraps them.
 
 use super::{DocumentAnalysis, Entity};
-use crate::extract::Label;
 use crate::text::TextRange;
 
-/// The word users read for a label.
-pub fn kind_name(label: Label) -> &'static str {
-    match label {
-        Label::Per => "person",
-        Label::Org => "organisation",
-        Label::Loc => "place",
-        Label::Misc => "other",
-    }
-}
+/// The word users read for a label: the one the knowledge base's files use.
+pub use crate::kb::kind_name;
 
 /// Markdown or plain text, as the client asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
