@@ -116,22 +116,77 @@ pub fn extract(
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
     }
     let extractor = Extractor::new();
+    // Files are analysed on every core and written in the order given.
+    let rendered = in_parallel(files, |path| {
+        let text = read_text(path)?;
+        let entities = analysis::extract_document(&extractor, &text, &options_for(path, language));
+        Ok(export::render(format, path, &text, &entities))
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = for_each_file(files, |path, text| {
-        let entities = analysis::extract_document(&extractor, &text, &options_for(path, language));
-        let rendered = export::render(format, path, &text, &entities);
-        match out_dir {
+    let mut failed = false;
+    for (path, rendered) in files.iter().zip(rendered) {
+        let written = rendered.and_then(|rendered| match out_dir {
             Some(dir) if format != ExtractFormat::Jsonl => {
                 let name = path.file_stem().unwrap_or(path.as_os_str());
                 let target = dir.join(name).with_extension(format.extension());
                 write_atomic(&target, rendered.as_bytes())
             }
             _ => Ok(out.write_all(rendered.as_bytes())?),
+        });
+        if let Err(e) = written {
+            eprintln!("nomen: {e:#}");
+            failed = true;
         }
-    })?;
+    }
     out.flush()?;
-    Ok(code)
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs `work` on every file, on as many threads as there are cores, and gives the results in
+/// the order of `files`.
+fn in_parallel<T: Send>(
+    files: &[PathBuf],
+    work: impl Fn(&Path) -> Result<T> + Sync,
+) -> Vec<Result<T>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let mut done: Vec<(usize, Result<T>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(i) else { break mine };
+                        mine.push((i, work(path)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<Result<T>>> = files.iter().map(|_| None).collect();
+    for (i, result) in done.drain(..) {
+        slots[i] = Some(result);
+    }
+    // A file whose worker panicked has no result: it fails alone, the others still count.
+    files
+        .iter()
+        .zip(slots)
+        .map(|(path, slot)| {
+            slot.unwrap_or_else(|| Err(anyhow::anyhow!("{}: internal error", path.display())))
+        })
+        .collect()
 }
 
 /// Writes a file so that readers see the old content or the new, never a part: a temporary
