@@ -69,8 +69,12 @@ impl DocumentAnalysis {
     fn spelling_variants(&self, text: &Text) -> Vec<Diagnostic> {
         // Every word of every name, with where it occurs.
         let mut words: FxHashMap<String, Vec<TextRange>> = FxHashMap::default();
+        let mut names: FxHashMap<&str, bool> = FxHashMap::default();
         for (range, m) in self.mentions() {
-            if self.resolve_form(&m.form).is_none() {
+            if !*names
+                .entry(&m.form)
+                .or_insert_with(|| self.resolve_form(&m.form).is_some())
+            {
                 continue;
             }
             let mention = text.slice(range);

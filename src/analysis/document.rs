@@ -472,11 +472,6 @@ impl Batch {
         self.jobs.is_empty()
     }
 
-    /// Bytes of text to extract.
-    pub fn len_bytes(&self) -> usize {
-        self.jobs.iter().map(|j| j.text.len()).sum()
-    }
-
     /// Extracts every block of the batch. Pure: no lock, no IO.
     pub fn run(self, extractor: &Extractor) -> BatchResult {
         let prose: Vec<_> = self

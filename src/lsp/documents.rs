@@ -88,12 +88,12 @@ impl DocHandle {
         }
         let edits = edits(&st.text);
         for edit in edits {
-            let edit = Edit {
-                range: clamp(&st.text, edit.range),
+            // The analysis follows the edit as the rope applied it, clamped.
+            let range = st.text.apply(&edit);
+            st.pending.push(Edit {
+                range,
                 insert: edit.insert,
-            };
-            st.text.apply(&edit);
-            st.pending.push(edit);
+            });
         }
         st.version = version;
         drop(st);
@@ -159,12 +159,6 @@ impl DocHandle {
             }
         }
     }
-}
-
-fn clamp(text: &Text, range: crate::text::TextRange) -> crate::text::TextRange {
-    let start = text.clamp(range.start());
-    let end = text.clamp(range.end()).max(start);
-    crate::text::TextRange::new(start, end)
 }
 
 enum Step {

@@ -31,10 +31,3 @@ pub struct Edit {
     pub range: TextRange,
     pub insert: String,
 }
-
-impl Edit {
-    /// How much the edit moves the text that follows it, as (removed, inserted) byte counts.
-    pub fn delta(&self) -> (TextSize, TextSize) {
-        (self.range.len(), TextSize::of(self.insert.as_str()))
-    }
-}

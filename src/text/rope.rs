@@ -45,16 +45,17 @@ impl Text {
     }
 
     /// Replaces `edit.range` (clamped to the text and to character boundaries) by `edit.insert`.
-    pub fn apply(&mut self, edit: &Edit) {
-        let start = self
-            .rope
-            .byte_to_char(usize::from(self.clamp(edit.range.start())));
-        let end = self
-            .rope
-            .byte_to_char(usize::from(self.clamp(edit.range.end())));
-        let end = end.max(start);
-        self.rope.remove(start..end);
-        self.rope.insert(start, &edit.insert);
+    /// Returns the range it replaced: `edit.range` clamped, in the text as it was.
+    pub fn apply(&mut self, edit: &Edit) -> TextRange {
+        let start = self.clamp(edit.range.start());
+        let end = self.clamp(edit.range.end()).max(start);
+        let (from, to) = (
+            self.rope.byte_to_char(usize::from(start)),
+            self.rope.byte_to_char(usize::from(end)),
+        );
+        self.rope.remove(from..to);
+        self.rope.insert(from, &edit.insert);
+        TextRange::new(start, end)
     }
 
     /// The text of `range` (clamped); borrowed when the rope holds it in one piece.
@@ -148,11 +149,6 @@ impl Text {
             line: line as u32,
             col: col as u32,
         }
-    }
-
-    /// Counts the Unicode scalar values before `offset` (brat and Python count this way).
-    pub fn char_index(&self, offset: TextSize) -> usize {
-        self.rope.byte_to_char(usize::from(self.clamp(offset)))
     }
 }
 
