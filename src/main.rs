@@ -77,6 +77,9 @@ enum Command {
         seed: u64,
         #[arg(long, default_value_t = 2)]
         min_count: u32,
+        /// Perceptrons trained on different orders of the examples and summed into the model.
+        #[arg(long, default_value_t = 4)]
+        members: usize,
         /// Leave the rules' mentions out of the features.
         #[arg(long)]
         no_rule_features: bool,
@@ -147,6 +150,7 @@ fn main() -> ExitCode {
             epochs,
             seed,
             min_count,
+            members,
             no_rule_features,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
                     epochs,
                     seed,
                     min_count,
+                    members,
                 },
                 rule_features: !no_rule_features,
             })

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use text_size::TextRange;
 
 use crate::eval::brat;
-use crate::extract::{Extractor, Label, Lang, tokenize};
+use crate::extract::{Extractor, Keys, Label, Lang, tokenize};
 use crate::tagger::{self, Example, Model, Tagger, TrainConfig, TrainStats, conll};
 
 /// A document with gold mentions, from either format.
@@ -215,7 +215,8 @@ fn dev_score(model: &Model, dev: &[GoldDoc], extractor: &Extractor, lang: Lang) 
         for ex in tagger::examples(&doc.text, &doc.gold) {
             let tokens = tokenize(&ex.text);
             let hints = extractor.rule_mentions(&ex.text, &tokens, lang);
-            let predicted = tagger.tag(&ex.text, &tokens, extractor.lexicon(), lang, &hints);
+            let keys = Keys::new(&ex.text, &tokens, extractor.lexicon());
+            let predicted = tagger.tag(&ex.text, &tokens, &keys, extractor.lexicon(), lang, &hints);
             let gold: Vec<_> = ex.gold.iter().filter(|(_, l)| scored(l)).collect();
             let predicted: Vec<_> = predicted.iter().filter(|(_, l)| scored(l)).collect();
             let tp = predicted.iter().filter(|p| gold.contains(p)).count();

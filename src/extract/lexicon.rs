@@ -6,6 +6,7 @@
 //! Keys are normalised (lower case, `’` as `'`, single spaces) by [`push_normalized`].
 
 use super::Label;
+use super::tokenize::{Token, TokenKind};
 
 /// Bit set of the lists a key belongs to; the bit numbers are shared with
 /// `tools/build-lexicons.py`.
@@ -139,6 +140,45 @@ fn fnv1a(bytes: &[u8]) -> u32 {
         hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
     hash
+}
+
+/// The lexicon key and flags of every token of a paragraph, computed once and shared by the
+/// rules and the tagger's features.
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    /// The keys of all tokens, one after another; `ends[i]` ends token `i`'s key.
+    keys: String,
+    ends: Vec<u32>,
+    flags: Vec<Flags>,
+}
+
+impl Keys {
+    pub fn new(text: &str, toks: &[Token], lex: &Lexicon) -> Keys {
+        let mut keys = String::with_capacity(text.len() + 16);
+        let mut ends = Vec::with_capacity(toks.len());
+        let mut flags = Vec::with_capacity(toks.len());
+        for t in toks {
+            let start = keys.len();
+            push_normalized(&mut keys, t.text(text));
+            ends.push(keys.len() as u32);
+            flags.push(if t.kind == TokenKind::Punct {
+                Flags::NONE
+            } else {
+                lex.get(&keys[start..])
+            });
+        }
+        Keys { keys, ends, flags }
+    }
+
+    /// Token `i`'s key: lower case, typographic apostrophes made plain.
+    pub fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys[start..self.ends[i] as usize]
+    }
+
+    pub fn flags(&self) -> &[Flags] {
+        &self.flags
+    }
 }
 
 /// Appends the lexicon key of `word` to `buf`.

@@ -18,7 +18,7 @@ use text_size::TextRange;
 
 use crate::tagger::Tagger;
 
-pub(crate) use lexicon::{Flags, Lexicon, push_normalized};
+pub(crate) use lexicon::{Flags, Keys, Lexicon};
 use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};
 
@@ -153,7 +153,8 @@ impl Extractor {
 
     /// The rules' mentions of `tokens` (cut from `text`), which the tagger takes as features.
     pub fn rule_mentions(&self, text: &str, tokens: &[Token], lang: Lang) -> Vec<Mention> {
-        Rules::new(text, tokens, &self.lexicon, lang).run()
+        let keys = Keys::new(text, tokens, &self.lexicon);
+        Rules::new(text, tokens, &self.lexicon, lang, &keys).run()
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -164,7 +165,8 @@ impl Extractor {
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
         let tokens = tokenize(text);
-        let context = Rules::new(text, &tokens, &self.lexicon, lang);
+        let keys = Keys::new(text, &tokens, &self.lexicon);
+        let context = Rules::new(text, &tokens, &self.lexicon, lang, &keys);
         let rules = context.run();
         let tagger = match lang {
             Lang::Fr => self.fr.as_ref(),
@@ -172,7 +174,7 @@ impl Extractor {
         };
         let mut mentions = match tagger {
             Some(tagger) => {
-                let tagged = tagger.tag(text, &tokens, &self.lexicon, lang, &rules);
+                let tagged = tagger.tag(text, &tokens, &keys, &self.lexicon, lang, &rules);
                 let mut tagged = tagged_mentions(tagged, &rules);
                 // "ministre de la Défense": a portfolio is no name of its own, whatever the
                 // model says.

@@ -6,7 +6,7 @@
 //! word (`Selon`) or an English title (`President`), and labelled by [`Rules::classify`].
 
 use super::cues;
-use super::lexicon::{Flags, Lexicon, push_normalized};
+use super::lexicon::{Flags, Keys, Lexicon};
 use super::tokenize::{Shape, Token, TokenKind};
 use super::{Evidence, Label, Lang, Mention};
 
@@ -18,46 +18,30 @@ pub(super) struct Rules<'a> {
     pub(super) toks: &'a [Token],
     pub(super) lex: &'a Lexicon,
     pub(super) lang: Lang,
-    /// Lexicon keys of all tokens, one after another; `key_ends[i]` ends token `i`'s key.
-    keys: String,
-    key_ends: Vec<u32>,
-    pub(super) flags: Vec<Flags>,
+    pub(super) keys: &'a Keys,
+    pub(super) flags: &'a [Flags],
 }
 
 impl<'a> Rules<'a> {
-    pub(super) fn new(text: &'a str, toks: &'a [Token], lex: &'a Lexicon, lang: Lang) -> Rules<'a> {
-        let mut keys = String::with_capacity(text.len() + 16);
-        let mut key_ends = Vec::with_capacity(toks.len());
-        let mut flags = Vec::with_capacity(toks.len());
-        for t in toks {
-            let start = keys.len();
-            push_normalized(&mut keys, t.text(text));
-            key_ends.push(keys.len() as u32);
-            let is_word = t.kind != TokenKind::Punct;
-            flags.push(if is_word {
-                lex.get(&keys[start..])
-            } else {
-                Flags::NONE
-            });
-        }
+    pub(super) fn new(
+        text: &'a str,
+        toks: &'a [Token],
+        lex: &'a Lexicon,
+        lang: Lang,
+        keys: &'a Keys,
+    ) -> Rules<'a> {
         Rules {
             text,
             toks,
             lex,
             lang,
             keys,
-            key_ends,
-            flags,
+            flags: keys.flags(),
         }
     }
 
     pub(super) fn key(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.key_ends[i - 1] as usize
-        };
-        &self.keys[start..self.key_ends[i] as usize]
+        self.keys.key(i)
     }
 
     pub(super) fn word_key(&self, i: usize) -> Option<&str> {

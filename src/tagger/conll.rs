@@ -77,15 +77,22 @@ fn push_sentence(doc: &mut Document, sentence: &[(&str, &str)]) {
     if !doc.text.is_empty() {
         doc.text.push_str("\n\n");
     }
+    let tags = without_sigils(sentence);
     let mut open: Option<(TextSize, Label)> = None;
     let mut last_end = TextSize::of(doc.text.as_str());
-    for (i, &(token, tag)) in sentence.iter().enumerate() {
+    for (i, (&(token, _), tag)) in sentence.iter().zip(tags).enumerate() {
         if i > 0 {
             doc.text.push(' ');
         }
-        let start = TextSize::of(doc.text.as_str());
+        // A Twitter handle or hashtag names its entity without the sigil: `@Acme` gives `Acme`.
+        let sigil = if token.len() > 1 && token.starts_with(['@', '#']) {
+            1
+        } else {
+            0
+        };
+        let start = TextSize::of(doc.text.as_str()) + TextSize::new(sigil);
         doc.text.push_str(token);
-        let (prefix, kind) = tag.split_once('-').unwrap_or((tag, ""));
+        let (prefix, kind) = tag.split_once('-').unwrap_or((&tag, ""));
         let label = map_type(kind);
         let continues = prefix == "I" && open.is_some_and(|(_, l)| Some(l) == label);
         if !continues {
@@ -101,6 +108,30 @@ fn push_sentence(doc: &mut Document, sentence: &[(&str, &str)]) {
     if let Some((s, l)) = open {
         doc.gold.push((TextRange::new(s, last_end), l));
     }
+}
+
+/// The tags of a sentence, read so that a lone `@` or `#` token is never part of an entity.
+///
+/// The Broad Twitter Corpus splits `@handle` into two tokens and labels them inconsistently:
+/// `@ B-PER handle B-PER` (two mentions, the first a bare sigil), `@ O handle B-PER`, or `@handle`
+/// as one token; WNUT-17 keeps `@handle` whole. Every reading here makes the mention the
+/// handle itself, for training and for scoring alike.
+fn without_sigils<'a>(sentence: &[(&'a str, &'a str)]) -> Vec<std::borrow::Cow<'a, str>> {
+    let mut tags: Vec<std::borrow::Cow<'a, str>> =
+        sentence.iter().map(|&(_, tag)| tag.into()).collect();
+    for i in 0..sentence.len() {
+        if !matches!(sentence[i].0, "@" | "#") {
+            continue;
+        }
+        let kind = tags[i].split_once('-').map(|(_, k)| k.to_owned());
+        tags[i] = "O".into();
+        if let (Some(kind), Some(next)) = (kind, tags.get_mut(i + 1)) {
+            if next.split_once('-').is_some_and(|(_, k)| k == kind) {
+                *next = format!("B-{kind}").into();
+            }
+        }
+    }
+    tags
 }
 
 /// Whether document `index` of a corpus file belongs to the development split: every tenth

@@ -4,9 +4,7 @@
 //! final mix. The hash is spelled out here rather than taken from `std` so that the ids, and so
 //! the model files, are the same on every platform and every Rust version.
 
-use crate::extract::{
-    Evidence, Flags, Lang, Lexicon, Mention, Shape, Token, TokenKind, push_normalized,
-};
+use crate::extract::{Evidence, Flags, Keys, Lang, Lexicon, Mention, Shape, Token, TokenKind};
 
 /// The features of every token of one paragraph, flattened: token `i` owns
 /// `ids[starts[i]..starts[i + 1]]`.
@@ -51,12 +49,19 @@ const FLAGS: [(Flags, &str); 13] = [
 const MAX_PHRASE: usize = 6;
 
 /// What the features need to know of each token.
-struct Word {
+struct Word<'a> {
     /// Lexicon key: lower case, `’` as `'`.
-    lower: String,
-    shape: String,
+    lower: &'a str,
+    /// Hashes ([`part`]) of `lower`, of its [`shape`] and of its last three characters.
+    h: u64,
+    h_shape: u64,
+    h_suffix3: u64,
     flags: Flags,
     capitalized: bool,
+    /// English: the Brown cluster of the word as written (or in lower case), and of its
+    /// title-case form when it is not written so ("nigeria", "LIMERICK").
+    cluster: Option<u32>,
+    title_cluster: Option<u32>,
 }
 
 /// Computes the features of `tokens`, which were cut from `text`; `hints` are the rules'
@@ -64,12 +69,18 @@ struct Word {
 pub(crate) fn extract(
     text: &str,
     tokens: &[Token],
+    keys: &Keys,
     lexicon: &Lexicon,
     lang: Lang,
     hints: &[Mention],
 ) -> Features {
-    let words: Vec<Word> = tokens.iter().map(|t| word(text, t, lexicon)).collect();
-    let phrases = phrase_tags(text, tokens, &words, lexicon);
+    let words: Vec<Word> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
+        .collect();
+    let style = style(&words, tokens);
+    let phrases = phrase_tags(tokens, &words, lexicon);
     let rules = hint_tags(tokens, hints);
     let mut out = Features {
         ids: Vec::with_capacity(tokens.len() * 48),
@@ -78,26 +89,155 @@ pub(crate) fn extract(
     out.starts.push(0);
     for i in 0..tokens.len() {
         token_features(text, tokens, &words, i, lang, phrases[i], &mut out.ids);
-        rule_features(&rules, i, &words[i].shape, &mut out.ids);
+        extra_features(text, tokens, &words, i, style, &mut out.ids);
+        rule_features(&rules, i, words[i].h_shape, &mut out.ids);
         out.starts.push(out.ids.len() as u32);
     }
     out
 }
 
-fn word(text: &str, token: &Token, lexicon: &Lexicon) -> Word {
+fn word<'a>(text: &str, token: &Token, lower: &'a str, flags: Flags, lang: Lang) -> Word<'a> {
     let raw = token.text(text);
-    let mut lower = String::with_capacity(raw.len());
-    push_normalized(&mut lower, raw);
-    let flags = if token.kind == TokenKind::Punct {
-        Flags::NONE
+    let (cluster, title_cluster) = if lang == Lang::En && token.kind == TokenKind::Word {
+        let cluster = super::clusters::cluster(raw)
+            .or_else(|| (lower != raw).then(|| super::clusters::cluster(lower))?);
+        let title = title_case(raw);
+        let title_cluster = (title != raw)
+            .then(|| super::clusters::cluster(&title))
+            .flatten();
+        (cluster, title_cluster)
     } else {
-        lexicon.get(&lower)
+        (None, None)
     };
+    let shape = shape(raw);
     Word {
         lower,
-        shape: shape(raw),
+        h: part(lower),
+        h_shape: part(&shape),
+        h_suffix3: part(suffix3(lower)),
         flags,
         capitalized: token.is_capitalized(),
+        cluster,
+        title_cluster,
+    }
+}
+
+/// `Nigeria` for `nigeria` and `NIGERIA`.
+fn title_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for (i, c) in word.chars().enumerate() {
+        if i == 0 {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// How the paragraph is written: too short to say (0), few capitalised words (1: chat written
+/// in lower case), mostly capitalised words (2: titles, shouting), or ordinary prose (3).
+/// Names look different in each.
+fn style(words: &[Word], tokens: &[Token]) -> u64 {
+    let (mut all, mut caps) = (0usize, 0usize);
+    for (w, t) in words.iter().zip(tokens) {
+        if t.kind == TokenKind::Word && t.shape != Shape::Number {
+            all += 1;
+            caps += usize::from(w.capitalized);
+        }
+    }
+    if all < 4 {
+        0
+    } else if caps * 10 < all {
+        1
+    } else if caps * 10 > all * 6 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The parts of a handle or run-together name: `OttawaPolice` gives `ottawa`, `police`;
+/// `kburton_25` gives `kburton`, `25`. Nothing for an ordinary word.
+fn parts(word: &str) -> Vec<String> {
+    // Most words have no parts: find out without allocating.
+    let mut prev: Option<char> = None;
+    let mut joins = false;
+    for c in word.chars() {
+        if let Some(p) = prev {
+            joins |= !c.is_alphanumeric()
+                || !p.is_alphanumeric()
+                || (p.is_lowercase() && c.is_uppercase())
+                || (p.is_alphabetic() != c.is_alphabetic());
+        }
+        prev = Some(c);
+    }
+    if !joins {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    for c in word.chars() {
+        let split = match prev {
+            None => false,
+            Some(p) => {
+                !c.is_alphanumeric()
+                    || !p.is_alphanumeric()
+                    || (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_alphabetic() != c.is_alphabetic())
+            }
+        };
+        if split && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        if c.is_alphanumeric() {
+            current.extend(c.to_lowercase());
+        }
+        prev = Some(c);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    if out.len() < 2 { Vec::new() } else { out }
+}
+
+fn extra_features(
+    text: &str,
+    tokens: &[Token],
+    words: &[Word],
+    i: usize,
+    style: u64,
+    out: &mut Vec<u64>,
+) {
+    let w = &words[i];
+    out.push(id(STYLE_SHAPE, &[style, w.h_shape]));
+    if w.capitalized {
+        let common = w.flags.has(Flags::FR_WORD) || w.flags.has(Flags::EN_WORD);
+        out.push(id(STYLE_CAP, &[style, u64::from(common)]));
+    }
+    let pieces = parts(tokens[i].text(text));
+    if let (Some(first), Some(last)) = (pieces.first(), pieces.last()) {
+        out.push(id(PART_LAST, &[part(last)]));
+        out.push(id(PART_FIRST, &[part(first)]));
+        for p in &pieces {
+            out.push(id(PART, &[part(p)]));
+        }
+    }
+    if let Some(c) = w.title_cluster {
+        for len in [4, 8, 12, 20] {
+            out.push(id(TITLE_CLUSTER, &[cluster_prefix(c, len), len]));
+        }
+    }
+    for (side, j) in [(0, i.checked_sub(1)), (1, Some(i + 1))] {
+        let Some(n) = j.and_then(|j| words.get(j)) else {
+            continue;
+        };
+        if let Some(c) = n.cluster.or(n.title_cluster) {
+            for len in [4, 8, 12] {
+                out.push(id(CLUSTER_NEAR, &[side, cluster_prefix(c, len), len]));
+            }
+        }
     }
 }
 
@@ -128,29 +268,37 @@ pub fn shape(word: &str) -> String {
 /// For each token, the label and position (`B`/`I`) of the longest multi-word lexicon entry
 /// that covers it, if any.
 fn phrase_tags(
-    text: &str,
     tokens: &[Token],
     words: &[Word],
     lexicon: &Lexicon,
 ) -> Vec<Option<(bool, &'static str)>> {
     let mut out = vec![None; tokens.len()];
     let mut key = String::new();
+    // `ends[k]`: the length of the key of tokens `i..=i + k`.
+    let mut ends: Vec<usize> = Vec::with_capacity(MAX_PHRASE);
     let mut i = 0;
     while i < tokens.len() {
         if !words[i].flags.has(Flags::PHRASE_START) {
             i += 1;
             continue;
         }
-        let mut found = None;
-        for j in (i + 1..tokens.len().min(i + MAX_PHRASE)).rev() {
-            key.clear();
-            let range = tokens[i].range.cover(tokens[j].range);
-            push_normalized(&mut key, &text[range]);
-            if let Some(label) = lexicon.get(&key).entity_label() {
-                found = Some((j, label.tag()));
-                break;
+        // The key of the text from token `i` to token `j`, as `Keys` normalises
+        // it: words as their keys, any white space between them as one space.
+        key.clear();
+        ends.clear();
+        key.push_str(words[i].lower);
+        ends.push(key.len());
+        let last = tokens.len().min(i + MAX_PHRASE);
+        for j in i + 1..last {
+            if tokens[j].range.start() > tokens[j - 1].range.end() {
+                key.push(' ');
             }
+            key.push_str(words[j].lower);
+            ends.push(key.len());
         }
+        let found = (i + 1..last)
+            .rev()
+            .find_map(|j| Some((j, lexicon.get(&key[..ends[j - i]]).entity_label()?.tag())));
         match found {
             Some((j, tag)) => {
                 out[i] = Some((true, tag));
@@ -184,38 +332,33 @@ fn hint_tags(tokens: &[Token], hints: &[Mention]) -> Vec<Option<(bool, &'static 
 fn rule_features(
     rules: &[Option<(bool, &'static str, Evidence)>],
     i: usize,
-    shape: &str,
+    shape: u64,
     out: &mut Vec<u64>,
 ) {
-    let name = |t: Option<&Option<(bool, &'static str, Evidence)>>| match t {
-        Some(Some((true, tag, _))) => *tag,
-        Some(Some((false, _, _))) => "I",
-        Some(None) => "O",
-        None => "-",
+    // `B-` and `I-` as 1 and 2, outside a rule's mention as 0, beyond the paragraph as 3.
+    let position = |t: Option<&Option<(bool, &'static str, Evidence)>>| match t {
+        Some(Some((true, tag, _))) => part(tag),
+        Some(Some((false, _, _))) => 2,
+        Some(None) => 0,
+        None => 3,
     };
     let here = match rules[i] {
         Some((begin, tag, evidence)) => {
-            let ev = match evidence {
-                Evidence::Candidate => "candidate",
-                Evidence::Guess => "guess",
-                Evidence::Lexicon => "lexicon",
-                Evidence::Context => "context",
-            };
-            out.push(hash(
+            out.push(id(
                 RULE_EVIDENCE,
-                &[if begin { "B" } else { "I" }, tag, ev],
+                &[u64::from(begin), part(tag), evidence as u64],
             ));
-            if begin { "B" } else { "I" }
+            if begin { 1 } else { 2 }
         }
-        None => "O",
+        None => 0,
     };
-    let tag = rules[i].map_or("O", |(_, tag, _)| tag);
-    out.push(hash(RULE, &[here, tag]));
-    out.push(hash(RULE_SHAPE, &[here, tag, shape]));
+    let tag = rules[i].map_or(0, |(_, tag, _)| part(tag));
+    out.push(id(RULE, &[here, tag]));
+    out.push(id(RULE_SHAPE, &[here, tag, shape]));
     let prev = if i == 0 { None } else { rules.get(i - 1) };
-    out.push(hash(
+    out.push(id(
         RULE_NEIGHBOURS,
-        &[name(prev), here, tag, name(rules.get(i + 1))],
+        &[position(prev), here, tag, position(rules.get(i + 1))],
     ));
 }
 
@@ -252,6 +395,26 @@ const SUFFIX_M1: u8 = 32;
 const SUFFIX_P1: u8 = 33;
 const SHAPE_P1_W0: u8 = 34;
 const CLUSTER: u8 = 35;
+const STYLE_SHAPE: u8 = 36;
+const STYLE_CAP: u8 = 37;
+const PART: u8 = 38;
+const PART_LAST: u8 = 39;
+const PART_FIRST: u8 = 40;
+const TITLE_CLUSTER: u8 = 41;
+const CLUSTER_NEAR: u8 = 42;
+const ALL_CAPS: u8 = 43;
+
+/// [`part`] of each name in [`FLAGS`].
+const FLAG_PARTS: [u64; FLAGS.len()] = {
+    let mut out = [0; FLAGS.len()];
+    let mut k = 0;
+    while k < FLAGS.len() {
+        out[k] = part(FLAGS[k].1);
+        k += 1;
+    }
+    out
+};
+
 const RULE: u8 = 24;
 const RULE_EVIDENCE: u8 = 25;
 const RULE_SHAPE: u8 = 26;
@@ -267,79 +430,90 @@ fn token_features(
     phrase: Option<(bool, &'static str)>,
     out: &mut Vec<u64>,
 ) {
+    const BOS: u64 = part("<s>");
+    const EOS: u64 = part("</s>");
     let w = &words[i];
-    let at = |k: isize| -> &str {
+    let near = |k: isize, of: fn(&Word) -> u64| -> u64 {
         let j = i as isize + k;
         if j < 0 {
-            "<s>"
+            BOS
         } else {
-            words.get(j as usize).map_or("</s>", |w| w.lower.as_str())
+            words.get(j as usize).map_or(EOS, of)
         }
     };
-    let shape_at = |k: isize| -> &str {
-        let j = i as isize + k;
-        if j < 0 {
-            "<s>"
-        } else {
-            words.get(j as usize).map_or("</s>", |w| w.shape.as_str())
-        }
-    };
-    out.push(hash(BIAS, &[]));
-    out.push(hash(W0, &[&w.lower]));
-    out.push(hash(W0_RAW, &[tokens[i].text(text)]));
-    out.push(hash(W_M1, &[at(-1)]));
-    out.push(hash(W_P1, &[at(1)]));
-    out.push(hash(W_M2, &[at(-2)]));
-    out.push(hash(W_P2, &[at(2)]));
-    out.push(hash(W_M1_W0, &[at(-1), &w.lower]));
-    out.push(hash(W0_W_P1, &[&w.lower, at(1)]));
-    out.push(hash(SHAPE0, &[&w.shape]));
-    out.push(hash(SHAPE_M1, &[shape_at(-1)]));
-    out.push(hash(SHAPE_P1, &[shape_at(1)]));
-    out.push(hash(SHAPE_TRI, &[shape_at(-1), &w.shape, shape_at(1)]));
-    out.push(hash(W_M1_SHAPE0, &[at(-1), &w.shape]));
-    out.push(hash(W_M2_M1, &[at(-2), at(-1)]));
-    out.push(hash(W_P1_P2, &[at(1), at(2)]));
-    out.push(hash(SHAPE_M2, &[shape_at(-2)]));
-    out.push(hash(SHAPE_P2, &[shape_at(2)]));
-    out.push(hash(SUFFIX_M1, &[suffix3(at(-1))]));
-    out.push(hash(SUFFIX_P1, &[suffix3(at(1))]));
-    out.push(hash(SHAPE_P1_W0, &[&w.lower, shape_at(1)]));
-    let chars: Vec<(usize, char)> = w.lower.char_indices().collect();
-    for k in 1..=4.min(chars.len()) {
-        let end = chars.get(k).map_or(w.lower.len(), |&(b, _)| b);
-        out.push(hash(PREFIX, &[&w.lower[..end]]));
-        let start = chars[chars.len() - k].0;
-        out.push(hash(SUFFIX, &[&w.lower[start..]]));
+    let at = |k: isize| near(k, |w| w.h);
+    let shape_at = |k: isize| near(k, |w| w.h_shape);
+    out.push(id(BIAS, &[]));
+    out.push(id(W0, &[w.h]));
+    out.push(id(W0_RAW, &[part(tokens[i].text(text))]));
+    out.push(id(W_M1, &[at(-1)]));
+    out.push(id(W_P1, &[at(1)]));
+    out.push(id(W_M2, &[at(-2)]));
+    out.push(id(W_P2, &[at(2)]));
+    out.push(id(W_M1_W0, &[at(-1), w.h]));
+    out.push(id(W0_W_P1, &[w.h, at(1)]));
+    out.push(id(SHAPE0, &[w.h_shape]));
+    out.push(id(SHAPE_M1, &[shape_at(-1)]));
+    out.push(id(SHAPE_P1, &[shape_at(1)]));
+    out.push(id(SHAPE_TRI, &[shape_at(-1), w.h_shape, shape_at(1)]));
+    out.push(id(W_M1_SHAPE0, &[at(-1), w.h_shape]));
+    out.push(id(W_M2_M1, &[at(-2), at(-1)]));
+    out.push(id(W_P1_P2, &[at(1), at(2)]));
+    out.push(id(SHAPE_M2, &[shape_at(-2)]));
+    out.push(id(SHAPE_P2, &[shape_at(2)]));
+    out.push(id(SUFFIX_M1, &[near(-1, |w| w.h_suffix3)]));
+    out.push(id(SUFFIX_P1, &[near(1, |w| w.h_suffix3)]));
+    out.push(id(SHAPE_P1_W0, &[w.h, shape_at(1)]));
+    // Prefixes and suffixes of one to four characters.
+    for (b, c) in w.lower.char_indices().take(4) {
+        out.push(id(PREFIX, &[part(&w.lower[..b + c.len_utf8()])]));
+    }
+    for (b, _) in w.lower.char_indices().rev().take(4) {
+        out.push(id(SUFFIX, &[part(&w.lower[b..])]));
     }
     let start = if tokens[i].sentence_start {
-        "start"
+        const { part("start") }
     } else {
-        "inside"
+        const { part("inside") }
     };
-    out.push(hash(START_SHAPE, &[start, &w.shape]));
-    for (flag, name) in FLAGS {
-        if w.flags.has(flag) {
-            out.push(hash(FLAG0, &[name]));
-        }
-        if i > 0 && words[i - 1].flags.has(flag) {
-            out.push(hash(FLAG_M1, &[name]));
-        }
-        if words.get(i + 1).is_some_and(|n| n.flags.has(flag)) {
-            out.push(hash(FLAG_P1, &[name]));
+    out.push(id(START_SHAPE, &[start, w.h_shape]));
+    if w.flags != Flags::NONE || i > 0 || i + 1 < words.len() {
+        let prev = if i > 0 {
+            words[i - 1].flags
+        } else {
+            Flags::NONE
+        };
+        let next = words.get(i + 1).map_or(Flags::NONE, |n| n.flags);
+        for (k, (flag, _)) in FLAGS.iter().enumerate() {
+            if w.flags.has(*flag) {
+                out.push(id(FLAG0, &[FLAG_PARTS[k]]));
+            }
+            if prev.has(*flag) {
+                out.push(id(FLAG_M1, &[FLAG_PARTS[k]]));
+            }
+            if next.has(*flag) {
+                out.push(id(FLAG_P1, &[FLAG_PARTS[k]]));
+            }
         }
     }
     let common = w.flags.has(Flags::FR_WORD) || w.flags.has(Flags::EN_WORD);
     if w.capitalized {
-        out.push(hash(
-            CAP_COMMON,
-            &[start, if common { "common" } else { "rare" }],
-        ));
+        let c = if common {
+            const { part("common") }
+        } else {
+            const { part("rare") }
+        };
+        out.push(id(CAP_COMMON, &[start, c]));
         let own = match lang {
             Lang::Fr => w.flags.has(Flags::FR_WORD),
             Lang::En => w.flags.has(Flags::EN_WORD),
         };
-        out.push(hash(LANG_CAP, &[if own { "own" } else { "foreign" }]));
+        let own = if own {
+            const { part("own") }
+        } else {
+            const { part("foreign") }
+        };
+        out.push(id(LANG_CAP, &[own]));
     }
     if w.capitalized
         && w.flags.is_name()
@@ -347,36 +521,67 @@ fn token_features(
             .get(i + 1)
             .is_some_and(|n| n.capitalized && !n.flags.has(Flags::FR_WORD))
     {
-        out.push(hash(NAME_PAIR, &[]));
+        out.push(id(NAME_PAIR, &[]));
     }
     if let Some((begin, tag)) = phrase {
-        out.push(hash(PHRASE, &[if begin { "B" } else { "I" }, tag]));
+        out.push(id(PHRASE, &[u64::from(begin), part(tag)]));
     }
     if lang == Lang::En {
-        let raw = tokens[i].text(text);
-        let found = super::clusters::cluster(raw).or_else(|| super::clusters::cluster(&w.lower));
-        match found {
+        match w.cluster {
             Some(c) => {
-                let bits = format!("{c:b}");
                 for len in [4, 6, 10, 14, 20] {
-                    out.push(hash(
-                        CLUSTER,
-                        &[&bits[..len.min(bits.len())], &len.to_string()],
-                    ));
+                    out.push(id(CLUSTER, &[cluster_prefix(c, len), len]));
                 }
             }
-            None => out.push(hash(CLUSTER, &["none"])),
+            None => out.push(id(CLUSTER, &[])),
         }
     }
     if tokens[i].shape == Shape::AllCaps {
-        out.push(hash(SHAPE0, &["ALLCAPS"]));
+        out.push(id(ALL_CAPS, &[]));
     }
+}
+
+/// The first `len` binary digits of a Brown cluster's number (all of them when it is shorter),
+/// as a number.
+fn cluster_prefix(cluster: u32, len: u64) -> u64 {
+    let bits = u64::from(32 - cluster.leading_zeros());
+    u64::from(cluster) >> bits.saturating_sub(len)
 }
 
 /// The last three characters of a word.
 fn suffix3(word: &str) -> &str {
     let start = word.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
     &word[start..]
+}
+
+/// FNV-1a (64 bits) of a string: one part of a feature, computed once per word and reused by
+/// every template that looks at it.
+pub const fn part(s: &str) -> u64 {
+    let bytes = s.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+/// A feature id: the template number and the parts, each mixed in turn (so order matters),
+/// then a SplitMix64 finaliser so that the low bits, which pick the model's slot, are well
+/// mixed. Spelt out here, like [`part`], so that ids and model files are the same on every
+/// platform and every Rust version.
+pub fn id(template: u8, parts: &[u64]) -> u64 {
+    let mut h = (u64::from(template) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for &p in parts {
+        h = (h ^ p).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 29;
+    }
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// FNV-1a over the template number and the parts (each followed by a separator), then a
@@ -404,17 +609,25 @@ pub fn hash(template: u8, parts: &[&str]) -> u64 {
 mod tests {
     use super::*;
     use crate::extract::{Extractor, tokenize};
+    use crate::tagger::clusters;
 
     fn features_of(text: &str) -> (Vec<Token>, Features) {
         let extractor = Extractor::rules_only();
         let tokens = tokenize(text);
-        let feats = extract(text, &tokens, extractor.lexicon(), Lang::Fr, &[]);
+        let keys = Keys::new(text, &tokens, extractor.lexicon());
+        let feats = extract(text, &tokens, &keys, extractor.lexicon(), Lang::Fr, &[]);
         (tokens, feats)
+    }
+
+    /// The id of a feature whose parts are all strings.
+    fn feature(template: u8, parts: &[&str]) -> u64 {
+        let parts: Vec<u64> = parts.iter().map(|p| part(p)).collect();
+        id(template, &parts)
     }
 
     fn has(text: &str, token: usize, template: u8, parts: &[&str]) -> bool {
         let (_, feats) = features_of(text);
-        feats.of(token).contains(&hash(template, parts))
+        feats.of(token).contains(&feature(template, parts))
     }
 
     #[test]
@@ -433,15 +646,15 @@ mod tests {
         let text = "Selon Marie-Claire Dubois-Rey, tout va bien.";
         let (tokens, feats) = features_of(text);
         assert_eq!(tokens[1].text(text), "Marie-Claire");
-        assert!(feats.of(1).contains(&hash(SHAPE0, &["Xx-Xx"])));
-        assert!(feats.of(2).contains(&hash(W0, &["dubois-rey"])));
-        assert!(feats.of(2).contains(&hash(SUFFIX, &["-rey"])));
+        assert!(feats.of(1).contains(&feature(SHAPE0, &["Xx-Xx"])));
+        assert!(feats.of(2).contains(&feature(W0, &["dubois-rey"])));
+        assert!(feats.of(2).contains(&feature(SUFFIX, &["-rey"])));
     }
 
     #[test]
     fn all_caps_headlines_and_sentence_starts() {
         let text = "LE MAIRE DE NANTES DÉMISSIONNE";
-        assert!(has(text, 1, SHAPE0, &["ALLCAPS"]));
+        assert!(has(text, 1, ALL_CAPS, &[]));
         assert!(has(text, 1, SHAPE0, &["X"]));
         // A capitalised common word is marked as such, at the start or inside a sentence.
         assert!(has(text, 0, CAP_COMMON, &["start", "common"]));
@@ -460,8 +673,57 @@ mod tests {
             words,
             ["«", "Bonjour", "»", ",", "dit-il", "à", "Rennes", "!"]
         );
-        assert!(feats.of(6).contains(&hash(W_M1, &["à"])));
-        assert!(feats.of(6).contains(&hash(FLAG0, &["place"])));
+        assert!(feats.of(6).contains(&feature(W_M1, &["à"])));
+        assert!(feats.of(6).contains(&feature(FLAG0, &["place"])));
+    }
+
+    #[test]
+    fn handles_and_run_together_names_have_parts() {
+        assert_eq!(parts("OttawaPolice"), ["ottawa", "police"]);
+        assert_eq!(parts("kburton_25"), ["kburton", "25"]);
+        assert_eq!(parts("Jean-Luc"), ["jean", "luc"]);
+        assert!(parts("Paris").is_empty() && parts("ONU").is_empty() && parts("").is_empty());
+        let text = "Merci à MairieDeLyon pour tout.";
+        assert!(has(text, 2, PART_LAST, &["lyon"]) && has(text, 2, PART, &["mairie"]));
+    }
+
+    #[test]
+    fn english_words_written_in_lower_case_or_capitals_get_their_title_case_cluster() {
+        let extractor = Extractor::rules_only();
+        let text = "flights to nigeria and NIGERIA";
+        let tokens = tokenize(text);
+        let keys = Keys::new(text, &tokens, extractor.lexicon());
+        let feats = extract(text, &tokens, &keys, extractor.lexicon(), Lang::En, &[]);
+        let title = clusters::cluster("Nigeria").expect("Nigeria has a Brown cluster");
+        let expected = id(TITLE_CLUSTER, &[cluster_prefix(title, 8), 8]);
+        assert!(feats.of(2).contains(&expected) && feats.of(4).contains(&expected));
+        assert_eq!(cluster_prefix(0b1011_0110, 4), 0b1011);
+        assert_eq!(cluster_prefix(0b101, 8), 0b101);
+    }
+
+    #[test]
+    fn paragraph_styles() {
+        let style_of = |text: &str| {
+            let extractor = Extractor::rules_only();
+            let tokens = tokenize(text);
+            let keys = Keys::new(text, &tokens, extractor.lexicon());
+            let words: Vec<Word> = tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], Lang::En))
+                .collect();
+            style(&words, &tokens)
+        };
+        assert_eq!(style_of("Hi Bo"), 0);
+        assert_eq!(
+            style_of("omg cant believe tom and jerry are on at the mall lol"),
+            1
+        );
+        assert_eq!(style_of("Minister Resigns Over Budget Row In Leeds"), 2);
+        assert_eq!(
+            style_of("The minister in Leeds resigned over the budget row."),
+            3
+        );
     }
 
     #[test]

@@ -20,14 +20,23 @@
 //! reports its scores after each epoch). For CoNLL files every tenth document of each file
 //! (see [`conll::is_dev`]) is held out for development and never trained on.
 //!
-//! Design: tokens come from [`crate::extract::tokenize`]; each gets about 60 hashed features
-//! ([`features`]: words in a window of five, bigrams, shapes, prefixes and suffixes, sentence
-//! position, lexicon lists of the word and its neighbours, multi-word lexicon entries,
-//! capitalised common words, the rules' mentions and, in English, Brown cluster prefixes). The
-//! averaged perceptron scores 17 BILOU tags per token plus tag transitions, and a constrained
-//! Viterbi decodes each paragraph. Weights are quantised to `i16` in an open-addressing table
-//! read in place ([`model`]); `Tagger::embedded` costs nothing at start-up. Document-level
-//! agreement between mentions of the same name is left to `analysis`.
+//! Design: tokens come from [`crate::extract::tokenize`], with their lexicon keys and flags
+//! ([`crate::extract::Keys`]) computed once and shared with the rules. Each token gets about 60
+//! hashed features ([`features`]: words in a window of five, bigrams, shapes, prefixes and
+//! suffixes, sentence position, the paragraph's capitalisation style, lexicon lists of the word
+//! and its neighbours, multi-word lexicon entries, capitalised common words, the parts of
+//! run-together handles, the rules' mentions and, in English, Brown cluster prefixes of the word,
+//! of its title-case form and of its neighbours). A feature id mixes the template number with
+//! per-word string hashes computed once per token. The averaged perceptron scores 17 BILOU tags
+//! per token plus tag transitions, and a constrained Viterbi decodes each paragraph; training
+//! sums four perceptrons trained on different orders of the examples (`--members`), which
+//! costs nothing at run time. Weights are quantised to `i16` in an open-addressing table read
+//! in place ([`model`]); `Tagger::embedded` costs nothing at start-up. Document-level agreement
+//! between mentions of the same name is left to `analysis`.
+//!
+//! Corpus reading ([`conll`]): a Twitter handle or hashtag names its entity without the sigil,
+//! whichever of the Broad Twitter Corpus's tokenisations it comes in, for training and scoring
+//! alike.
 //!
 //! Like `extract`, this module is pure: no IO, no LSP, no async.
 
@@ -43,7 +52,7 @@ use std::borrow::Cow;
 
 use text_size::{TextRange, TextSize};
 
-use crate::extract::{Label, Lang, Lexicon, Mention, Token};
+use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token};
 pub use model::{BadModel, Model, Pos, TAGS};
 pub use train::{Example, TrainConfig, TrainStats};
 
@@ -77,16 +86,18 @@ impl Tagger {
     }
 
     /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
-    /// non-overlapping byte ranges. `hints` are the rules' mentions, used as features.
+    /// non-overlapping byte ranges. `keys` are the tokens' lexicon keys and flags; `hints` are
+    /// the rules' mentions, used as features.
     pub(crate) fn tag(
         &self,
         text: &str,
         tokens: &[Token],
+        keys: &Keys,
         lexicon: &Lexicon,
         lang: Lang,
         hints: &[Mention],
     ) -> Vec<(TextRange, Label)> {
-        let feats = features::extract(text, tokens, lexicon, lang, hints);
+        let feats = features::extract(text, tokens, keys, lexicon, lang, hints);
         let scores: Vec<[i32; TAGS]> = (0..tokens.len())
             .map(|t| {
                 let mut s = [0; TAGS];

@@ -12,7 +12,7 @@ use text_size::TextRange;
 
 use super::features;
 use super::model::{self, Model, Pos, TAGS, TRANSITIONS};
-use crate::extract::{Label, Lang, Lexicon, Mention, Token, tokenize};
+use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token, tokenize};
 
 /// One paragraph of training text with its gold mentions (byte ranges, sorted, outermost).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Features seen fewer times than this in the training data are left out.
     pub min_count: u32,
+    /// Perceptrons trained on different orders of the examples (seeds `seed`, `seed + 1`,
+    /// ...) whose averaged weights are summed into the model: a small ensemble that is no
+    /// slower to run than one of its members.
+    pub members: usize,
 }
 
 impl Default for TrainConfig {
@@ -35,6 +39,7 @@ impl Default for TrainConfig {
             epochs: 12,
             seed: 1,
             min_count: 2,
+            members: 4,
         }
     }
 }
@@ -108,7 +113,14 @@ pub(crate) fn train(
             stats.tokens += tokens.len();
             let hints = hints(&ex.text, &tokens);
             (
-                features::extract(&ex.text, &tokens, lexicon, lang, &hints),
+                features::extract(
+                    &ex.text,
+                    &tokens,
+                    &Keys::new(&ex.text, &tokens, lexicon),
+                    lexicon,
+                    lang,
+                    &hints,
+                ),
                 gold,
             )
         })
@@ -146,19 +158,86 @@ pub(crate) fn train(
         .collect();
     stats.features = hashes.len();
 
-    let mut p = Perceptron::new(hashes.len());
-    let mut rng = SplitMix64(config.seed);
-    let mut order: Vec<usize> = (0..prepared.len()).collect();
-    for epoch in 0..config.epochs {
-        shuffle(&mut order, &mut rng);
-        for &e in &order {
-            p.learn(&prepared[e]);
+    let members = config.members.max(1) as u64;
+    let mut sum: Option<Averaged> = None;
+    for member in 0..members {
+        let mut p = Perceptron::new(hashes.len());
+        let mut rng = SplitMix64(config.seed.wrapping_add(member));
+        let mut order: Vec<usize> = (0..prepared.len()).collect();
+        for epoch in 0..config.epochs {
+            shuffle(&mut order, &mut rng);
+            for &e in &order {
+                p.learn(&prepared[e]);
+            }
+            if member + 1 == members {
+                let mut avg = p.averaged();
+                if let Some(before) = &sum {
+                    avg.add(before);
+                }
+                if let Ok(m) = Model::from_bytes(Cow::Owned(avg.quantised(&hashes))) {
+                    after_epoch(epoch + 1, &m);
+                }
+            }
         }
-        if let Ok(m) = Model::from_bytes(Cow::Owned(p.averaged(&hashes))) {
-            after_epoch(epoch + 1, &m);
+        let mut avg = p.averaged();
+        if let Some(before) = &sum {
+            avg.add(before);
+        }
+        sum = Some(avg);
+    }
+    sum.map(|avg| avg.quantised(&hashes)).unwrap_or_default()
+}
+
+/// Averaged weights in floating point, before quantisation; summed over the members of an
+/// ensemble.
+struct Averaged {
+    weights: Vec<[f64; TAGS]>,
+    trans: [f64; TRANSITIONS],
+}
+
+impl Averaged {
+    fn add(&mut self, other: &Averaged) {
+        for (w, o) in self.weights.iter_mut().zip(&other.weights) {
+            for k in 0..TAGS {
+                w[k] += o[k];
+            }
+        }
+        for k in 0..TRANSITIONS {
+            self.trans[k] += other.trans[k];
         }
     }
-    p.averaged(&hashes)
+
+    /// The weights quantised to `i16` with one scale for the whole model.
+    fn quantised(&self, hashes: &[u64]) -> Vec<u8> {
+        let mut max = 1e-9f64;
+        for w in &self.weights {
+            for x in w {
+                max = max.max(x.abs());
+            }
+        }
+        for x in &self.trans {
+            max = max.max(x.abs());
+        }
+        let scale = f64::from(i16::MAX) / max;
+        let q = |x: f64| (x * scale).round() as i16;
+        let mut trans = [0i16; TRANSITIONS];
+        for (k, slot) in trans.iter_mut().enumerate() {
+            *slot = q(self.trans[k]);
+        }
+        let mut features: Vec<(u64, [i16; TAGS])> = Vec::new();
+        for (row, &hash) in hashes.iter().enumerate() {
+            let mut w = [0i16; TAGS];
+            for (k, slot) in w.iter_mut().enumerate() {
+                *slot = q(self.weights[row][k]);
+            }
+            if w.iter().any(|&x| x != 0) {
+                features.push((hash, w));
+            }
+        }
+        features.sort_unstable_by_key(|&(hash, _)| hash);
+        features.dedup_by_key(|&mut (hash, _)| hash);
+        model::write(&trans, &features)
+    }
 }
 
 struct Perceptron {
@@ -183,10 +262,15 @@ impl Perceptron {
 
     fn learn(&mut self, ex: &Prepared) {
         let n = ex.gold.len();
+        let rows_of = |t: usize| {
+            ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize]
+                .iter()
+                .copied()
+        };
         let scores: Vec<[i32; TAGS]> = (0..n)
             .map(|t| {
                 let mut s = [0; TAGS];
-                for &row in &ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize] {
+                for row in rows_of(t) {
                     for (k, w) in self.weights[row as usize].iter().enumerate() {
                         s[k] += w;
                     }
@@ -198,7 +282,7 @@ impl Perceptron {
         for t in 0..n {
             let (gold, pred) = (ex.gold[t], predicted[t]);
             if gold != pred {
-                for &row in &ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize] {
+                for row in rows_of(t) {
                     self.bump_row(row as usize, gold, 1);
                     self.bump_row(row as usize, pred, -1);
                 }
@@ -226,37 +310,17 @@ impl Perceptron {
         self.trans_totals[at] += self.clock * i64::from(delta);
     }
 
-    /// The averaged weights, quantised to `i16` with one scale for the whole model.
-    fn averaged(&self, hashes: &[u64]) -> Vec<u8> {
+    /// The averaged weights.
+    fn averaged(&self) -> Averaged {
         let avg = |w: i32, total: i64| f64::from(w) - total as f64 / self.clock as f64;
-        let mut max = 1e-9f64;
-        for (w, t) in self.weights.iter().zip(&self.totals) {
-            for k in 0..TAGS {
-                max = max.max(avg(w[k], t[k]).abs());
-            }
-        }
-        for k in 0..TRANSITIONS {
-            max = max.max(avg(self.trans[k], self.trans_totals[k]).abs());
-        }
-        let scale = f64::from(i16::MAX) / max;
-        let q = |w: i32, total: i64| (avg(w, total) * scale).round() as i16;
-        let mut trans = [0i16; TRANSITIONS];
-        for (k, slot) in trans.iter_mut().enumerate() {
-            *slot = q(self.trans[k], self.trans_totals[k]);
-        }
-        let mut features: Vec<(u64, [i16; TAGS])> = Vec::new();
-        for (row, &hash) in hashes.iter().enumerate() {
-            let mut w = [0i16; TAGS];
-            for (k, slot) in w.iter_mut().enumerate() {
-                *slot = q(self.weights[row][k], self.totals[row][k]);
-            }
-            if w.iter().any(|&x| x != 0) {
-                features.push((hash, w));
-            }
-        }
-        features.sort_unstable_by_key(|&(hash, _)| hash);
-        features.dedup_by_key(|&mut (hash, _)| hash);
-        model::write(&trans, &features)
+        let weights = self
+            .weights
+            .iter()
+            .zip(&self.totals)
+            .map(|(w, t)| std::array::from_fn(|k| avg(w[k], t[k])))
+            .collect();
+        let trans = std::array::from_fn(|k| avg(self.trans[k], self.trans_totals[k]));
+        Averaged { weights, trans }
     }
 }
 
