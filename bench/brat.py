@@ -59,10 +59,19 @@ def outermost(entities):
 
 
 def gold_document(txt_path):
+    """The gold entities of a document as `nomen eval` reads them (src/eval/brat.rs): types
+    outside PER/LOC/ORG/MISC (dates, hours) dropped first; of a span annotated twice with two
+    labels ("Yves Rocher" as Person and Organization), the annotation listed first; then only
+    the outermost spans."""
     with open(txt_path, encoding="utf-8", newline="") as f:
         text = f.read()
     ann = os.path.splitext(txt_path)[0] + ".ann"
-    return text, set(outermost(read_ann(ann, text)))
+    first = {}
+    for start, end, label in read_ann(ann, text):
+        if label in SCORED + ("MISC",):
+            first.setdefault((start, end), label)
+    entities = [(start, end, label) for (start, end), label in first.items()]
+    return text, set(outermost(entities))
 
 
 def read_jsonl(path):

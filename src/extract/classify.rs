@@ -153,6 +153,11 @@ impl Rules<'_> {
         let common =
             end - start == 1 && !self.flags[start].is_name() && self.is_dictionary_word(start);
         if common {
+            // `le groupe Orange`, `le quotidien Libération`: right after a word that names a
+            // kind of company, a capitalised common word is that company's name.
+            if self.after_company_word(start) {
+                return Some((Label::Org, Evidence::Context));
+            }
             // `le chef de l'État`: a capitalised common word after a title is not a person.
             return None;
         }
@@ -202,6 +207,12 @@ impl Rules<'_> {
             "(" | "le" | "la" | "les" | "du" | "au" | "aux" => Label::Org,
             _ => Label::Per,
         }
+    }
+
+    /// `le groupe Orange`: token `i` comes right after a word naming a kind of company, so a
+    /// one-word name there is the company's, whatever else the word may name (a town).
+    pub(super) fn after_company_word(&self, i: usize) -> bool {
+        i > 0 && self.toks[i - 1].shape == Shape::Lower && cues::company_before(self.key(i - 1))
     }
 
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.

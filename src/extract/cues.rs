@@ -41,6 +41,16 @@ const ORG_BEFORE: &[&str] = &[
     "group", "agency", "newspaper", "firm", "party", "network", "militia",
 ];
 
+/// Kinds of company or party whose name, right after them, may be a common word (`le groupe
+/// Orange`, `le quotidien Libération`, `le parti Renaissance`); a subset of [`ORG_BEFORE`]
+/// without the words that also come before common nouns (`le site Internet`).
+#[rustfmt::skip]
+const COMPANY_BEFORE: &[&str] = &[
+    "groupe", "société", "compagnie", "entreprise", "firme", "journal", "quotidien",
+    "hebdomadaire", "magazine", "chaîne", "constructeur", "opérateur", "parti", "club", "syndicat",
+    "association", "fondation", "banque", "company", "group", "newspaper", "firm", "party",
+];
+
 /// Words that begin an organisation's name (`Conseil constitutionnel`, `Bank of England`).
 #[rustfmt::skip]
 const ORG_HEAD: &[&str] = &[
@@ -163,6 +173,10 @@ pub fn person_after(key: &str) -> bool {
 
 pub fn org_before(key: &str) -> bool {
     ORG_BEFORE.contains(&key)
+}
+
+pub fn company_before(key: &str) -> bool {
+    COMPANY_BEFORE.contains(&key)
 }
 
 pub fn org_head(key: &str) -> bool {

@@ -178,9 +178,14 @@ impl Extractor {
                 let mut tagged = tagged_mentions(tagged, &rules);
                 // "ministre de la Défense": a portfolio is no name of its own, whatever the
                 // model says.
-                tagged.retain(|m| {
+                tagged.retain_mut(|m| {
                     let i = tokens.partition_point(|t| t.range.start() < m.range.start());
                     let single = tokens.get(i).is_some_and(|t| t.range == m.range);
+                    if single && context.after_company_word(i) {
+                        // "le groupe Orange": a company, not the town.
+                        m.label = Label::Org;
+                        m.evidence = Evidence::Context;
+                    }
                     !(single && context.after_ministry(i))
                 });
                 with_candidates(tagged, &rules)
