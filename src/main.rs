@@ -80,6 +80,9 @@ enum Command {
         /// Perceptrons trained on different orders of the examples and summed into the model.
         #[arg(long, default_value_t = 4)]
         members: usize,
+        /// Train a linear-chain CRF instead of the averaged perceptron.
+        #[arg(long)]
+        crf: bool,
         /// Leave the rules' mentions out of the features.
         #[arg(long)]
         no_rule_features: bool,
@@ -151,6 +154,7 @@ fn main() -> ExitCode {
             seed,
             min_count,
             members,
+            crf,
             no_rule_features,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
@@ -164,6 +168,7 @@ fn main() -> ExitCode {
                     seed,
                     min_count,
                     members,
+                    crf,
                 },
                 rule_features: !no_rule_features,
             })

@@ -42,6 +42,7 @@
 
 pub mod clusters;
 pub mod conll;
+mod crf;
 pub mod features;
 pub mod model;
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub fn label_of(tag: usize) -> Option<(Label, Pos)> {
 }
 
 /// Whether a mention is open after `tag`: `B-X` and `I-X` must be followed by `I-X` or `L-X`.
-fn open_label(tag: usize) -> Option<Label> {
+pub(crate) fn open_label(tag: usize) -> Option<Label> {
     match label_of(tag) {
         Some((label, Pos::Begin | Pos::Inside)) => Some(label),
         _ => None,

@@ -76,14 +76,25 @@ fn learns_a_small_corpus() {
         seed: 7,
         min_count: 1,
         members: 2,
+        crf: false,
     };
-    let bytes = train_small(config);
-    let corpus = small_corpus();
-    assert_eq!(
-        tag(bytes.clone(), &corpus[3].text),
-        "Tomasz Wielgor=PER Varnel Industries=ORG Pologne=LOC"
-    );
-    assert_eq!(tag(bytes, &corpus[5].text), "");
+    // The CRF, which `nomen train --crf` trains instead, learns it too.
+    for config in [
+        config,
+        TrainConfig {
+            crf: true,
+            ..config
+        },
+    ] {
+        let bytes = train_small(config);
+        let corpus = small_corpus();
+        assert_eq!(
+            tag(bytes.clone(), &corpus[3].text),
+            "Tomasz Wielgor=PER Varnel Industries=ORG Pologne=LOC",
+            "{config:?}"
+        );
+        assert_eq!(tag(bytes, &corpus[5].text), "", "{config:?}");
+    }
 }
 
 #[test]
@@ -93,8 +104,14 @@ fn training_twice_gives_the_same_bytes() {
         seed: 42,
         min_count: 1,
         members: 2,
+        crf: false,
     };
     assert_eq!(train_small(config), train_small(config));
+    let crf = TrainConfig {
+        crf: true,
+        ..config
+    };
+    assert_eq!(train_small(crf), train_small(crf));
 }
 
 #[test]

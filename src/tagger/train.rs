@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use text_size::TextRange;
 
+use super::crf::Crf;
 use super::features;
 use super::model::{self, Model, Pos, TAGS, TRANSITIONS};
 use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token, tokenize};
@@ -31,6 +32,9 @@ pub struct TrainConfig {
     /// ...) whose averaged weights are summed into the model: a small ensemble that is no
     /// slower to run than one of its members.
     pub members: usize,
+    /// Train a linear-chain CRF (log-likelihood, stochastic gradient) instead of the
+    /// perceptron.
+    pub crf: bool,
 }
 
 impl Default for TrainConfig {
@@ -40,6 +44,7 @@ impl Default for TrainConfig {
             seed: 1,
             min_count: 2,
             members: 4,
+            crf: false,
         }
     }
 }
@@ -55,10 +60,10 @@ pub struct TrainStats {
     pub features: usize,
 }
 
-struct Prepared {
-    rows: Vec<u32>,
-    starts: Vec<u32>,
-    gold: Vec<usize>,
+pub(crate) struct Prepared {
+    pub(crate) rows: Vec<u32>,
+    pub(crate) starts: Vec<u32>,
+    pub(crate) gold: Vec<usize>,
 }
 
 /// The BILOU tag of each token under the gold mentions, and the number of mentions that do not
@@ -161,11 +166,18 @@ pub(crate) fn train(
     let members = config.members.max(1) as u64;
     let mut sum: Option<Averaged> = None;
     for member in 0..members {
-        let mut p = Perceptron::new(hashes.len());
+        let mut p = if config.crf {
+            Learner::Crf(Box::new(Crf::new(hashes.len(), CRF_RATE)))
+        } else {
+            Learner::Perceptron(Perceptron::new(hashes.len()))
+        };
         let mut rng = SplitMix64(config.seed.wrapping_add(member));
         let mut order: Vec<usize> = (0..prepared.len()).collect();
         for epoch in 0..config.epochs {
             shuffle(&mut order, &mut rng);
+            if let Learner::Crf(crf) = &mut p {
+                crf.rate = CRF_RATE / (1.0 + epoch as f64);
+            }
             for &e in &order {
                 p.learn(&prepared[e]);
             }
@@ -188,11 +200,35 @@ pub(crate) fn train(
     sum.map(|avg| avg.quantised(&hashes)).unwrap_or_default()
 }
 
+/// The step size of the CRF's first epoch; epoch `k` (from 0) uses `CRF_RATE / (1 + k)`.
+const CRF_RATE: f64 = 0.3;
+
+enum Learner {
+    Perceptron(Perceptron),
+    Crf(Box<Crf>),
+}
+
+impl Learner {
+    fn learn(&mut self, ex: &Prepared) {
+        match self {
+            Learner::Perceptron(p) => p.learn(ex),
+            Learner::Crf(c) => c.learn(ex),
+        }
+    }
+
+    fn averaged(&self) -> Averaged {
+        match self {
+            Learner::Perceptron(p) => p.averaged(),
+            Learner::Crf(c) => c.averaged(),
+        }
+    }
+}
+
 /// Averaged weights in floating point, before quantisation; summed over the members of an
 /// ensemble.
-struct Averaged {
-    weights: Vec<[f64; TAGS]>,
-    trans: [f64; TRANSITIONS],
+pub(crate) struct Averaged {
+    pub(crate) weights: Vec<[f64; TAGS]>,
+    pub(crate) trans: [f64; TRANSITIONS],
 }
 
 impl Averaged {
