@@ -169,7 +169,7 @@ pub(crate) fn train(
         let mut p = if config.crf {
             Learner::Crf(Box::new(Crf::new(hashes.len(), CRF_RATE)))
         } else {
-            Learner::Perceptron(Perceptron::new(hashes.len()))
+            Learner::Perceptron(Box::new(Perceptron::new(hashes.len())))
         };
         let mut rng = SplitMix64(config.seed.wrapping_add(member));
         let mut order: Vec<usize> = (0..prepared.len()).collect();
@@ -204,7 +204,7 @@ pub(crate) fn train(
 const CRF_RATE: f64 = 0.3;
 
 enum Learner {
-    Perceptron(Perceptron),
+    Perceptron(Box<Perceptron>),
     Crf(Box<Crf>),
 }
 
