@@ -288,3 +288,19 @@ fn an_acronym_is_one_entity_with_its_expansion() {
             https://www.wikidata.org/wiki/Q1065"#]],
     );
 }
+
+#[test]
+fn a_name_after_a_french_preposition_does_not_make_a_person_a_place() {
+    // "à Kovalczyk" reads like "à Genève"; the rest of the document says who it is.
+    check(
+        "L'ailier polonais Kovalczyk signe au club. Kovalczyk a marqué hier.\n\nLe club a écrit à Kovalczyk.\n",
+        Format::Plain,
+        expect![[r#"
+            L'ailier polonais Kovalczyk signe au club. Kovalczyk a marqué hier.
+                              ^^^^^^^^^ PER            ^^^^^^^^^ PER
+
+            Le club a écrit à Kovalczyk.
+                              ^^^^^^^^^ PER
+        "#]],
+    );
+}

@@ -180,7 +180,12 @@ impl Rules<'_> {
             return Some((Label::Per, Evidence::Lexicon));
         }
         if n == 1 && start > 0 && self.word_key(start - 1).is_some_and(cues::loc_before) {
-            return Some((Label::Loc, Evidence::Context));
+            // "à Genève", but also "a écrit à Neymar": in French a hint, not a statement.
+            let evidence = match self.lang {
+                Lang::Fr => Evidence::Guess,
+                Lang::En => Evidence::Context,
+            };
+            return Some((Label::Loc, evidence));
         }
         if self.loc_noun_before(start) {
             return Some((Label::Loc, Evidence::Context));

@@ -87,7 +87,7 @@ fn french_places_and_hyphens() {
         Lang::Fr,
         expect![[r#"
             Il est né à Saint-Jean-Pied-de-Port, puis a vécu aux États-Unis, en RDC et près de Tripoli avec Yunus-Bek Ilyasov et Charles de Gaulle.
-                        ^^^^^^^^^^^^^^^^^^^^^^^ LOC(Context)     ^^^^^^^^^^ LOC ^^^ LOC        ^^^^^^^ LOC  ^^^^^^^^^^^^^^^^^ PER(Guess) ^^^^^^^^^^^^^^^^^ PER
+                        ^^^^^^^^^^^^^^^^^^^^^^^ LOC(Guess)       ^^^^^^^^^^ LOC ^^^ LOC        ^^^^^^^ LOC  ^^^^^^^^^^^^^^^^^ PER(Guess) ^^^^^^^^^^^^^^^^^ PER
         "#]],
     );
 }
