@@ -2,7 +2,8 @@
 
 Gold: text-bound annotations of the .ann beside each .txt, code-point offsets. Types map to
 PER/LOC/ORG/MISC (Person, Location, Organization, Event/Product and the CoNLL tags); other types
-(Date, Hour) are dropped first, then only the outermost spans are kept, as in src/eval/brat.rs.
+(Date, Hour) are dropped first, a span annotated twice keeps its first annotation, then only the
+outermost spans are kept, as in src/eval/brat.rs.
 Predictions: spaCy entities mapped PERSON/PER->PER, ORG->ORG, GPE/LOC/FAC->LOC,
 NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE/MISC->MISC; other types are dropped.
 A prediction is right when its span (in code points) and label equal a gold one.
@@ -45,6 +46,12 @@ def gold_of(ann):
         except (ValueError, IndexError):
             continue
         spans.append((start, end, label))
+    # Of a span annotated twice with two labels ("Yves Rocher" as Person and Organization),
+    # the annotation listed first, as src/eval/brat.rs keeps it.
+    first = {}
+    for start, end, label in spans:
+        first.setdefault((start, end), label)
+    spans = [(start, end, label) for (start, end), label in first.items()]
     outer = set()
     for s in spans:
         inside = any(o != s and o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
