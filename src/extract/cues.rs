@@ -242,7 +242,7 @@ pub fn cardinal(key: &str) -> bool {
     CARDINALS.contains(&key)
 }
 
-/// Articles, pronouns, conjunctions and prepositions: capitalised or not, such a word alone is
+/// Articles, pronouns, conjunctions, prepositions and days: capitalised or not, such a word alone is
 /// never a name ("Hier, Le général ...", "Selon Les forces ...").
 #[rustfmt::skip]
 const NEVER_ALONE: &[&str] = &[
@@ -252,6 +252,9 @@ const NEVER_ALONE: &[&str] = &[
     "sur", "sous", "avec", "sans", "selon", "the", "a", "an", "this", "that", "these", "those",
     "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "our", "and", "or",
     "but", "in", "on", "at", "of", "for", "with", "by", "from", "to", "as",
+    // Days of the week, capitalised at a sentence start or in a date line.
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
 pub fn never_alone(word: &str) -> bool {

@@ -215,3 +215,24 @@ fn a_common_word_right_after_a_kind_of_company_is_its_name() {
         "#]],
     );
 }
+
+#[test]
+fn a_day_of_the_week_alone_is_no_name() {
+    check(
+        "Hier, Louise Arnaud et Mardi, le maire de Lille, ont parlé.\n",
+        Lang::Fr,
+        expect![[r#"
+            Hier, Louise Arnaud et Mardi, le maire de Lille, ont parlé.
+                  ^^^^^^^^^^^^^ PER                   ^^^^^ LOC
+        "#]],
+    );
+    // A name that is also a day stays a name.
+    check(
+        "On Friday, Friday Okafor met Sunday Adeyemi in Lagos.\n",
+        Lang::En,
+        expect![[r#"
+            On Friday, Friday Okafor met Sunday Adeyemi in Lagos.
+                       ^^^^^^^^^^^^^ PER(Guess) ^^^^^^^^^^^^^^ PER(Guess) ^^^^^ LOC
+        "#]],
+    );
+}
