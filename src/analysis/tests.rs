@@ -304,3 +304,23 @@ fn a_name_after_a_french_preposition_does_not_make_a_person_a_place() {
         "#]],
     );
 }
+
+#[test]
+fn a_common_noun_opening_a_title_is_not_the_place_spelt_alike() {
+    check(
+        "# Réunion à Genève\n\nLes ministres se retrouvent à Genève. Panama a signé.\n\nRéunion des élus de La Réunion à Paris.\n",
+        Format::Markdown,
+        expect![[r#"
+            # Réunion à Genève
+                        ^^^^^^ LOC
+
+            Les ministres se retrouvent à Genève. Panama a signé.
+                                          ^^^^^^ LOC
+                                                  ^^^^^^ LOC
+
+            Réunion des élus de La Réunion à Paris.
+                                ^^^^^^^^^^ LOC
+                                             ^^^^^ LOC
+        "#]],
+    );
+}

@@ -220,6 +220,32 @@ impl Rules<'_> {
         i > 0 && self.toks[i - 1].shape == Shape::Lower && cues::company_before(self.key(i - 1))
     }
 
+    /// `Réunion à Genève`, `Réunion des ministres`: token `i` opens a French sentence or title,
+    /// is a common noun of the dictionary, and a preposition follows, so it reads as the noun
+    /// even when a place is spelt alike (La Réunion). Only a candidate, then.
+    pub(super) fn common_word_heading_a_phrase(&self, i: usize) -> bool {
+        self.lang == Lang::Fr
+            && self.toks[i].sentence_start
+            && self.toks[i].shape == Shape::Capitalized
+            && self.flags[i].has(Flags::FR_WORD)
+            && self.word_key(i + 1).is_some_and(|k| {
+                matches!(
+                    k,
+                    "à" | "au"
+                        | "aux"
+                        | "de"
+                        | "des"
+                        | "du"
+                        | "d'"
+                        | "entre"
+                        | "avec"
+                        | "pour"
+                        | "sur"
+                        | "contre"
+                )
+            })
+    }
+
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.
     /// A portfolio hangs on a preposition ("ministre de la Défense"); a name right after the
     /// title ("la ministre Marie Dupont") is the minister's own.

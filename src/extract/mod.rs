@@ -186,6 +186,10 @@ impl Extractor {
                         m.label = Label::Org;
                         m.evidence = Evidence::Context;
                     }
+                    if single && context.common_word_heading_a_phrase(i) {
+                        // "Réunion à Genève": a meeting, unless the document names the island.
+                        m.evidence = Evidence::Candidate;
+                    }
                     !(single && context.after_ministry(i))
                 });
                 with_candidates(tagged, &rules)
