@@ -152,12 +152,13 @@ impl Rules<'_> {
     fn classify_by_cues(&self, start: usize, end: usize) -> Option<(Label, Evidence)> {
         let common =
             end - start == 1 && !self.flags[start].is_name() && self.is_dictionary_word(start);
+        // `le groupe Orange`, `le quotidien Libération`, `une entreprise, Abysséo,`: right after
+        // a word that names a kind of company, one capitalised word is that company's name, even
+        // a common word.
+        if end - start == 1 && self.after_company_word(start) {
+            return Some((Label::Org, Evidence::Context));
+        }
         if common {
-            // `le groupe Orange`, `le quotidien Libération`: right after a word that names a
-            // kind of company, a capitalised common word is that company's name.
-            if self.after_company_word(start) {
-                return Some((Label::Org, Evidence::Context));
-            }
             // `le chef de l'État`: a capitalised common word after a title is not a person.
             return None;
         }
@@ -216,8 +217,19 @@ impl Rules<'_> {
 
     /// `le groupe Orange`: token `i` comes right after a word naming a kind of company, so a
     /// one-word name there is the company's, whatever else the word may name (a town).
+    /// Also in an apposition between commas: `une jeune entreprise, Abysséo, fondée en 2019`.
     pub(super) fn after_company_word(&self, i: usize) -> bool {
-        i > 0 && self.toks[i - 1].shape == Shape::Lower && cues::company_before(self.key(i - 1))
+        let company =
+            |k: usize| self.toks[k].shape == Shape::Lower && cues::company_before(self.key(k));
+        if i > 0 && company(i - 1) {
+            return true;
+        }
+        let punct = |k: usize, p: &str| {
+            self.toks
+                .get(k)
+                .is_some_and(|t| t.kind == TokenKind::Punct && self.key(k) == p)
+        };
+        i > 1 && punct(i - 1, ",") && company(i - 2) && punct(i + 1, ",")
     }
 
     /// `Réunion à Genève`, `Réunion des ministres`: token `i` opens a French sentence or title,

@@ -205,13 +205,15 @@ fn acronyms_and_capital_headlines() {
 fn a_common_word_right_after_a_kind_of_company_is_its_name() {
     // "Orange" is also a town and a colour; "Internet" after "site" stays a common word.
     check(
-        "Le groupe Orange rachète le quotidien Libération.\nLe site Internet du parti Renaissance.\n",
+        "Le groupe Orange rachète le quotidien Libération.\nLe site Internet du parti Renaissance.\nUne jeune entreprise, Abysséo, fondée à Brest.\n",
         Lang::Fr,
         expect![[r#"
             Le groupe Orange rachète le quotidien Libération.
                       ^^^^^^ ORG(Context)         ^^^^^^^^^^ ORG
             Le site Internet du parti Renaissance.
                                       ^^^^^^^^^^^ ORG(Context)
+            Une jeune entreprise, Abysséo, fondée à Brest.
+                                  ^^^^^^^ ORG(Context) ^^^^^ LOC
         "#]],
     );
 }
