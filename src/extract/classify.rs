@@ -336,7 +336,7 @@ impl Rules<'_> {
     }
 
     /// An organisation noun before the name: `le groupe X`, `l'agence de presse russe X`.
-    fn org_cue_before(&self, start: usize) -> bool {
+    pub(super) fn org_cue_before(&self, start: usize) -> bool {
         let mut k = start;
         for _ in 0..5 {
             if k == 0 {

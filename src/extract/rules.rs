@@ -208,6 +208,9 @@ impl<'a> Rules<'a> {
         let head = self.key(i);
         let org = cues::org_head(head) || cues::loc_head(head) || cues::event_head(head);
         let person = self.flags[i].has(Flags::FIRST_NAME);
+        // `the architecture firm Hardie and Lennox`: after a word naming a kind of company,
+        // `and`/`et` joins the names of its founders into one.
+        let company = i > 0 && self.org_cue_before(i);
         let mut j = i + 1;
         if org && self.lang == Lang::Fr && self.toks[i].shape == Shape::Capitalized {
             j = self.lower_tail(j);
@@ -232,7 +235,9 @@ impl<'a> Rules<'a> {
                 continue;
             }
             let particle = |k: &str| {
-                if org {
+                if company && matches!(k, "and" | "et") {
+                    true
+                } else if org {
                     cues::org_particle(k)
                 } else {
                     cues::name_particle(k)

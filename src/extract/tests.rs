@@ -238,3 +238,23 @@ fn a_day_of_the_week_alone_is_no_name() {
         "#]],
     );
 }
+
+#[test]
+fn after_a_kind_of_company_and_joins_the_founders_names() {
+    check(
+        "The architecture firm Hardie and Lennox rebuilt it; Hardie and his partner left.\n",
+        Lang::En,
+        expect![[r#"
+            The architecture firm Hardie and Lennox rebuilt it; Hardie and his partner left.
+                                  ^^^^^^^^^^^^^^^^^ ORG(Context) ^^^^^^ PER(Guess)
+        "#]],
+    );
+    check(
+        "Le cabinet d'avocats Morel et Vidal, puis la société Durand et Fils.\n",
+        Lang::Fr,
+        expect![[r#"
+            Le cabinet d'avocats Morel et Vidal, puis la société Durand et Fils.
+                                 ^^^^^ PER ^^^^^ PER             ^^^^^^^^^^^^^^ ORG(Context)
+        "#]],
+    );
+}
