@@ -154,11 +154,27 @@ fn shared_extractor() -> &'static Extractor {
     EXTRACTOR.get_or_init(Extractor::rules_only)
 }
 
+fn tagging_extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(Extractor::new)
+}
+
 proptest::proptest! {
     #[test]
     fn any_text_gives_sound_mentions(text in "[a-zA-ZÉé’'\\- .,«»\u{a0}\u{202f}\u{301}😀\r\n]{0,60}") {
         for lang in [Lang::Fr, Lang::En] {
             assert_sound(&text, &shared_extractor().extract(&text, lang));
+        }
+    }
+
+    /// The tagger's features on what tweets and handles look like: sigils, underscores, digits,
+    /// run-together capitals, letters whose case changes their length.
+    #[test]
+    fn the_tagger_gives_sound_mentions_on_any_text(
+        text in "[a-zA-Z0-9_@#İıßǅ’'\\- .,😀\n]{0,50}"
+    ) {
+        for lang in [Lang::Fr, Lang::En] {
+            assert_sound(&text, &tagging_extractor().extract(&text, lang));
         }
     }
 }
