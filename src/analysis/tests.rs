@@ -324,3 +324,20 @@ fn a_common_noun_opening_a_title_is_not_the_place_spelt_alike() {
         "#]],
     );
 }
+
+#[test]
+fn a_preposition_opening_a_sentence_is_not_part_of_the_name() {
+    // The French model once tagged "Selon Merkel" whole here (the Neovim test's article).
+    check(
+        "La chancelière Angela Merkel a reçu l’économiste Thomas Piketty à Berlin.\n\nSelon Merkel, l’accord est « historique ». Piketty n’a pas commenté.\n",
+        Format::Plain,
+        expect![[r#"
+            La chancelière Angela Merkel a reçu l’économiste Thomas Piketty à Berlin.
+                           ^^^^^^^^^^^^^ PER                 ^^^^^^^^^^^^^^ PER
+                                                                              ^^^^^^ LOC
+
+            Selon Merkel, l’accord est « historique ». Piketty n’a pas commenté.
+                  ^^^^^^ PER                           ^^^^^^^ PER
+        "#]],
+    );
+}

@@ -257,6 +257,24 @@ const NEVER_ALONE: &[&str] = &[
     "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
+/// Prepositions, adverbs and conjunctions that open sentences before a name (`Selon Merkel`,
+/// `Hier Paris`, `According to`... ): never the first word of a name.
+#[rustfmt::skip]
+const SENTENCE_OPENERS: &[&str] = &[
+    "selon", "pour", "après", "avant", "depuis", "contre", "avec", "sans", "chez", "pendant",
+    "malgré", "hier", "demain", "aujourd'hui", "mais", "et", "car", "puis", "alors", "ainsi",
+    "lorsque", "quand", "si", "comme", "parmi", "vers", "entre", "sous", "sur", "dans", "par",
+    "désormais", "ensuite", "enfin", "cependant", "pourtant", "toutefois", "néanmoins", "d'après",
+    "auprès", "lors", "certes", "déjà", "ici", "là", "aussi", "donc", "or", "ni",
+    "after", "before", "since", "with", "without", "for", "when", "while", "but", "and",
+    "yesterday", "today", "tomorrow", "meanwhile", "however", "although", "though", "as", "at",
+    "in", "on", "by", "from", "to", "of", "if", "so", "then", "also", "still", "even",
+];
+
+pub fn sentence_opener(key: &str) -> bool {
+    SENTENCE_OPENERS.contains(&key)
+}
+
 pub fn never_alone(word: &str) -> bool {
     let lower = word.to_lowercase();
     NEVER_ALONE.contains(&lower.trim_end_matches(['\'', '’']))

@@ -179,7 +179,15 @@ impl Extractor {
                 // "ministre de la Défense": a portfolio is no name of its own, whatever the
                 // model says.
                 tagged.retain_mut(|m| {
-                    let i = tokens.partition_point(|t| t.range.start() < m.range.start());
+                    let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
+                    // "Selon Merkel": a common word opening the sentence is not part of the name.
+                    while i + 1 < tokens.len()
+                        && tokens[i + 1].range.end() <= m.range.end()
+                        && context.sentence_opener(i)
+                    {
+                        i += 1;
+                        m.range = TextRange::new(tokens[i].range.start(), m.range.end());
+                    }
                     let single = tokens.get(i).is_some_and(|t| t.range == m.range);
                     if single && context.after_company_word(i) {
                         // "le groupe Orange": a company, not the town.

@@ -332,6 +332,15 @@ impl<'a> Rules<'a> {
     }
 
     /// `Le Loir-et-Cher`, `Russe Ivan Petrov`: an article or a nationality before a name.
+    /// `Selon Merkel`, `Hier Paris`: token `k` opens a sentence and a mention of several tokens
+    /// but is a preposition, adverb or conjunction, and a capitalised word follows, so the name
+    /// starts after it. Applied to the tagger's mentions.
+    pub(super) fn sentence_opener(&self, k: usize) -> bool {
+        self.toks[k].sentence_start
+            && cues::sentence_opener(self.key(k))
+            && self.toks.get(k + 1).is_some_and(|t| t.is_capitalized())
+    }
+
     fn is_leading_article(&self, k: usize) -> bool {
         let article = matches!(self.key(k), "le" | "la" | "les" | "l'");
         let nationality = self.lang == Lang::Fr
