@@ -158,6 +158,9 @@ impl Rules<'_> {
         if end - start == 1 && self.after_company_word(start) {
             return Some((Label::Org, Evidence::Context));
         }
+        if end - start == 1 && self.after_storm_word(start) {
+            return Some((Label::Misc, Evidence::Context));
+        }
         if common {
             // `le chef de l'État`: a capitalised common word after a title is not a person.
             return None;
@@ -256,6 +259,11 @@ impl Rules<'_> {
                         | "contre"
                 )
             })
+    }
+
+    /// `la tempête Egon`, `l’ouragan Matthew`: token `i` names a storm, an event.
+    pub(super) fn after_storm_word(&self, i: usize) -> bool {
+        i > 0 && self.toks[i - 1].shape == Shape::Lower && cues::storm_before(self.key(i - 1))
     }
 
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.

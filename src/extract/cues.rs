@@ -175,6 +175,21 @@ pub fn org_before(key: &str) -> bool {
     ORG_BEFORE.contains(&key)
 }
 
+/// Kinds of storm whose name follows them (`la tempête Egon`, `hurricane Irma`): an event.
+const STORM_BEFORE: &[&str] = &[
+    "ouragan",
+    "cyclone",
+    "tempête",
+    "typhon",
+    "hurricane",
+    "storm",
+    "typhoon",
+];
+
+pub fn storm_before(key: &str) -> bool {
+    STORM_BEFORE.contains(&key)
+}
+
 pub fn company_before(key: &str) -> bool {
     COMPANY_BEFORE.contains(&key)
 }

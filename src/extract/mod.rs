@@ -194,6 +194,11 @@ impl Extractor {
                         m.label = Label::Org;
                         m.evidence = Evidence::Context;
                     }
+                    if single && context.after_storm_word(i) {
+                        // "la tempête Egon": an event, not a person.
+                        m.label = Label::Misc;
+                        m.evidence = Evidence::Context;
+                    }
                     if single && context.common_word_heading_a_phrase(i) {
                         // "Réunion à Genève": a meeting, unless the document names the island.
                         m.evidence = Evidence::Candidate;

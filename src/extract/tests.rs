@@ -274,3 +274,15 @@ fn after_a_kind_of_company_and_joins_the_founders_names() {
         "#]],
     );
 }
+
+#[test]
+fn a_storm_is_an_event_not_a_person() {
+    check(
+        "La tempête Egon a touché la Normandie, puis l’ouragan Matthew a frappé Haïti.\n",
+        Lang::Fr,
+        expect![[r#"
+            La tempête Egon a touché la Normandie, puis l’ouragan Matthew a frappé Haïti.
+                       ^^^^ MISC(Context) ^^^^^^^^^ LOC           ^^^^^^^ MISC(Context) ^^^^^ LOC
+        "#]],
+    );
+}
