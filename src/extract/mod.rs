@@ -176,35 +176,7 @@ impl Extractor {
             Some(tagger) => {
                 let tagged = tagger.tag(text, &tokens, &keys, &self.lexicon, lang, &rules);
                 let mut tagged = tagged_mentions(tagged, &rules);
-                // "ministre de la Défense": a portfolio is no name of its own, whatever the
-                // model says.
-                tagged.retain_mut(|m| {
-                    let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
-                    // "Selon Merkel": a common word opening the sentence is not part of the name.
-                    while i + 1 < tokens.len()
-                        && tokens[i + 1].range.end() <= m.range.end()
-                        && context.sentence_opener(i)
-                    {
-                        i += 1;
-                        m.range = TextRange::new(tokens[i].range.start(), m.range.end());
-                    }
-                    let single = tokens.get(i).is_some_and(|t| t.range == m.range);
-                    if single && context.after_company_word(i) {
-                        // "le groupe Orange": a company, not the town.
-                        m.label = Label::Org;
-                        m.evidence = Evidence::Context;
-                    }
-                    if single && context.after_storm_word(i) {
-                        // "la tempête Egon": an event, not a person.
-                        m.label = Label::Misc;
-                        m.evidence = Evidence::Context;
-                    }
-                    if single && context.common_word_heading_a_phrase(i) {
-                        // "Réunion à Genève": a meeting, unless the document names the island.
-                        m.evidence = Evidence::Candidate;
-                    }
-                    !(single && context.after_ministry(i))
-                });
+                tagged.retain_mut(|m| settle(&context, &tokens, m));
                 with_candidates(tagged, &rules)
             }
             None => rules,
@@ -223,6 +195,38 @@ impl Extractor {
         });
         mentions
     }
+}
+
+/// What the text around a tagged mention says, whatever the model did: a preposition opening
+/// the sentence is cut off ("Selon Merkel"); one word right after a kind of company is that
+/// company ("le groupe Orange") and after a kind of storm an event ("la tempête Egon"); a
+/// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
+/// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
+fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
+    let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
+    while i + 1 < tokens.len()
+        && tokens[i + 1].range.end() <= m.range.end()
+        && context.sentence_opener(i)
+    {
+        i += 1;
+        m.range = TextRange::new(tokens[i].range.start(), m.range.end());
+    }
+    let single = tokens.get(i).is_some_and(|t| t.range == m.range);
+    if !single {
+        return true;
+    }
+    if context.after_company_word(i) {
+        m.label = Label::Org;
+        m.evidence = Evidence::Context;
+    }
+    if context.after_storm_word(i) {
+        m.label = Label::Misc;
+        m.evidence = Evidence::Context;
+    }
+    if context.common_word_heading_a_phrase(i) {
+        m.evidence = Evidence::Candidate;
+    }
+    !context.after_ministry(i)
 }
 
 /// The tagger's mentions, and the rules' mentions that overlap none of them: as they are when
