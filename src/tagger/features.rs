@@ -80,7 +80,7 @@ pub(crate) fn extract(
         .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
         .collect();
     let style = style(&words, tokens);
-    let phrases = phrase_tags(tokens, &words, lexicon);
+    let phrases = phrase_tags(tokens, &words, lexicon, lang);
     let rules = hint_tags(tokens, hints);
     let mut out = Features {
         ids: Vec::with_capacity(tokens.len() * 48),
@@ -271,6 +271,7 @@ fn phrase_tags(
     tokens: &[Token],
     words: &[Word],
     lexicon: &Lexicon,
+    lang: Lang,
 ) -> Vec<Option<(bool, &'static str)>> {
     let mut out = vec![None; tokens.len()];
     let mut key = String::new();
@@ -278,7 +279,11 @@ fn phrase_tags(
     let mut ends: Vec<usize> = Vec::with_capacity(MAX_PHRASE);
     let mut i = 0;
     while i < tokens.len() {
-        if !words[i].flags.has(Flags::PHRASE_START) {
+        // French names are capitalised: a window of lower-case words (`de la`) is looked up no
+        // further. English keeps them: tweets write `new york`.
+        let last = tokens.len().min(i + MAX_PHRASE);
+        let lower_only = lang == Lang::Fr && !words[i..last].iter().any(|w| w.capitalized);
+        if !words[i].flags.has(Flags::PHRASE_START) || lower_only {
             i += 1;
             continue;
         }
@@ -288,7 +293,6 @@ fn phrase_tags(
         ends.clear();
         key.push_str(words[i].lower);
         ends.push(key.len());
-        let last = tokens.len().min(i + MAX_PHRASE);
         for j in i + 1..last {
             if tokens[j].range.start() > tokens[j - 1].range.end() {
                 key.push(' ');
