@@ -131,7 +131,7 @@ else
   echo "== hyperfine not found (apt-get install hyperfine); timing $runs runs in a loop"
   secs[spacy]=$(time_loop "$spacy_cmd")
   secs[spacy-ner]=$(time_loop "$spacy_ner_cmd")
-  if [[ $nomen_ok -eq 1 ]]; then secs[nomen]=$(time_loop "$nomen_cmd"); fi
+  if [[ $nomen_ok -eq 1 ]]; then secs[nomen]=$(runs=$nomen_runs time_loop "$nomen_cmd"); fi
 fi
 
 echo
