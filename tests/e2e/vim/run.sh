@@ -21,5 +21,12 @@ if [ ! -x "$bin" ]; then
     cargo build --release --quiet
 fi
 
-# -es prints nothing of its own; test.vim writes its results to /dev/stdout.
-NOMEN_BIN=$bin timeout 120 vim -N -u NONE -i NONE -n -es -S tests/e2e/vim/test.vim
+# -es prints nothing of its own; test.vim writes its results to $NOMEN_E2E_OUT, printed after
+# (writing to /dev/stdout would overwrite earlier output when stdout is a file).
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+status=0
+NOMEN_BIN=$bin NOMEN_E2E_OUT=$out timeout 120 vim -N -u NONE -i NONE -n -es -S tests/e2e/vim/test.vim \
+    || status=$?
+cat "$out"
+exit "$status"

@@ -14,7 +14,7 @@ let s:passed = 0
 let s:failed = 0
 
 function! s:Say(text) abort
-  call writefile(split(a:text, "\n", 1), '/dev/stdout', 'a')
+  call writefile(split(a:text, "\n", 1), empty($NOMEN_E2E_OUT) ? '/dev/stdout' : $NOMEN_E2E_OUT, 'a')
 endfunction
 
 function! s:Check(name, ok, ...) abort
