@@ -112,6 +112,9 @@ pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     while !prose.is_char_boundary(end) {
         end -= 1;
     }
+    if let Some(lang) = by_function_words(&prose[..end]) {
+        return Some(lang);
+    }
     let detector =
         whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
     let info = detector.detect(&prose[..end])?;
@@ -122,6 +125,41 @@ pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
         whatlang::Lang::Fra => Some(Lang::Fr),
         whatlang::Lang::Eng => Some(Lang::En),
         _ => None,
+    }
+}
+
+/// Words that belong to one of the two languages only (not `a`, `en`, `on`, `as`, `son`).
+#[rustfmt::skip]
+const FR_WORDS: &[&str] = &[
+    "le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "que", "qui", "sur",
+    "aux", "par", "avec", "il", "elle", "ils", "ont", "été", "pas", "cette", "ses", "sont", "au",
+    "mais", "lui", "leur", "nous", "vous", "être", "aussi", "selon", "après",
+];
+#[rustfmt::skip]
+const EN_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "is", "was", "for", "that", "with", "by", "at", "from", "it", "he",
+    "she", "his", "her", "are", "were", "has", "have", "had", "this", "be", "they", "their",
+    "which", "would", "will", "been", "not", "but", "after", "said",
+];
+
+/// A cheap first opinion: when one language's function words clearly outnumber the other's
+/// (three at least, three times as many), that is the language, and whatlang is not asked.
+fn by_function_words(text: &str) -> Option<Lang> {
+    let (mut fr, mut en) = (0usize, 0usize);
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        if word.is_empty() || word.len() > 6 {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        fr += usize::from(FR_WORDS.contains(&lower.as_str()));
+        en += usize::from(EN_WORDS.contains(&lower.as_str()));
+    }
+    if fr >= 3 && fr >= 3 * en {
+        Some(Lang::Fr)
+    } else if en >= 3 && en >= 3 * fr {
+        Some(Lang::En)
+    } else {
+        None
     }
 }
 
@@ -177,5 +215,20 @@ mod tests {
         assert_eq!(detect_language(fr), Some(Lang::Fr));
         assert_eq!(detect_language(en), Some(Lang::En));
         assert_eq!(detect_language("Vladimir Poutine"), None);
+        // Function words decide clear cases without whatlang; a tweet is English by them.
+        let tweet = "Get the twins out , they are vile and it was the worst";
+        assert_eq!(by_function_words(tweet), Some(Lang::En));
+        assert_eq!(
+            by_function_words("Le maire et les élus de la ville"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            by_function_words("Paris Lyon Marseille Bordeaux Lille"),
+            None
+        );
+        assert_eq!(
+            by_function_words("the cat and le chien et la souris of"),
+            None
+        );
     }
 }
