@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use text_size::TextRange;
 
 use crate::eval::brat;
-use crate::extract::{Extractor, Keys, Label, Lang, tokenize};
+use crate::extract::{Extractor, Label, Lang, tokenize};
 use crate::tagger::{self, Example, Model, Tagger, TrainConfig, TrainStats, conll};
 
 /// A document with gold mentions, from either format.
@@ -143,9 +143,9 @@ pub fn run(options: &TrainOptions) -> Result<ExitCode> {
         &examples,
         options.lang,
         lexicon,
-        |text, tokens| {
+        |text, tokens, keys| {
             if options.rule_features {
-                extractor.rule_mentions(text, tokens, options.lang)
+                extractor.rule_mentions(text, tokens, keys, options.lang)
             } else {
                 Vec::new()
             }
@@ -214,8 +214,8 @@ fn dev_score(model: &Model, dev: &[GoldDoc], extractor: &Extractor, lang: Lang) 
     for doc in dev {
         for ex in tagger::examples(&doc.text, &doc.gold) {
             let tokens = tokenize(&ex.text);
-            let hints = extractor.rule_mentions(&ex.text, &tokens, lang);
-            let keys = Keys::new(&ex.text, &tokens, extractor.lexicon());
+            let keys = extractor.keys(&ex.text, &tokens);
+            let hints = extractor.rule_mentions(&ex.text, &tokens, &keys, lang);
             let predicted = tagger.tag(&ex.text, &tokens, &keys, extractor.lexicon(), lang, &hints);
             let gold: Vec<_> = ex.gold.iter().filter(|(_, l)| scored(l)).collect();
             let predicted: Vec<_> = predicted.iter().filter(|(_, l)| scored(l)).collect();

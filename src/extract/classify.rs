@@ -222,8 +222,7 @@ impl Rules<'_> {
     /// one-word name there is the company's, whatever else the word may name (a town).
     /// Also in an apposition between commas: `une jeune entreprise, Abysséo, fondée en 2019`.
     pub(super) fn after_company_word(&self, i: usize) -> bool {
-        let company =
-            |k: usize| self.toks[k].shape == Shape::Lower && cues::company_before(self.key(k));
+        let company = |k: usize| self.is_cue(k, cues::company_before);
         if i > 0 && company(i - 1) {
             return true;
         }
@@ -243,27 +242,17 @@ impl Rules<'_> {
             && self.toks[i].sentence_start
             && self.toks[i].shape == Shape::Capitalized
             && self.flags[i].has(Flags::FR_WORD)
-            && self.word_key(i + 1).is_some_and(|k| {
-                matches!(
-                    k,
-                    "à" | "au"
-                        | "aux"
-                        | "de"
-                        | "des"
-                        | "du"
-                        | "d'"
-                        | "entre"
-                        | "avec"
-                        | "pour"
-                        | "sur"
-                        | "contre"
-                )
-            })
+            && self.word_key(i + 1).is_some_and(cues::noun_complement)
     }
 
     /// `la tempête Egon`, `l’ouragan Matthew`: token `i` names a storm, an event.
     pub(super) fn after_storm_word(&self, i: usize) -> bool {
-        i > 0 && self.toks[i - 1].shape == Shape::Lower && cues::storm_before(self.key(i - 1))
+        i > 0 && self.is_cue(i - 1, cues::storm_before)
+    }
+
+    /// Token `k` is a lower-case word of the list `cue`.
+    fn is_cue(&self, k: usize, cue: fn(&str) -> bool) -> bool {
+        self.toks[k].shape == Shape::Lower && cue(self.key(k))
     }
 
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.

@@ -190,6 +190,17 @@ pub fn storm_before(key: &str) -> bool {
     STORM_BEFORE.contains(&key)
 }
 
+/// Prepositions that tie a complement to a common noun (`Réunion à Genève`, `Réunion des
+/// ministres`).
+#[rustfmt::skip]
+const NOUN_COMPLEMENT: &[&str] = &[
+    "à", "au", "aux", "de", "des", "du", "d'", "entre", "avec", "pour", "sur", "contre",
+];
+
+pub fn noun_complement(key: &str) -> bool {
+    NOUN_COMPLEMENT.contains(&key)
+}
+
 pub fn company_before(key: &str) -> bool {
     COMPANY_BEFORE.contains(&key)
 }

@@ -151,10 +151,22 @@ impl Extractor {
         &self.lexicon
     }
 
-    /// The rules' mentions of `tokens` (cut from `text`), which the tagger takes as features.
-    pub fn rule_mentions(&self, text: &str, tokens: &[Token], lang: Lang) -> Vec<Mention> {
-        let keys = Keys::new(text, tokens, &self.lexicon);
-        Rules::new(text, tokens, &self.lexicon, lang, &keys).run()
+    /// The lexicon keys and flags of `tokens` (cut from `text`), shared by the rules and the
+    /// tagger's features.
+    pub fn keys(&self, text: &str, tokens: &[Token]) -> Keys {
+        Keys::new(text, tokens, &self.lexicon)
+    }
+
+    /// The rules' mentions of `tokens` (cut from `text`, with their [`Extractor::keys`]), which
+    /// the tagger takes as features.
+    pub fn rule_mentions(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        keys: &Keys,
+        lang: Lang,
+    ) -> Vec<Mention> {
+        Rules::new(text, tokens, &self.lexicon, lang, keys).run()
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -165,7 +177,7 @@ impl Extractor {
     /// Extracts the mentions of one paragraph written in `lang`.
     pub fn extract(&self, text: &str, lang: Lang) -> Vec<Mention> {
         let tokens = tokenize(text);
-        let keys = Keys::new(text, &tokens, &self.lexicon);
+        let keys = self.keys(text, &tokens);
         let context = Rules::new(text, &tokens, &self.lexicon, lang, &keys);
         let rules = context.run();
         let tagger = match lang {

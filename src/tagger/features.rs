@@ -160,35 +160,23 @@ fn style(words: &[Word], tokens: &[Token]) -> u64 {
 /// The parts of a handle or run-together name: `OttawaPolice` gives `ottawa`, `police`;
 /// `kburton_25` gives `kburton`, `25`. Nothing for an ordinary word.
 fn parts(word: &str) -> Vec<String> {
+    // Between two characters of different parts: punctuation, `aB`, a letter next to a digit.
+    let boundary = |p: char, c: char| {
+        !c.is_alphanumeric()
+            || !p.is_alphanumeric()
+            || (p.is_lowercase() && c.is_uppercase())
+            || (p.is_alphabetic() != c.is_alphabetic())
+    };
     // Most words have no parts: find out without allocating.
-    let mut prev: Option<char> = None;
-    let mut joins = false;
-    for c in word.chars() {
-        if let Some(p) = prev {
-            joins |= !c.is_alphanumeric()
-                || !p.is_alphanumeric()
-                || (p.is_lowercase() && c.is_uppercase())
-                || (p.is_alphabetic() != c.is_alphabetic());
-        }
-        prev = Some(c);
-    }
-    if !joins {
+    let mut pairs = word.chars().zip(word.chars().skip(1));
+    if !pairs.any(|(p, c)| boundary(p, c)) {
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut prev: Option<char> = None;
     for c in word.chars() {
-        let split = match prev {
-            None => false,
-            Some(p) => {
-                !c.is_alphanumeric()
-                    || !p.is_alphanumeric()
-                    || (p.is_lowercase() && c.is_uppercase())
-                    || (p.is_alphabetic() != c.is_alphabetic())
-            }
-        };
-        if split && !current.is_empty() {
+        if prev.is_some_and(|p| boundary(p, c)) && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
         if c.is_alphanumeric() {

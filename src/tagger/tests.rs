@@ -7,7 +7,7 @@ use text_size::{TextRange, TextSize};
 
 use super::model::{self, Model, Pos, TAGS};
 use super::*;
-use crate::extract::{Extractor, Keys, Label, Lang, tokenize};
+use crate::extract::{Extractor, Label, Lang, tokenize};
 
 /// Builds an example from text with `[name](LABEL)` markup.
 fn example(marked: &str) -> Example {
@@ -48,7 +48,7 @@ fn train_small(config: TrainConfig) -> Vec<u8> {
         &small_corpus(),
         Lang::Fr,
         extractor.lexicon(),
-        |text, tokens| extractor.rule_mentions(text, tokens, Lang::Fr),
+        |text, tokens, keys| extractor.rule_mentions(text, tokens, keys, Lang::Fr),
         config,
         &mut TrainStats::default(),
         |_, _| {},
@@ -59,8 +59,8 @@ fn tag(bytes: Vec<u8>, text: &str) -> String {
     let tagger = Tagger::new(Model::from_bytes(Cow::Owned(bytes)).unwrap());
     let extractor = Extractor::rules_only();
     let tokens = tokenize(text);
-    let hints = extractor.rule_mentions(text, &tokens, Lang::Fr);
-    let keys = Keys::new(text, &tokens, extractor.lexicon());
+    let keys = extractor.keys(text, &tokens);
+    let hints = extractor.rule_mentions(text, &tokens, &keys, Lang::Fr);
     tagger
         .tag(text, &tokens, &keys, extractor.lexicon(), Lang::Fr, &hints)
         .iter()

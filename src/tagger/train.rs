@@ -103,7 +103,7 @@ pub(crate) fn train(
     examples: &[Example],
     lang: Lang,
     lexicon: &Lexicon,
-    hints: impl Fn(&str, &[Token]) -> Vec<Mention>,
+    hints: impl Fn(&str, &[Token], &Keys) -> Vec<Mention>,
     config: TrainConfig,
     stats: &mut TrainStats,
     mut after_epoch: impl FnMut(usize, &Model),
@@ -116,16 +116,10 @@ pub(crate) fn train(
             stats.misaligned += misaligned;
             stats.mentions += ex.gold.len();
             stats.tokens += tokens.len();
-            let hints = hints(&ex.text, &tokens);
+            let keys = Keys::new(&ex.text, &tokens, lexicon);
+            let hints = hints(&ex.text, &tokens, &keys);
             (
-                features::extract(
-                    &ex.text,
-                    &tokens,
-                    &Keys::new(&ex.text, &tokens, lexicon),
-                    lexicon,
-                    lang,
-                    &hints,
-                ),
+                features::extract(&ex.text, &tokens, &keys, lexicon, lang, &hints),
                 gold,
             )
         })
