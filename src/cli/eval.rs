@@ -81,7 +81,11 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     print!("{report}");
     for miss in report.misses.iter().take(options.misses) {
         let kind = if miss.spurious { "spurious" } else { "missed" };
-        println!("{kind:<9} {:<5} {}", miss.label.tag(), miss.text);
+        let mut line = format!("{kind:<9} {:<5} {}", miss.label.tag(), miss.text);
+        for (label, text) in &miss.instead {
+            let _ = write!(line, "  <- {} {}", label.tag(), text);
+        }
+        println!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -59,6 +59,24 @@ pub struct Miss {
     pub spurious: bool,
     pub label: Label,
     pub text: String,
+    /// For a missed gold mention, the predictions that overlap it ("PER Obama").
+    pub instead: Vec<(Label, String)>,
+}
+
+/// What went wrong, counted once per gold mention missed (the first four) or per prediction
+/// that overlaps no gold mention at all (`spurious`), for error analysis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErrorKinds {
+    /// A prediction has the gold span but another label.
+    pub label: usize,
+    /// A prediction with the gold label overlaps the gold span, with other bounds.
+    pub span: usize,
+    /// Only predictions with other bounds and another label overlap it.
+    pub span_and_label: usize,
+    /// No prediction overlaps it.
+    pub missed: usize,
+    /// Predictions that overlap no gold mention.
+    pub spurious: usize,
 }
 
 /// The scores of a run over a set of documents.
@@ -67,6 +85,7 @@ pub struct EvalReport {
     pub documents: usize,
     /// Indexed like [`Label::ALL`].
     pub per_label: [Counts; 4],
+    pub errors: ErrorKinds,
     pub misses: Vec<Miss>,
 }
 
@@ -98,9 +117,40 @@ impl EvalReport {
         }
         for g in gold.iter().filter(|g| predicted.binary_search(g).is_err()) {
             self.per_label[label_index(g.label)].fn_ += 1;
-            self.misses.push(miss(file, text, g, false));
+            let overlapping: Vec<&GoldMention> = overlaps(predicted, g).collect();
+            let mut missed = miss(file, text, g, false);
+            missed.instead = overlapping
+                .iter()
+                .map(|p| (p.label, text[p.range].to_owned()))
+                .collect();
+            self.misses.push(missed);
+            let kind = if overlapping.iter().any(|p| p.range == g.range) {
+                &mut self.errors.label
+            } else if overlapping.iter().any(|p| p.label == g.label) {
+                &mut self.errors.span
+            } else if !overlapping.is_empty() {
+                &mut self.errors.span_and_label
+            } else {
+                &mut self.errors.missed
+            };
+            *kind += 1;
         }
+        self.errors.spurious += predicted
+            .iter()
+            .filter(|p| overlaps(gold, p).next().is_none())
+            .count();
     }
+}
+
+/// The mentions of `sorted` (sorted by range) that share at least one byte with `m`.
+fn overlaps<'a>(
+    sorted: &'a [GoldMention],
+    m: &'a GoldMention,
+) -> impl Iterator<Item = &'a GoldMention> + 'a {
+    sorted
+        .iter()
+        .take_while(move |o| o.range.start() < m.range.end())
+        .filter(move |o| o.range.end() > m.range.start())
 }
 
 fn miss(file: &Path, text: &str, m: &GoldMention, spurious: bool) -> Miss {
@@ -109,6 +159,7 @@ fn miss(file: &Path, text: &str, m: &GoldMention, spurious: bool) -> Miss {
         spurious,
         label: m.label,
         text: text[m.range].to_owned(),
+        instead: Vec::new(),
     }
 }
 
@@ -148,7 +199,15 @@ impl fmt::Display for EvalReport {
             "micro PER+LOC+ORG",
             self.micro(&[Label::Per, Label::Loc, Label::Org]),
         )?;
-        row("micro all", self.micro(&Label::ALL))
+        row("micro all", self.micro(&Label::ALL))?;
+        let e = &self.errors;
+        writeln!(
+            f,
+            "gold mentions missed: {} with the right span and another label, {} with the right \
+             label and other bounds, {} with both wrong, {} with nothing predicted; {} predictions \
+             overlap no gold mention",
+            e.label, e.span, e.span_and_label, e.missed, e.spurious
+        )
     }
 }
 
@@ -234,6 +293,39 @@ mod tests {
     }
 
     #[test]
+    fn sorts_errors_by_kind() {
+        let g = |s: u32, e: u32, label| GoldMention {
+            range: TextRange::new(s.into(), e.into()),
+            label,
+        };
+        let text = "Jean Roux est allé au Crédit Mutuel de Brest avec Paul.";
+        let gold = [
+            g(0, 9, Label::Per),
+            g(23, 46, Label::Org),
+            g(52, 56, Label::Per),
+        ];
+        let predicted = [
+            g(10, 13, Label::Loc),
+            g(23, 37, Label::Loc),
+            g(41, 46, Label::Loc),
+        ];
+        let mut report = EvalReport::default();
+        report.score(Path::new("x.ann"), text, &gold, &predicted);
+        assert_eq!(
+            report.errors,
+            ErrorKinds {
+                label: 0,
+                span: 0,
+                span_and_label: 1,
+                missed: 2,
+                spurious: 1
+            }
+        );
+        let instead: Vec<_> = report.misses.iter().map(|m| m.instead.len()).collect();
+        assert_eq!(instead, [0, 0, 0, 0, 2, 0]);
+    }
+
+    #[test]
     fn scores_exact_matches_only() {
         let g = |s: u32, e: u32, label| GoldMention {
             range: TextRange::new(s.into(), e.into()),
@@ -276,6 +368,16 @@ mod tests {
                 fn_: 1
             }
         );
+        assert_eq!(
+            report.errors,
+            ErrorKinds {
+                label: 1,
+                span: 1,
+                span_and_label: 0,
+                missed: 0,
+                spurious: 0
+            }
+        );
         expect_test::expect![[r#"
             1 documents, exact span and label match
             label                  tp     fp     fn       P       R      F1
@@ -285,6 +387,7 @@ mod tests {
             MISC                    0      0      0   0.000   0.000   0.000
             micro PER+LOC+ORG       1      2      2   0.333   0.333   0.333
             micro all               1      2      2   0.333   0.333   0.333
+            gold mentions missed: 1 with the right span and another label, 1 with the right label and other bounds, 0 with both wrong, 0 with nothing predicted; 0 predictions overlap no gold mention
         "#]]
         .assert_eq(&report.to_string());
     }
