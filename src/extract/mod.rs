@@ -210,7 +210,8 @@ impl Extractor {
 }
 
 /// What the text around a tagged mention says, whatever the model did: a preposition opening
-/// the sentence is cut off ("Selon Merkel"); one word right after a kind of company is that
+/// the sentence is cut off ("Selon Merkel"); a French organisation takes the adjectives that
+/// follow it ("Parti socialiste européen", where training data seldom has the adjective); one word right after a kind of company is that
 /// company ("le groupe Orange") and after a kind of storm an event ("la tempête Egon"); a
 /// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
 /// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
@@ -222,6 +223,13 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     {
         i += 1;
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
+    }
+    if m.label == Label::Org && context.lang == Lang::Fr {
+        let last = tokens.partition_point(|t| t.range.end() <= m.range.end());
+        let tail = context.adjectives_from(last);
+        if tail > last {
+            m.range = TextRange::new(m.range.start(), tokens[tail - 1].range.end());
+        }
     }
     let single = tokens.get(i).is_some_and(|t| t.range == m.range);
     if !single {

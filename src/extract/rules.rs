@@ -260,12 +260,7 @@ impl<'a> Rules<'a> {
                 .get(k)
                 .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
         };
-        let adjectives = |mut k: usize| {
-            while lower(k) && self.is_fr_adj(k) && !is_participle(self.key(k)) {
-                k += 1;
-            }
-            k
-        };
+        let adjectives = |k: usize| self.adjectives_from(k);
         j = adjectives(j);
         for _ in 0..2 {
             let mut k = j;
@@ -282,6 +277,23 @@ impl<'a> Rules<'a> {
             j = adjectives(k + 1);
         }
         j
+    }
+
+    /// The end of the run of French adjectives from token `k` (`k` itself if there is none);
+    /// participles (`soutenu`) and present participles (`traversant`) are left out.
+    pub(super) fn adjectives_from(&self, mut k: usize) -> usize {
+        while self
+            .toks
+            .get(k)
+            .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
+            && self.is_fr_adj(k)
+            && !is_participle(self.key(k))
+            && !self.key(k).ends_with("ant")
+            && !cues::is_function_word(self.key(k))
+        {
+            k += 1;
+        }
+        k
     }
 
     /// When the tokens from `j` are one or two particles followed by a capitalised word, the
