@@ -143,6 +143,17 @@ const LOWER_HEAD: &[(&str, Label, bool)] = &[
     ("championnat", Label::Misc, false),
     ("championnats", Label::Misc, false),
     ("coupe", Label::Misc, false),
+    ("concours", Label::Misc, false),
+    ("carnaval", Label::Misc, false),
+    // A scandal named after its protagonist (`affaire Cahuzac`) is an event.
+    ("affaire", Label::Misc, false),
+    ("comité", Label::Org, false),
+    ("place", Label::Loc, false),
+    ("rue", Label::Loc, false),
+    ("avenue", Label::Loc, false),
+    ("boulevard", Label::Loc, false),
+    ("gare", Label::Loc, false),
+    ("île", Label::Loc, false),
 ];
 
 /// Capitalised words that look like names but are not (`UTC`, `PDG`).

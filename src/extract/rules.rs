@@ -129,16 +129,15 @@ impl<'a> Rules<'a> {
             return None;
         }
         let (label, takes_adjective) = cues::lower_head(key)?;
-        let mut j = i + 1;
-        while self
-            .toks
-            .get(j)
-            .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
-            && self.is_fr_adj(j)
-            && !is_participle(self.key(j))
+        // `à la place de Marie`: instead of her, no square.
+        if key == "place"
+            && i >= 2
+            && self.word_key(i - 1) == Some("la")
+            && self.word_key(i - 2) == Some("à")
         {
-            j += 1;
+            return None;
         }
+        let mut j = self.adjectives_from(i + 1);
         let direct = self
             .toks
             .get(j)
