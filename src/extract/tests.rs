@@ -71,11 +71,11 @@ fn french_elisions_and_sentence_starts() {
 #[test]
 fn french_organisations() {
     check(
-        "Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Lukoil et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.\n",
+        "Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Norvalis et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.\n",
         Lang::Fr,
         expect![[r#"
-            Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Lukoil et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.
-               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG  ^^^^^^^^^^^^^^^^ ORG         ^^^^ ORG                  ^^^^^^ ORG(Context) ^^^^^^^^^^^^^^^^^^^^^^^^ ORG(Context)        ^^^^^^^^^^^ PER(Context)
+            Le Conseil de sécurité des Nations unies et l’Union européenne ont saisi l’OTAN, le groupe pétrolier Norvalis et le ministère de l'Intérieur. Le ministre de la Défense Ivan Petrov est venu.
+               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG  ^^^^^^^^^^^^^^^^ ORG         ^^^^ ORG                  ^^^^^^^^ ORG(Context) ^^^^^^^^^^^^^^^^^^^^^^^^ ORG(Context)        ^^^^^^^^^^^ PER(Context)
         "#]],
     );
 }
@@ -212,7 +212,7 @@ fn acronyms_and_capital_headlines() {
             LA FRANCE ET LE MALI SIGNENT
                ^^^^^^ LOC   ^^^^ LOC
             Le CNRS, la SNCF et l’ONU ont écrit aux USA et à la RDC.
-               ^^^^ ORG(Guess) ^^^^ ORG ^^^ ORG     ^^^ LOC     ^^^ LOC
+               ^^^^ ORG ^^^^ ORG  ^^^ ORG           ^^^ LOC     ^^^ LOC
         "#]],
     );
 }
@@ -294,6 +294,18 @@ fn tagged_french_organisations_keep_their_adjectives() {
     let text = "Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous.\n";
     expect![[r#"
         Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous.
-                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG(Guess) ^^^^^^^^^^^^^^^^^^^^^^^^^ ORG ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG          ^^^^^^^^^^^^^^^^^ ORG(Context)
+                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG ^^^^^^^^^^^^^^^^^^^^^^^^^ ORG        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG          ^^^^^^^^^^^^^^^^^ ORG(Context)
     "#]].assert_eq(&render(tagging_extractor(), text, Lang::Fr));
+}
+
+#[test]
+fn french_lower_case_heads() {
+    check(
+        "L’affaire Morvandel agite la rue de Vaugirard et la gare de Montbrison. Il a parlé à la place de Solène Marquet, sur la place Bellecour, devant le comité Ardent.\n",
+        Lang::Fr,
+        expect![[r#"
+            L’affaire Morvandel agite la rue de Vaugirard et la gare de Montbrison. Il a parlé à la place de Solène Marquet, sur la place Bellecour, devant le comité Ardent.
+              ^^^^^^^^^^^^^^^^^ MISC(Context) ^^^^^^^^^^^^^^^^ LOC(Context) ^^^^^^^^^^^^^^^^^^ LOC(Context)  ^^^^^^^^^^^^^^ PER     ^^^^^^^^^^^^^^^ LOC(Context) ^^^^^^^^^^^^^ ORG(Context)
+        "#]],
+    );
 }
