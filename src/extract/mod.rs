@@ -211,10 +211,11 @@ impl Extractor {
 
 /// What the text around a tagged mention says, whatever the model did: a preposition opening
 /// the sentence is cut off ("Selon Merkel"); a French organisation takes the adjectives that
-/// follow it ("Parti socialiste européen", where training data seldom has the adjective); one word right after a kind of company is that
-/// company ("le groupe Orange") and after a kind of storm an event ("la tempête Egon"); a
-/// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
-/// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
+/// follow it ("Parti socialiste européen": the training data seldom has the adjective); one
+/// word right after a kind of company is that company ("le groupe Orange") and after a kind of
+/// storm an event ("la tempête Egon"); a dictionary noun opening a French title is only a
+/// candidate ("Réunion à Genève"); a portfolio after a minister is no name ("ministre de la
+/// Défense"): `false` drops the mention.
 fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
     while i + 1 < tokens.len()
