@@ -32,6 +32,7 @@ The flags say which lists hold the key:
     EN_WORD       lower-case SCOWL words (american-english and british-english)
     CURATED_*     the hand-written curated.txt, by label
     PHRASE_START  the first word of a multi-word key
+    PHRASE_PREFIX the words that begin a longer multi-word key, one or more (lookups stop early)
 """
 
 import json
@@ -185,6 +186,7 @@ COUNTRY, PLACE, FIRST_NAME, SURNAME, COMPANY_SUFFIX, DEMONYM_EN = 0, 1, 2, 3, 4,
 FR_WORD, FR_ADJ, EN_WORD = 6, 7, 8
 CURATED = {"PER": 9, "ORG": 10, "LOC": 11, "MISC": 12}
 PHRASE_START = 13
+PHRASE_PREFIX = 14
 
 
 def fnv1a(data):
@@ -218,8 +220,11 @@ def write_lexicon(entries):
                 flags[key] = flags.get(key, 0) | (1 << bit)
     for key in list(flags):
         if " " in key:
-            head = key.split(" ", 1)[0]
-            flags[head] = flags.get(head, 0) | (1 << PHRASE_START)
+            words = key.split(" ")
+            flags[words[0]] = flags.get(words[0], 0) | (1 << PHRASE_START)
+            for k in range(1, len(words)):
+                prefix = " ".join(words[:k])
+                flags[prefix] = flags.get(prefix, 0) | (1 << PHRASE_PREFIX)
     blob = bytearray()
     offsets = {}
     for key in sorted(flags):

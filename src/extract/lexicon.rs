@@ -29,6 +29,9 @@ impl Flags {
     pub const CURATED_MISC: Flags = Flags(1 << 12);
     /// The key is the first word of some multi-word key.
     pub const PHRASE_START: Flags = Flags(1 << 13);
+    /// The key is the first words (one or more) of some longer multi-word key: a lookup that
+    /// grows a key word by word stops when this is missing.
+    pub const PHRASE_PREFIX: Flags = Flags(1 << 14);
 
     pub const NONE: Flags = Flags(0);
 
@@ -215,6 +218,10 @@ mod tests {
         assert!(flags("Défense").has(Flags::FR_WORD));
         assert!(flags("Nations unies").has(Flags::CURATED_ORG));
         assert!(flags("nations").has(Flags::PHRASE_START));
+        // `conseil de sécurité de l'onu` goes on after these words, no entry after `sécurité du`.
+        assert!(flags("Conseil de sécurité de").has(Flags::PHRASE_PREFIX));
+        assert!(flags("Conseil").has(Flags::PHRASE_PREFIX));
+        assert!(!flags("Conseil de sécurité du").has(Flags::PHRASE_PREFIX));
         assert!(flags("Inc").has(Flags::COMPANY_SUFFIX));
         assert_eq!(flags("Zzyzxq"), Flags::NONE);
     }

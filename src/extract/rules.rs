@@ -192,6 +192,10 @@ impl<'a> Rules<'a> {
                 break;
             }
             if self.toks[j - 1].kind != TokenKind::Elision {
+                // No entry goes on past a word that begins none.
+                if j > i + 1 && !self.lex.get(&buf).has(Flags::PHRASE_PREFIX) {
+                    break;
+                }
                 buf.push(' ');
             }
             buf.push_str(self.key(j));

@@ -263,8 +263,6 @@ fn phrase_tags(
 ) -> Vec<Option<(bool, &'static str)>> {
     let mut out = vec![None; tokens.len()];
     let mut key = String::new();
-    // `ends[k]`: the length of the key of tokens `i..=i + k`.
-    let mut ends: Vec<usize> = Vec::with_capacity(MAX_PHRASE);
     let mut i = 0;
     while i < tokens.len() {
         // French names are capitalised: a window of lower-case words (`de la`) is looked up no
@@ -276,21 +274,23 @@ fn phrase_tags(
             continue;
         }
         // The key of the text from token `i` to token `j`, as `Keys` normalises
-        // it: words as their keys, any white space between them as one space.
+        // it: words as their keys, any white space between them as one space. It grows while
+        // it is the beginning of some entry.
         key.clear();
-        ends.clear();
         key.push_str(words[i].lower);
-        ends.push(key.len());
+        let mut found = None;
         for j in i + 1..last {
             if tokens[j].range.start() > tokens[j - 1].range.end() {
+                if j > i + 1 && !lexicon.get(&key).has(Flags::PHRASE_PREFIX) {
+                    break;
+                }
                 key.push(' ');
             }
             key.push_str(words[j].lower);
-            ends.push(key.len());
+            if let Some(label) = lexicon.get(&key).entity_label() {
+                found = Some((j, label.tag()));
+            }
         }
-        let found = (i + 1..last)
-            .rev()
-            .find_map(|j| Some((j, lexicon.get(&key[..ends[j - i]]).entity_label()?.tag())));
         match found {
             Some((j, tag)) => {
                 out[i] = Some((true, tag));
