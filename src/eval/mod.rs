@@ -292,12 +292,22 @@ mod tests {
         );
     }
 
+    fn g(start: u32, end: u32, label: Label) -> GoldMention {
+        GoldMention {
+            range: TextRange::new(start.into(), end.into()),
+            label,
+        }
+    }
+
+    /// Scores one document and returns the report.
+    fn scored(text: &str, gold: &[GoldMention], predicted: &[GoldMention]) -> EvalReport {
+        let mut report = EvalReport::default();
+        report.score(Path::new("x.ann"), text, gold, predicted);
+        report
+    }
+
     #[test]
     fn sorts_errors_by_kind() {
-        let g = |s: u32, e: u32, label| GoldMention {
-            range: TextRange::new(s.into(), e.into()),
-            label,
-        };
         let text = "Jean Roux est allé au Crédit Mutuel de Brest avec Paul.";
         let gold = [
             g(0, 9, Label::Per),
@@ -309,8 +319,7 @@ mod tests {
             g(23, 37, Label::Loc),
             g(41, 46, Label::Loc),
         ];
-        let mut report = EvalReport::default();
-        report.score(Path::new("x.ann"), text, &gold, &predicted);
+        let report = scored(text, &gold, &predicted);
         assert_eq!(
             report.errors,
             ErrorKinds {
@@ -327,10 +336,6 @@ mod tests {
 
     #[test]
     fn scores_exact_matches_only() {
-        let g = |s: u32, e: u32, label| GoldMention {
-            range: TextRange::new(s.into(), e.into()),
-            label,
-        };
         let text = "Anna Berg vit à Oslo chez Acme.";
         let gold = [
             g(0, 9, Label::Per),
@@ -342,8 +347,7 @@ mod tests {
             g(16, 20, Label::Loc),
             g(26, 30, Label::Per),
         ];
-        let mut report = EvalReport::default();
-        report.score(Path::new("x.ann"), text, &gold, &predicted);
+        let report = scored(text, &gold, &predicted);
         assert_eq!(
             report.counts(Label::Loc),
             Counts {
