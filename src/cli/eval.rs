@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::train::{GoldDoc, load};
-use crate::eval::evaluate_brat;
-use crate::extract::{Extractor, Lang};
+use crate::eval::{EvalReport, evaluate_brat};
+use crate::extract::{Extractor, Label, Lang};
 use crate::tagger::{Model, Tagger};
 
 /// Options of `nomen eval`.
@@ -44,41 +44,61 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
             .map_err(|_| anyhow::anyhow!("{}: not a nomen model", path.display()))?;
         extractor = extractor.with_tagger(options.lang, Tagger::new(model));
     }
-    let (brat_files, conll_files): (Vec<PathBuf>, Vec<PathBuf>) =
-        options.inputs.iter().cloned().partition(|p| {
-            p.is_dir()
-                || p.extension().is_some_and(|e| e == "ann")
-                || p.with_extension("ann").is_file()
-        });
-    let mut paths = Vec::new();
-    if !brat_files.is_empty() {
-        paths.extend(
-            load(&[], &brat_files)?
+    let _tmp;
+    let dir = match &options.brat_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let tmp = tempfile::tempdir()?;
+            let dir = tmp.path().to_owned();
+            _tmp = tmp;
+            dir
+        }
+    };
+    // Each input is scored on its own, for the per-input table, and added to the total.
+    let mut report = EvalReport::default();
+    let mut rows = Vec::new();
+    let mut written = 0;
+    for input in &options.inputs {
+        let paths: Vec<PathBuf> = if input.is_dir()
+            || input.extension().is_some_and(|e| e == "ann")
+            || input.with_extension("ann").is_file()
+        {
+            load(&[], std::slice::from_ref(input))?
                 .dev
                 .into_iter()
-                .map(|d| PathBuf::from(d.name)),
-        );
-    }
-    let _tmp;
-    if !conll_files.is_empty() {
-        let corpus = load(&conll_files, &[])?;
-        let mut docs = corpus.dev;
-        if options.all {
-            docs.extend(corpus.train);
-        }
-        let dir = match &options.brat_dir {
-            Some(dir) => dir.clone(),
-            None => {
-                let tmp = tempfile::tempdir()?;
-                let dir = tmp.path().to_owned();
-                _tmp = tmp;
-                dir
+                .map(|d| PathBuf::from(d.name))
+                .collect()
+        } else {
+            let corpus = load(std::slice::from_ref(input), &[])?;
+            let mut docs = corpus.dev;
+            if options.all {
+                docs.extend(corpus.train);
             }
+            let paths = write_brat(&dir, written, &docs)?;
+            written += docs.len();
+            paths
         };
-        paths.extend(write_brat(&dir, &docs)?);
+        let part = evaluate_brat(&paths, &extractor, Some(options.lang))?;
+        rows.push((
+            input.display().to_string(),
+            part.documents,
+            part.micro(SCORED),
+        ));
+        report.merge(part);
     }
-    let report = evaluate_brat(&paths, &extractor, Some(options.lang))?;
     print!("{report}");
+    if rows.len() > 1 {
+        println!("per input, micro PER+LOC+ORG:");
+        for (name, documents, c) in &rows {
+            println!(
+                "{:>7.3} F1  {:>6} docs  P {:.3}  R {:.3}  {name}",
+                c.f1(),
+                documents,
+                c.precision(),
+                c.recall()
+            );
+        }
+    }
     for miss in report.misses.iter().take(options.misses) {
         let kind = if miss.spurious { "spurious" } else { "missed" };
         let mut line = format!("{kind:<9} {:<5} {}", miss.label.tag(), miss.text);
@@ -90,11 +110,16 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes each document as `NNNNN.txt` and `NNNNN.ann` in `dir`; returns the `.ann` paths.
-pub fn write_brat(dir: &Path, docs: &[GoldDoc]) -> Result<Vec<PathBuf>> {
+/// The labels of the headline figure.
+const SCORED: &[Label] = &[Label::Per, Label::Loc, Label::Org];
+
+/// Writes each document as `NNNNN.txt` and `NNNNN.ann` in `dir`, numbered from `first`;
+/// returns the `.ann` paths.
+pub fn write_brat(dir: &Path, first: usize, docs: &[GoldDoc]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
+        let i = first + i;
         let stem = dir.join(format!("{i:05}"));
         std::fs::write(stem.with_extension("txt"), &doc.text)?;
         let mut ann = String::new();

@@ -103,6 +103,21 @@ impl EvalReport {
         total
     }
 
+    /// Adds another run's documents, counts and misses to this one.
+    pub fn merge(&mut self, other: EvalReport) {
+        self.documents += other.documents;
+        for (mine, theirs) in self.per_label.iter_mut().zip(other.per_label) {
+            mine.add(theirs);
+        }
+        let (e, o) = (&mut self.errors, other.errors);
+        e.label += o.label;
+        e.span += o.span;
+        e.span_and_label += o.span_and_label;
+        e.missed += o.missed;
+        e.spurious += o.spurious;
+        self.misses.extend(other.misses);
+    }
+
     fn score(&mut self, file: &Path, text: &str, gold: &[GoldMention], predicted: &[GoldMention]) {
         self.documents += 1;
         for p in predicted {
@@ -332,6 +347,28 @@ mod tests {
         );
         let instead: Vec<_> = report.misses.iter().map(|m| m.instead.len()).collect();
         assert_eq!(instead, [0, 0, 0, 0, 2, 0]);
+    }
+
+    #[test]
+    fn merged_reports_add_up() {
+        let text = "Anna Berg vit à Oslo.";
+        let mut total = scored(text, &[g(0, 9, Label::Per)], &[g(0, 4, Label::Per)]);
+        total.merge(scored(
+            text,
+            &[g(16, 20, Label::Loc)],
+            &[g(16, 20, Label::Loc)],
+        ));
+        assert_eq!(total.documents, 2);
+        assert_eq!(
+            total.micro(&Label::ALL),
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 1
+            }
+        );
+        assert_eq!(total.errors.span, 1);
+        assert_eq!(total.misses.len(), 2);
     }
 
     #[test]
