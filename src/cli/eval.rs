@@ -54,36 +54,44 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
             dir
         }
     };
-    // Each input is scored on its own, for the per-input table, and added to the total.
+    // Each CoNLL file and each directory is scored on its own, for the per-input table, and
+    // added to the total; brat files named one by one make one group.
+    let is_brat_file = |p: &PathBuf| {
+        !p.is_dir()
+            && (p.extension().is_some_and(|e| e == "ann") || p.with_extension("ann").is_file())
+    };
+    let (files, others): (Vec<PathBuf>, Vec<PathBuf>) =
+        options.inputs.iter().cloned().partition(is_brat_file);
+    let mut groups: Vec<(String, Vec<PathBuf>)> = others
+        .into_iter()
+        .map(|p| (p.display().to_string(), vec![p]))
+        .collect();
+    if !files.is_empty() {
+        groups.insert(0, (format!("{} brat files", files.len()), files));
+    }
     let mut report = EvalReport::default();
     let mut rows = Vec::new();
     let mut written = 0;
-    for input in &options.inputs {
-        let paths: Vec<PathBuf> = if input.is_dir()
-            || input.extension().is_some_and(|e| e == "ann")
-            || input.with_extension("ann").is_file()
-        {
-            load(&[], std::slice::from_ref(input))?
-                .dev
-                .into_iter()
-                .map(|d| PathBuf::from(d.name))
-                .collect()
-        } else {
-            let corpus = load(std::slice::from_ref(input), &[])?;
-            let mut docs = corpus.dev;
-            if options.all {
-                docs.extend(corpus.train);
-            }
-            let paths = write_brat(&dir, written, &docs)?;
-            written += docs.len();
-            paths
-        };
+    for (name, inputs) in groups {
+        let paths: Vec<PathBuf> =
+            if inputs.len() > 1 || inputs[0].is_dir() || is_brat_file(&inputs[0]) {
+                load(&[], &inputs)?
+                    .dev
+                    .into_iter()
+                    .map(|d| PathBuf::from(d.name))
+                    .collect()
+            } else {
+                let corpus = load(&inputs, &[])?;
+                let mut docs = corpus.dev;
+                if options.all {
+                    docs.extend(corpus.train);
+                }
+                let paths = write_brat(&dir, written, &docs)?;
+                written += docs.len();
+                paths
+            };
         let part = evaluate_brat(&paths, &extractor, Some(options.lang))?;
-        rows.push((
-            input.display().to_string(),
-            part.documents,
-            part.micro(SCORED),
-        ));
+        rows.push((name, part.documents, part.micro(SCORED)));
         report.merge(part);
     }
     print!("{report}");
