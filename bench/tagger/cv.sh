@@ -4,6 +4,7 @@
 # check: it prints the five folds and the pooled figure. Reuses target/release/nomen.
 #
 #   bench/tagger/cv.sh
+#   TRAIN_ARGS="--epochs 20" bench/tagger/cv.sh   # other training options
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -25,7 +26,7 @@ while IFS= read -r ann; do
   i=$((i + 1))
 done < <(find "$shared/corpora/winer-fr/2016" -name '*.ann' | sort)
 for j in 0 1 2 3 4; do
-  "$nomen" train --lang fr --out "$work/m$j.bin" "$work/train$j" 2>/dev/null
+  "$nomen" train --lang fr ${TRAIN_ARGS:-} --out "$work/m$j.bin" "$work/train$j" 2>/dev/null
   "$nomen" eval --lang fr --model "$work/m$j.bin" "$work/test$j" | grep 'micro PER+LOC+ORG'
 done | awk '{ tp += $3; fp += $4; fn += $5; print "fold " NR - 1 ": F1 " $NF }
   END { p = tp / (tp + fp); r = tp / (tp + fn);
