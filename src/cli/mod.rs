@@ -191,8 +191,17 @@ fn in_parallel<T: Send>(
 
 /// Writes a file so that readers see the old content or the new, never a part: a temporary
 /// file in the same directory, then a rename. A file that existed keeps its permissions; a new
-/// one is readable by all (the temporary file alone would make it private).
+/// one is readable by all (the temporary file alone would make it private). A symbolic link is
+/// followed: the file it points to is replaced, the link stays.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let resolved;
+    let path = if path.is_symlink() {
+        resolved = std::fs::canonicalize(path)
+            .with_context(|| format!("{}: cannot follow the link", path.display()))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -247,5 +256,11 @@ mod tests {
         write_atomic(&shared, b"new").unwrap();
         assert_eq!(mode(&shared), 0o664);
         assert_eq!(std::fs::read(&shared).unwrap(), b"new");
+        // Through a link: the target changes, the link stays a link.
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&shared, &link).unwrap();
+        write_atomic(&link, b"newer").unwrap();
+        assert!(link.is_symlink());
+        assert_eq!(std::fs::read(&shared).unwrap(), b"newer");
     }
 }
