@@ -283,7 +283,8 @@ impl<'a> Rules<'a> {
     }
 
     /// The end of the run of French adjectives from token `k` (`k` itself if there is none);
-    /// participles (`soutenu`) and present participles (`traversant`) are left out.
+    /// participles (`soutenu`), present participles (`traversant`) and adjectives that are
+    /// also a verb's present (`Le Parisien précise`) are left out.
     pub(super) fn adjectives_from(&self, mut k: usize) -> usize {
         while self
             .toks
@@ -293,10 +294,23 @@ impl<'a> Rules<'a> {
             && !is_participle(self.key(k))
             && !self.key(k).ends_with("ant")
             && !cues::is_function_word(self.key(k))
+            && !self.is_fr_verb_form(k)
         {
             k += 1;
         }
         k
+    }
+
+    /// A word that is also the present of a verb (`précise` of préciser, `dément` of
+    /// démentir): after a name it is more often the verb than an adjective.
+    fn is_fr_verb_form(&self, k: usize) -> bool {
+        let key = self.key(k);
+        ["r", "ir"].iter().any(|ending| {
+            let mut infinitive = String::with_capacity(key.len() + 2);
+            infinitive.push_str(key);
+            infinitive.push_str(ending);
+            self.lex.get(&infinitive).has(Flags::FR_WORD)
+        })
     }
 
     /// When the tokens from `j` are one or two particles followed by a capitalised word, the

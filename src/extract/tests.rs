@@ -288,13 +288,14 @@ fn a_storm_is_an_event_not_a_person() {
 }
 
 /// The tagger rarely saw the adjective closing a French organisation's name; the text adds
-/// it, but no participle (`soutenu`), present participle or function word (`sur`).
+/// it, but no participle (`soutenu`), present participle, function word or verb's present
+/// (`sur`, `précise`).
 #[test]
 fn tagged_french_organisations_keep_their_adjectives() {
-    let text = "Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous.\n";
+    let text = "Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous. Le Parisien précise que l’Observatoire européen austral ferme.\n";
     expect![[r#"
-        Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous.
-                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG ^^^^^^^^^^^^^^^^^^^^^^^^^ ORG        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG          ^^^^^^^^^^^^^^^^^ ORG(Context)
+        Selon l’Autorité de sûreté nucléaire, le Parti socialiste européen hésite. La Banque centrale européenne sur la ligne, le Front républicain soutenu par tous. Le Parisien précise que l’Observatoire européen austral ferme.
+                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG ^^^^^^^^^^^^^^^^^^^^^^^^^ ORG        ^^^^^^^^^^^^^^^^^^^^^^^^^^ ORG              ^^^^^^^^^^^^^^^^^ ORG(Context)      ^^^^^^^^^^^ ORG
     "#]].assert_eq(&render(tagging_extractor(), text, Lang::Fr));
 }
 
