@@ -46,6 +46,13 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     }
     let _tmp;
     let dir = match &options.brat_dir {
+        // Numbered files of an earlier run would mix with this run's.
+        Some(dir) if dir.read_dir().is_ok_and(|mut d| d.next().is_some()) => {
+            anyhow::bail!(
+                "{}: --brat-dir must be a new or empty directory",
+                dir.display()
+            )
+        }
         Some(dir) => dir.clone(),
         None => {
             let tmp = tempfile::tempdir()?;
