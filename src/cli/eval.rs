@@ -4,6 +4,8 @@
 //! (or whole, with `--all`): the documents are rebuilt as text (tokens joined by spaces) and
 //! written as brat files to `--brat-dir` (a temporary directory by default), so that the same
 //! files can be given to other systems (`bench/tagger/compare.sh` gives them to spaCy).
+//! After the totals come the errors sorted by kind and, with several inputs, a row per CoNLL
+//! file or directory; `--misses N` lists errors with what was predicted instead.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
