@@ -146,11 +146,13 @@ const EN_WORDS: &[&str] = &[
 /// (three at least, three times as many), that is the language, and whatlang is not asked.
 fn by_function_words(text: &str) -> Option<Lang> {
     let (mut fr, mut en) = (0usize, 0usize);
+    let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphabetic()) {
         if word.is_empty() || word.len() > 6 {
             continue;
         }
-        let lower = word.to_lowercase();
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
         fr += usize::from(FR_WORDS.contains(&lower.as_str()));
         en += usize::from(EN_WORDS.contains(&lower.as_str()));
     }

@@ -13,9 +13,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::train::{GoldDoc, load};
-use crate::eval::{EvalReport, evaluate_brat};
-use crate::extract::{Extractor, Label, Lang};
+use super::train::{GoldDoc, is_brat, load};
+use crate::eval::{EvalReport, HEADLINE, evaluate_brat};
+use crate::extract::{Extractor, Lang};
 use crate::tagger::{Model, Tagger};
 
 /// Options of `nomen eval`.
@@ -65,12 +65,11 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     };
     // Each CoNLL file and each directory is scored on its own, for the per-input table, and
     // added to the total; brat files named one by one make one group.
-    let is_brat_file = |p: &PathBuf| {
-        !p.is_dir()
-            && (p.extension().is_some_and(|e| e == "ann") || p.with_extension("ann").is_file())
-    };
-    let (files, others): (Vec<PathBuf>, Vec<PathBuf>) =
-        options.inputs.iter().cloned().partition(is_brat_file);
+    let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .inputs
+        .iter()
+        .cloned()
+        .partition(|p| !p.is_dir() && is_brat(p));
     let mut groups: Vec<(String, Vec<PathBuf>)> = others
         .into_iter()
         .map(|p| (p.display().to_string(), vec![p]))
@@ -82,25 +81,24 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut written = 0;
     for (name, inputs) in groups {
-        let paths: Vec<PathBuf> =
-            if inputs.len() > 1 || inputs[0].is_dir() || is_brat_file(&inputs[0]) {
-                load(&[], &inputs)?
-                    .dev
-                    .into_iter()
-                    .map(|d| PathBuf::from(d.name))
-                    .collect()
-            } else {
-                let corpus = load(&inputs, &[])?;
-                let mut docs = corpus.dev;
-                if options.all {
-                    docs.extend(corpus.train);
-                }
-                let paths = write_brat(&dir, written, &docs)?;
-                written += docs.len();
-                paths
-            };
+        let paths: Vec<PathBuf> = if inputs[0].is_dir() || is_brat(&inputs[0]) {
+            load(&[], &inputs)?
+                .dev
+                .into_iter()
+                .map(|d| PathBuf::from(d.name))
+                .collect()
+        } else {
+            let corpus = load(&inputs, &[])?;
+            let mut docs = corpus.dev;
+            if options.all {
+                docs.extend(corpus.train);
+            }
+            let paths = write_brat(&dir, written, &docs)?;
+            written += docs.len();
+            paths
+        };
         let part = evaluate_brat(&paths, &extractor, Some(options.lang))?;
-        rows.push((name, part.documents, part.micro(SCORED)));
+        rows.push((name, part.documents, part.micro(HEADLINE)));
         report.merge(part);
     }
     print!("{report}");
@@ -126,9 +124,6 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
-
-/// The labels of the headline figure.
-const SCORED: &[Label] = &[Label::Per, Label::Loc, Label::Org];
 
 /// Writes each document as `NNNNN.txt` and `NNNNN.ann` in `dir`, numbered from `first`;
 /// returns the `.ann` paths.

@@ -92,7 +92,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn is_brat(path: &Path) -> bool {
+pub(super) fn is_brat(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "ann") || path.with_extension("ann").is_file()
 }
 

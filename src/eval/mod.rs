@@ -79,6 +79,19 @@ pub struct ErrorKinds {
     pub spurious: usize,
 }
 
+impl ErrorKinds {
+    fn add(&mut self, other: ErrorKinds) {
+        self.label += other.label;
+        self.span += other.span;
+        self.span_and_label += other.span_and_label;
+        self.missed += other.missed;
+        self.spurious += other.spurious;
+    }
+}
+
+/// The labels of the headline figure, the micro average the targets are set on.
+pub const HEADLINE: &[Label] = &[Label::Per, Label::Loc, Label::Org];
+
 /// The scores of a run over a set of documents.
 #[derive(Clone, Debug, Default)]
 pub struct EvalReport {
@@ -109,12 +122,7 @@ impl EvalReport {
         for (mine, theirs) in self.per_label.iter_mut().zip(other.per_label) {
             mine.add(theirs);
         }
-        let (e, o) = (&mut self.errors, other.errors);
-        e.label += o.label;
-        e.span += o.span;
-        e.span_and_label += o.span_and_label;
-        e.missed += o.missed;
-        e.spurious += o.spurious;
+        self.errors.add(other.errors);
         self.misses.extend(other.misses);
     }
 
@@ -210,10 +218,7 @@ impl fmt::Display for EvalReport {
         for label in Label::ALL {
             row(label.tag(), self.counts(label))?;
         }
-        row(
-            "micro PER+LOC+ORG",
-            self.micro(&[Label::Per, Label::Loc, Label::Org]),
-        )?;
+        row("micro PER+LOC+ORG", self.micro(HEADLINE))?;
         row("micro all", self.micro(&Label::ALL))?;
         let e = &self.errors;
         writeln!(

@@ -186,6 +186,7 @@ impl<'a> Rules<'a> {
             return None;
         }
         let mut buf = String::from(self.key(i));
+        let mut flags = self.flags[i];
         let mut best = None;
         for j in i + 1..self.toks.len().min(i + MAX_PHRASE) {
             if self.toks[j].kind == TokenKind::Punct {
@@ -193,13 +194,14 @@ impl<'a> Rules<'a> {
             }
             if self.toks[j - 1].kind != TokenKind::Elision {
                 // No entry goes on past a word that begins none.
-                if j > i + 1 && !self.lex.get(&buf).has(Flags::PHRASE_PREFIX) {
+                if j > i + 1 && !flags.has(Flags::PHRASE_PREFIX) {
                     break;
                 }
                 buf.push(' ');
             }
             buf.push_str(self.key(j));
-            if let Some(label) = self.lex.get(&buf).entity_label() {
+            flags = self.lex.get(&buf);
+            if let Some(label) = flags.entity_label() {
                 best = Some((j + 1, label));
             }
         }
@@ -258,13 +260,7 @@ impl<'a> Rules<'a> {
     /// adjectives (`Union européenne`) and up to two `de` + noun complements
     /// (`Bureau international du travail`, `Conseil de sécurité`).
     fn lower_tail(&self, mut j: usize) -> usize {
-        let lower = |k: usize| {
-            self.toks
-                .get(k)
-                .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
-        };
-        let adjectives = |k: usize| self.adjectives_from(k);
-        j = adjectives(j);
+        j = self.adjectives_from(j);
         for _ in 0..2 {
             let mut k = j;
             match self.word_key(k) {
@@ -274,10 +270,10 @@ impl<'a> Rules<'a> {
             if matches!(self.word_key(k), Some("la" | "l'" | "le" | "les")) {
                 k += 1;
             }
-            if !(lower(k) && self.is_fr_noun(k)) {
+            if !(self.is_lower_word(k) && self.is_fr_noun(k)) {
                 break;
             }
-            j = adjectives(k + 1);
+            j = self.adjectives_from(k + 1);
         }
         j
     }
@@ -286,10 +282,7 @@ impl<'a> Rules<'a> {
     /// participles (`soutenu`), present participles (`traversant`) and adjectives that are
     /// also a verb's present (`Le Parisien précise`) are left out.
     pub(super) fn adjectives_from(&self, mut k: usize) -> usize {
-        while self
-            .toks
-            .get(k)
-            .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
+        while self.is_lower_word(k)
             && self.is_fr_adj(k)
             && !is_participle(self.key(k))
             && !self.key(k).ends_with("ant")
@@ -301,16 +294,24 @@ impl<'a> Rules<'a> {
         k
     }
 
+    /// Token `k` exists and is a word in lower case.
+    fn is_lower_word(&self, k: usize) -> bool {
+        self.toks
+            .get(k)
+            .is_some_and(|t| t.is_word() && t.shape == Shape::Lower)
+    }
+
     /// A word that is also the present of a verb (`précise` of préciser, `dément` of
     /// démentir): after a name it is more often the verb than an adjective.
     fn is_fr_verb_form(&self, k: usize) -> bool {
-        let key = self.key(k);
-        ["r", "ir"].iter().any(|ending| {
-            let mut infinitive = String::with_capacity(key.len() + 2);
-            infinitive.push_str(key);
-            infinitive.push_str(ending);
-            self.lex.get(&infinitive).has(Flags::FR_WORD)
-        })
+        let mut infinitive = String::with_capacity(self.key(k).len() + 2);
+        infinitive.push_str(self.key(k));
+        infinitive.push('r');
+        if self.lex.get(&infinitive).has(Flags::FR_WORD) {
+            return true;
+        }
+        infinitive.insert(infinitive.len() - 1, 'i');
+        self.lex.get(&infinitive).has(Flags::FR_WORD)
     }
 
     /// When the tokens from `j` are one or two particles followed by a capitalised word, the
@@ -360,7 +361,6 @@ impl<'a> Rules<'a> {
         k
     }
 
-    /// `Le Loir-et-Cher`, `Russe Ivan Petrov`: an article or a nationality before a name.
     /// `Selon Merkel`, `Hier Paris`: token `k` opens a sentence and a mention of several tokens
     /// but is a preposition, adverb or conjunction, and a capitalised word follows, so the name
     /// starts after it. Applied to the tagger's mentions.
@@ -370,6 +370,7 @@ impl<'a> Rules<'a> {
             && self.toks.get(k + 1).is_some_and(|t| t.is_capitalized())
     }
 
+    /// `Le Loir-et-Cher`, `Russe Ivan Petrov`: an article or a nationality before a name.
     fn is_leading_article(&self, k: usize) -> bool {
         let article = matches!(self.key(k), "le" | "la" | "les" | "l'");
         let nationality = self.lang == Lang::Fr

@@ -58,6 +58,8 @@ struct Word<'a> {
     h_suffix3: u64,
     flags: Flags,
     capitalized: bool,
+    /// A word of the French or English dictionary.
+    common: bool,
     /// English: the Brown cluster of the word as written (or in lower case), and of its
     /// title-case form when it is not written so ("nigeria", "LIMERICK").
     cluster: Option<u32>,
@@ -117,6 +119,7 @@ fn word<'a>(text: &str, token: &Token, lower: &'a str, flags: Flags, lang: Lang)
         h_suffix3: part(suffix3(lower)),
         flags,
         capitalized: token.is_capitalized(),
+        common: flags.has(Flags::FR_WORD) || flags.has(Flags::EN_WORD),
         cluster,
         title_cluster,
     }
@@ -201,8 +204,7 @@ fn extra_features(
     let w = &words[i];
     out.push(id(STYLE_SHAPE, &[style, w.h_shape]));
     if w.capitalized {
-        let common = w.flags.has(Flags::FR_WORD) || w.flags.has(Flags::EN_WORD);
-        out.push(id(STYLE_CAP, &[style, u64::from(common)]));
+        out.push(id(STYLE_CAP, &[style, u64::from(w.common)]));
     }
     let pieces = parts(tokens[i].text(text));
     if let (Some(first), Some(last)) = (pieces.first(), pieces.last()) {
@@ -268,8 +270,9 @@ fn phrase_tags(
         // French names are capitalised: a window of lower-case words (`de la`) is looked up no
         // further. English keeps them: tweets write `new york`.
         let last = tokens.len().min(i + MAX_PHRASE);
-        let lower_only = lang == Lang::Fr && !words[i..last].iter().any(|w| w.capitalized);
-        if !words[i].flags.has(Flags::PHRASE_START) || lower_only {
+        if !words[i].flags.has(Flags::PHRASE_START)
+            || (lang == Lang::Fr && !words[i..last].iter().any(|w| w.capitalized))
+        {
             i += 1;
             continue;
         }
@@ -278,16 +281,18 @@ fn phrase_tags(
         // it is the beginning of some entry.
         key.clear();
         key.push_str(words[i].lower);
+        let mut flags = words[i].flags;
         let mut found = None;
         for j in i + 1..last {
             if tokens[j].range.start() > tokens[j - 1].range.end() {
-                if j > i + 1 && !lexicon.get(&key).has(Flags::PHRASE_PREFIX) {
+                if j > i + 1 && !flags.has(Flags::PHRASE_PREFIX) {
                     break;
                 }
                 key.push(' ');
             }
             key.push_str(words[j].lower);
-            if let Some(label) = lexicon.get(&key).entity_label() {
+            flags = lexicon.get(&key);
+            if let Some(label) = flags.entity_label() {
                 found = Some((j, label.tag()));
             }
         }
@@ -469,28 +474,25 @@ fn token_features(
         const { part("inside") }
     };
     out.push(id(START_SHAPE, &[start, w.h_shape]));
-    if w.flags != Flags::NONE || i > 0 || i + 1 < words.len() {
-        let prev = if i > 0 {
-            words[i - 1].flags
-        } else {
-            Flags::NONE
-        };
-        let next = words.get(i + 1).map_or(Flags::NONE, |n| n.flags);
-        for (k, (flag, _)) in FLAGS.iter().enumerate() {
-            if w.flags.has(*flag) {
-                out.push(id(FLAG0, &[FLAG_PARTS[k]]));
-            }
-            if prev.has(*flag) {
-                out.push(id(FLAG_M1, &[FLAG_PARTS[k]]));
-            }
-            if next.has(*flag) {
-                out.push(id(FLAG_P1, &[FLAG_PARTS[k]]));
-            }
+    let prev = if i > 0 {
+        words[i - 1].flags
+    } else {
+        Flags::NONE
+    };
+    let next = words.get(i + 1).map_or(Flags::NONE, |n| n.flags);
+    for (k, (flag, _)) in FLAGS.iter().enumerate() {
+        if w.flags.has(*flag) {
+            out.push(id(FLAG0, &[FLAG_PARTS[k]]));
+        }
+        if prev.has(*flag) {
+            out.push(id(FLAG_M1, &[FLAG_PARTS[k]]));
+        }
+        if next.has(*flag) {
+            out.push(id(FLAG_P1, &[FLAG_PARTS[k]]));
         }
     }
-    let common = w.flags.has(Flags::FR_WORD) || w.flags.has(Flags::EN_WORD);
     if w.capitalized {
-        let c = if common {
+        let c = if w.common {
             const { part("common") }
         } else {
             const { part("rare") }

@@ -176,20 +176,13 @@ pub(crate) fn train(
                 p.learn(&prepared[e]);
             }
             if member + 1 == members {
-                let mut avg = p.averaged();
-                if let Some(before) = &sum {
-                    avg.add(before);
-                }
-                if let Ok(m) = Model::from_bytes(Cow::Owned(avg.quantised(&hashes))) {
+                let bytes = p.averaged_with(sum.as_ref()).quantised(&hashes);
+                if let Ok(m) = Model::from_bytes(Cow::Owned(bytes)) {
                     after_epoch(epoch + 1, &m);
                 }
             }
         }
-        let mut avg = p.averaged();
-        if let Some(before) = &sum {
-            avg.add(before);
-        }
-        sum = Some(avg);
+        sum = Some(p.averaged_with(sum.as_ref()));
     }
     sum.map(|avg| avg.quantised(&hashes)).unwrap_or_default()
 }
@@ -210,11 +203,16 @@ impl Learner {
         }
     }
 
-    fn averaged(&self) -> Averaged {
-        match self {
+    /// The averaged weights, plus those of the members trained before, if any.
+    fn averaged_with(&self, before: Option<&Averaged>) -> Averaged {
+        let mut avg = match self {
             Learner::Perceptron(p) => p.averaged(),
             Learner::Crf(c) => c.averaged(),
+        };
+        if let Some(before) = before {
+            avg.add(before);
         }
+        avg
     }
 }
 
