@@ -305,10 +305,15 @@ async function missingBinary(uri, api, check, result) {
     await config.update('server.path', missing, vscode.ConfigurationTarget.Global);
     const stopped = await until(() => api.initializeResult() === undefined, 10000);
     // The extension's output channel is written to the extension host's log folder, next to
-    // this extension's own; that is what a user reads after "Show Output".
-    const logs = await until(() => outputChannelLog('nomen'), 10000);
-    const text = logs === undefined ? '' : fs.readFileSync(logs, 'utf8');
-    const explained = text.includes(missing) && text.includes('does not exist or is not executable');
+    // this extension's own; that is what a user reads after "Show Output". The file exists
+    // from earlier messages and is flushed in the background: wait for the line itself.
+    const says = (t) => t.includes(missing) && t.includes('does not exist or is not executable');
+    const read = () => {
+        const logs = outputChannelLog('nomen');
+        return logs === undefined ? '' : fs.readFileSync(logs, 'utf8');
+    };
+    const text = (await until(() => (says(read()) ? read() : undefined), 10000)) ?? read();
+    const explained = says(text);
     const noStack = !/\n\s+at .+:\d+:\d+/.test(text);
     check('missing-binary-message', stopped && explained && noStack ? 'pass' : 'fail', {
         stopped,
