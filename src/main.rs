@@ -86,6 +86,10 @@ enum Command {
         /// Leave the rules' mentions out of the features.
         #[arg(long)]
         no_rule_features: bool,
+        /// The tenth of each CoNLL file held out: 9 (documents 9, 19, ...) is the development
+        /// split; 0 to 8 make check splits (train without tenth k, score tenth k).
+        #[arg(long, default_value_t = nomen::tagger::conll::DEV_FOLD as u8, value_parser = clap::value_parser!(u8).range(0..=9))]
+        fold: u8,
         /// brat files or directories and CoNLL files (their every tenth document is held out).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -103,6 +107,10 @@ enum Command {
         /// All of each CoNLL file instead of its development tenth.
         #[arg(long)]
         all: bool,
+        /// The tenth of each CoNLL file held out: 9 (documents 9, 19, ...) is the development
+        /// split; 0 to 8 make check splits (train without tenth k, score tenth k).
+        #[arg(long, default_value_t = nomen::tagger::conll::DEV_FOLD as u8, value_parser = clap::value_parser!(u8).range(0..=9))]
+        fold: u8,
         /// Where to write the CoNLL documents as brat files.
         #[arg(long)]
         brat_dir: Option<PathBuf>,
@@ -156,6 +164,7 @@ fn main() -> ExitCode {
             members,
             crf,
             no_rule_features,
+            fold,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
             cli::train::run(&cli::train::TrainOptions {
@@ -171,6 +180,7 @@ fn main() -> ExitCode {
                     crf,
                 },
                 rule_features: !no_rule_features,
+                fold: usize::from(fold),
             })
         }),
         Command::Eval {
@@ -178,6 +188,7 @@ fn main() -> ExitCode {
             rules,
             model,
             all,
+            fold,
             brat_dir,
             misses,
             inputs,
@@ -187,6 +198,7 @@ fn main() -> ExitCode {
                 rules,
                 model,
                 all,
+                fold: usize::from(fold),
                 brat_dir,
                 misses,
                 inputs,

@@ -27,6 +27,8 @@ pub struct EvalOptions {
     pub model: Option<PathBuf>,
     /// Score all of each CoNLL file, not only its development tenth.
     pub all: bool,
+    /// The tenth of each CoNLL file scored (`conll::DEV_FOLD` normally).
+    pub fold: usize,
     pub brat_dir: Option<PathBuf>,
     /// Print this many misses.
     pub misses: usize,
@@ -82,13 +84,13 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     let mut written = 0;
     for (name, inputs) in groups {
         let paths: Vec<PathBuf> = if inputs[0].is_dir() || is_brat(&inputs[0]) {
-            load(&[], &inputs)?
+            load(&[], &inputs, options.fold)?
                 .dev
                 .into_iter()
                 .map(|d| PathBuf::from(d.name))
                 .collect()
         } else {
-            let corpus = load(&inputs, &[])?;
+            let corpus = load(&inputs, &[], options.fold)?;
             let mut docs = corpus.dev;
             if options.all {
                 docs.extend(corpus.train);

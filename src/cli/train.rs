@@ -29,9 +29,9 @@ pub struct Corpus {
     pub dev: Vec<GoldDoc>,
 }
 
-/// Reads `inputs` (training, except the held-out tenth of CoNLL files) and `dev` (brat,
+/// Reads `inputs` (training, except held-out tenth `fold` of CoNLL files) and `dev` (brat,
 /// development only). Directories are walked in sorted order.
-pub fn load(inputs: &[PathBuf], dev: &[PathBuf]) -> Result<Corpus> {
+pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> {
     let mut corpus = Corpus::default();
     for (paths, is_dev) in [(inputs, false), (dev, true)] {
         for path in expand(paths)? {
@@ -51,7 +51,7 @@ pub fn load(inputs: &[PathBuf], dev: &[PathBuf]) -> Result<Corpus> {
                     text: d.text,
                     gold: d.gold,
                 };
-                if is_dev || conll::is_dev(i) {
+                if is_dev || conll::is_dev(i, fold) {
                     corpus.dev.push(doc);
                 } else {
                     corpus.train.push(doc);
@@ -119,11 +119,13 @@ pub struct TrainOptions {
     pub config: TrainConfig,
     /// Whether the rules' mentions are features. A model trained without them ignores them.
     pub rule_features: bool,
+    /// The tenth of each CoNLL file held out (`conll::DEV_FOLD` normally).
+    pub fold: usize,
 }
 
 /// `nomen train`.
 pub fn run(options: &TrainOptions) -> Result<ExitCode> {
-    let corpus = load(&options.inputs, &options.dev)?;
+    let corpus = load(&options.inputs, &options.dev, options.fold)?;
     let examples: Vec<Example> = corpus
         .train
         .iter()

@@ -134,8 +134,13 @@ fn without_sigils<'a>(sentence: &[(&'a str, &'a str)]) -> Vec<std::borrow::Cow<'
     tags
 }
 
-/// Whether document `index` of a corpus file belongs to the development split: every tenth
-/// document (indices 9, 19, 29, ...).
-pub fn is_dev(index: usize) -> bool {
-    index % 10 == 9
+/// The tenth of each corpus file that is the development split unless told otherwise: documents
+/// 9, 19, 29, ...
+pub const DEV_FOLD: usize = 9;
+
+/// Whether document `index` of a corpus file belongs to held-out tenth `fold` (0 to 9): the
+/// development split is [`DEV_FOLD`]; the other tenths serve as checks whose errors are never
+/// read (train without fold `k`, score fold `k`).
+pub fn is_dev(index: usize, fold: usize) -> bool {
+    index % 10 == fold
 }

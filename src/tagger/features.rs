@@ -203,6 +203,15 @@ fn extra_features(
 ) {
     let w = &words[i];
     out.push(id(STYLE_SHAPE, &[style, w.h_shape]));
+    // After a sigil: a handle as tweets write it (`@name`), or the sigil cut off by a space
+    // (`@ name`), which is how some corpora's tokenizers left their handles.
+    if let Some(p) = i.checked_sub(1).map(|p| &tokens[p]) {
+        let sigil = p.text(text);
+        if sigil == "@" || sigil == "#" {
+            let glued = p.range.end() == tokens[i].range.start();
+            out.push(id(SIGIL, &[part(sigil), u64::from(glued)]));
+        }
+    }
     if w.capitalized {
         out.push(id(STYLE_CAP, &[style, u64::from(w.common)]));
     }
@@ -400,6 +409,7 @@ const PART_FIRST: u8 = 40;
 const TITLE_CLUSTER: u8 = 41;
 const CLUSTER_NEAR: u8 = 42;
 const ALL_CAPS: u8 = 43;
+const SIGIL: u8 = 44;
 
 /// [`part`] of each name in [`FLAGS`].
 const FLAG_PARTS: [u64; FLAGS.len()] = {

@@ -185,7 +185,8 @@ fn conll_reading_iob1_iob2_and_uner_columns() {
     let docs = conll::parse(uner);
     assert_eq!(docs.len(), 2);
     assert_eq!(render(&docs[0]), "Bo=PER");
-    assert!(!conll::is_dev(0) && conll::is_dev(9) && !conll::is_dev(10));
+    assert!(!conll::is_dev(0, 9) && conll::is_dev(9, 9) && !conll::is_dev(10, 9));
+    assert!(conll::is_dev(13, 3) && !conll::is_dev(13, 9));
 }
 
 #[test]
