@@ -77,13 +77,14 @@ fn check_hover(fixture: &str, expect: Expect) {
 #[test]
 fn markdown_code_and_links_are_not_prose() {
     check(
-        "# Rencontre à Moscou\n\nLe président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).\n\n```\nTripoli Derna\n```\n",
+        "# Rencontre à Moscou\n\nLe président `Poutine` a reçu [le maréchal Haftar](https://exemple.fr/Tripoli).\n\n```\nTripoli Derna\n```\n",
         Format::Markdown,
         expect![[r#"
             # Rencontre à Moscou
                           ^^^^^^ LOC
 
-            Le président `Poutine` a reçu [Haftar](https://exemple.fr/Tripoli).
+            Le président `Poutine` a reçu [le maréchal Haftar](https://exemple.fr/Tripoli).
+                                                       ^^^^^^ PER
 
             ```
             Tripoli Derna
