@@ -18,14 +18,16 @@
 //!
 //! French trains on the WiNER-fr 2016 articles; 2017 is the development set (`--dev` only
 //! reports its scores after each epoch). For CoNLL files every tenth document of each file
-//! (see [`conll::is_dev`]) is held out for development and never trained on.
+//! (see [`conll::is_dev`]) is held out for development and never trained on; `--fold K` holds
+//! out another tenth instead, to check on text whose errors were never read.
 //!
 //! Design: tokens come from [`crate::extract::tokenize`], with their lexicon keys and flags
 //! ([`crate::extract::Keys`]) computed once and shared with the rules. Each token gets about 60
 //! hashed features ([`features`]: words in a window of five, bigrams, shapes, prefixes and
 //! suffixes, sentence position, the paragraph's capitalisation style, lexicon lists of the word
 //! and its neighbours, multi-word lexicon entries, capitalised common words, the parts of
-//! run-together handles, the rules' mentions and, in English, Brown cluster prefixes of the word,
+//! run-together handles, whether an `@` or `#` is glued to the word or cut off by a space, the
+//! rules' mentions and, in English, Brown cluster prefixes of the word,
 //! of its title-case form and of its neighbours). A feature id mixes the template number with
 //! per-word string hashes computed once per token. The averaged perceptron scores 17 BILOU tags
 //! per token plus tag transitions, and a constrained Viterbi decodes each paragraph; training
