@@ -692,6 +692,30 @@ mod tests {
     }
 
     #[test]
+    fn a_sigil_glued_to_a_word_differs_from_one_cut_off_by_a_space() {
+        let sigil = |text: &str, token: usize, glued: bool| {
+            let (tokens, feats) = features_of(text);
+            let sigil = tokens[token - 1].text(text);
+            feats
+                .of(token)
+                .contains(&id(SIGIL, &[part(sigil), u64::from(glued)]))
+        };
+        // `RT @acme :` as tweets write it, and as a corpus tokenizer left it.
+        assert!(sigil("RT @acme : ok", 2, true) && !sigil("RT @acme : ok", 2, false));
+        assert!(sigil("RT @ acme : ok", 2, false) && !sigil("RT @ acme : ok", 2, true));
+        assert!(sigil("vive #Lyon", 2, true));
+        // Other words have no sigil feature.
+        let (_, feats) = features_of("RT @acme : ok");
+        let sigils = |t: usize| {
+            [0, 1]
+                .iter()
+                .filter(|&&g| feats.of(t).contains(&id(SIGIL, &[part("@"), g])))
+                .count()
+        };
+        assert_eq!((sigils(0), sigils(3), sigils(4)), (0, 0, 0));
+    }
+
+    #[test]
     fn english_words_written_in_lower_case_or_capitals_get_their_title_case_cluster() {
         let extractor = Extractor::rules_only();
         let text = "flights to nigeria and NIGERIA";
