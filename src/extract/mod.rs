@@ -225,6 +225,13 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         i += 1;
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
     }
+    let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+    if let Some((past, label)) = context.possessive_name(i, end) {
+        m.range = TextRange::new(m.range.start(), tokens[past - 1].range.end());
+        m.label = label;
+        m.evidence = Evidence::Lexicon;
+        return true;
+    }
     if m.label == Label::Org && context.lang == Lang::Fr {
         let last = tokens.partition_point(|t| t.range.end() <= m.range.end());
         let tail = context.adjectives_from(last);

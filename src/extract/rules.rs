@@ -74,6 +74,10 @@ impl<'a> Rules<'a> {
             self.push(out, i, end, label, Evidence::Lexicon);
             return end;
         }
+        if let Some((end, label)) = self.possessive_name(i, i + 1) {
+            self.push(out, i, end, label, Evidence::Lexicon);
+            return end;
+        }
         let end = self.chunk_end(i);
         let start = self.trim_start(i, end, out);
         if start == end {
@@ -206,6 +210,35 @@ impl<'a> Rules<'a> {
             }
         }
         best
+    }
+
+    /// A lexicon name written with its `'s` (`McDonald's`, `Sainsbury’s`): when tokens
+    /// `start..end` are followed, with no space, by an apostrophe and `s` that end the word, and
+    /// the lexicon has the whole as a name, the end past the `s` and the name's label.
+    pub(super) fn possessive_name(&self, start: usize, end: usize) -> Option<(usize, Label)> {
+        let (apostrophe, s) = (self.toks.get(end)?, self.toks.get(end + 1)?);
+        let glued = |a: &Token, b: &Token| a.range.end() == b.range.start();
+        if !glued(&self.toks[end - 1], apostrophe)
+            || !glued(apostrophe, s)
+            || self.key(end) != "'"
+            || self.key(end + 1) != "s"
+            || self
+                .toks
+                .get(end + 2)
+                .is_some_and(|next| glued(s, next) && next.kind != TokenKind::Punct)
+        {
+            return None;
+        }
+        let mut key = String::new();
+        for k in start..end {
+            if k > start && !glued(&self.toks[k - 1], &self.toks[k]) {
+                key.push(' ');
+            }
+            key.push_str(self.key(k));
+        }
+        key.push_str("'s");
+        let label = self.lex.get(&key).entity_label()?;
+        Some((end + 2, label))
     }
 
     /// The end of the chunk of capitalised words (and particles between them) starting at `i`.
