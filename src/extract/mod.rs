@@ -215,9 +215,8 @@ impl Extractor {
 /// word right after a kind of company is that company ("le groupe Orange") and after a kind of
 /// storm an event ("la tempête Egon"); a lexicon name written with its `'s` keeps it and the
 /// lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
-/// dictionary noun opening a French title is only a
-/// candidate ("Réunion à Genève"); a portfolio after a minister is no name ("ministre de la
-/// Défense"): `false` drops the mention.
+/// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
+/// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
 fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
     while i + 1 < tokens.len()
