@@ -234,6 +234,21 @@ impl Rules<'_> {
         i > 1 && punct(i - 1, ",") && company(i - 2) && punct(i + 1, ",")
     }
 
+    /// `moved to Paisley`: one word right after a preposition of place, that the lexicons know
+    /// as a place and not as anybody's name, is the place even when the model reads a person.
+    pub(super) fn place_after_preposition(&self, i: usize) -> bool {
+        let flags = self.flags[i];
+        let place = flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY);
+        let person = flags.has(Flags::FIRST_NAME)
+            || flags.has(Flags::SURNAME)
+            || flags.has(Flags::CURATED_PER);
+        let preposition = |k: usize| match self.lang {
+            Lang::En => matches!(self.key(k), "in" | "to" | "from" | "near"),
+            Lang::Fr => matches!(self.key(k), "à" | "vers"),
+        };
+        place && !person && i > 0 && preposition(i - 1)
+    }
+
     /// `Réunion à Genève`, `Réunion des ministres`: token `i` opens a French sentence or title,
     /// is a common noun of the dictionary, and a preposition follows, so it reads as the noun
     /// even when a place is spelt alike (La Réunion). Only a candidate, then.

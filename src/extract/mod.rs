@@ -213,7 +213,8 @@ impl Extractor {
 /// the sentence is cut off ("Selon Merkel"); a French organisation takes the adjectives that
 /// follow it ("Parti socialiste européen": the training data seldom has the adjective); one
 /// word right after a kind of company is that company ("le groupe Orange") and after a kind of
-/// storm an event ("la tempête Egon"); a lexicon name written with its `'s` keeps it and the
+/// storm an event ("la tempête Egon"); a person right after a preposition of place that only
+/// the place lists know is that place ("moved to Paisley"); a lexicon name written with its `'s` keeps it and the
 /// lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
 /// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
 /// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
@@ -247,6 +248,9 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     if context.after_company_word(i) {
         m.label = Label::Org;
         m.evidence = Evidence::Context;
+    }
+    if m.label == Label::Per && context.place_after_preposition(i) {
+        m.label = Label::Loc;
     }
     if context.after_storm_word(i) {
         m.label = Label::Misc;

@@ -202,6 +202,19 @@ fn english_names_written_with_their_possessive_s() {
 }
 
 #[test]
+fn a_known_place_after_a_preposition_of_place_is_the_place() {
+    // `Paisley` is a town and a common word, nobody's name in the lexicons; the model, which
+    // has met it as a first name in tweets, reads a person.
+    let text = "The archive was moved to Paisley during the works.";
+    let found: Vec<(&str, Label)> = tagging_extractor()
+        .extract(text, Lang::En)
+        .iter()
+        .map(|m| (&text[m.range], m.label))
+        .collect();
+    assert_eq!(found, [("Paisley", Label::Loc)]);
+}
+
+#[test]
 fn english_titles_days_and_demonyms() {
     check(
         "Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.\n",
