@@ -265,6 +265,12 @@ impl Rules<'_> {
         i > 0 && self.is_cue(i - 1, cues::storm_before)
     }
 
+    /// `la sonde Cassini`, `le porte-avions Charles-de-Gaulle`: token `i` names a craft, a
+    /// product.
+    pub(super) fn after_craft_word(&self, i: usize) -> bool {
+        i > 0 && self.is_cue(i - 1, cues::craft_before)
+    }
+
     /// Token `k` is a lower-case word of the list `cue`.
     fn is_cue(&self, k: usize, cue: fn(&str) -> bool) -> bool {
         self.toks[k].shape == Shape::Lower && cue(self.key(k))

@@ -201,6 +201,18 @@ pub fn storm_before(key: &str) -> bool {
     STORM_BEFORE.contains(&key)
 }
 
+/// Kinds of craft whose name follows them (`la sonde Cassini`, `the probe Juno`): a product,
+/// as the training articles label them.
+#[rustfmt::skip]
+const CRAFT_BEFORE: &[&str] = &[
+    "sonde", "satellite", "télescope", "navette", "fusée", "lanceur", "rover", "porte-avions",
+    "sous-marin", "frégate", "paquebot", "probe", "spacecraft", "telescope", "rocket", "shuttle",
+];
+
+pub fn craft_before(key: &str) -> bool {
+    CRAFT_BEFORE.contains(&key)
+}
+
 /// Prepositions that tie a complement to a common noun (`Réunion à Genève`, `Réunion des
 /// ministres`).
 #[rustfmt::skip]

@@ -215,6 +215,22 @@ fn a_known_place_after_a_preposition_of_place_is_the_place() {
 }
 
 #[test]
+fn a_name_after_a_kind_of_craft_is_a_product() {
+    for (text, lang, name) in [
+        ("La sonde Cassini a survolé Saturne.", Lang::Fr, "Cassini"),
+        ("NASA said the probe Juno was safe.", Lang::En, "Juno"),
+    ] {
+        let found: Vec<Label> = tagging_extractor()
+            .extract(text, lang)
+            .iter()
+            .filter(|m| &text[m.range] == name)
+            .map(|m| m.label)
+            .collect();
+        assert_eq!(found, [Label::Misc], "{text}");
+    }
+}
+
+#[test]
 fn english_titles_days_and_demonyms() {
     check(
         "Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.\n",
