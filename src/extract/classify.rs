@@ -268,7 +268,14 @@ impl Rules<'_> {
     /// `la sonde Cassini`, `le porte-avions Charles-de-Gaulle`: token `i` names a craft, a
     /// product.
     pub(super) fn after_craft_word(&self, i: usize) -> bool {
-        i > 0 && self.is_cue(i - 1, cues::craft_before)
+        let spatial = |k: usize| matches!(self.key(k), "spatial" | "spatiale" | "space");
+        (i > 0 && self.is_cue(i - 1, cues::craft_before))
+            || (i > 1 && spatial(i - 1) && self.is_cue(i - 2, cues::craft_before))
+    }
+
+    /// `la planète Mars`, `l'astéroïde Bénou`: token `i` names a heavenly body, a place.
+    pub(super) fn after_body_word(&self, i: usize) -> bool {
+        i > 0 && self.is_cue(i - 1, cues::body_before)
     }
 
     /// Token `k` is a lower-case word of the list `cue`.

@@ -201,16 +201,29 @@ pub fn storm_before(key: &str) -> bool {
     STORM_BEFORE.contains(&key)
 }
 
-/// Kinds of craft whose name follows them (`la sonde Cassini`, `the probe Juno`): a product,
-/// as the training articles label them.
+/// Kinds of craft, and of broadcast, whose name follows them (`la sonde Cassini`, `the probe
+/// Juno`, `l'émission Cash Investigation`): a product, as the training articles label them.
 #[rustfmt::skip]
 const CRAFT_BEFORE: &[&str] = &[
     "sonde", "satellite", "télescope", "navette", "fusée", "lanceur", "rover", "porte-avions",
-    "sous-marin", "frégate", "paquebot", "probe", "spacecraft", "telescope", "rocket", "shuttle",
+    "sous-marin", "frégate", "paquebot", "émission", "probe", "spacecraft", "telescope", "rocket",
+    "shuttle",
 ];
 
 pub fn craft_before(key: &str) -> bool {
     CRAFT_BEFORE.contains(&key)
+}
+
+/// Kinds of heavenly body whose name follows them (`la planète Mars`, `l'astéroïde Bénou`): a
+/// place, as the training articles label them.
+#[rustfmt::skip]
+const BODY_BEFORE: &[&str] = &[
+    "planète", "exoplanète", "astéroïde", "comète", "galaxie", "lune", "planet", "exoplanet",
+    "asteroid", "comet", "galaxy", "moon",
+];
+
+pub fn body_before(key: &str) -> bool {
+    BODY_BEFORE.contains(&key)
 }
 
 /// Prepositions that tie a complement to a common noun (`Réunion à Genève`, `Réunion des

@@ -213,8 +213,8 @@ impl Extractor {
 /// the sentence is cut off ("Selon Merkel"); a French organisation takes the adjectives that
 /// follow it ("Parti socialiste européen": the training data seldom has the adjective); one
 /// word right after a kind of company is that company ("le groupe Orange") and after a kind of
-/// storm an event ("la tempête Egon"), after a kind of craft a product ("la sonde Cassini"); a
-/// person right after a preposition of place that only
+/// storm an event ("la tempête Egon"), after a kind of craft a product ("la sonde Cassini"),
+/// after a kind of heavenly body a place ("la planète Mars"); a person right after a preposition of place that only
 /// the place lists know is that place ("moved to Paisley"); a lexicon name written with its `'s` keeps it and the
 /// lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
 /// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
@@ -255,6 +255,10 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     }
     if context.after_storm_word(i) || context.after_craft_word(i) {
         m.label = Label::Misc;
+        m.evidence = Evidence::Context;
+    }
+    if context.after_body_word(i) {
+        m.label = Label::Loc;
         m.evidence = Evidence::Context;
     }
     if context.common_word_heading_a_phrase(i) {

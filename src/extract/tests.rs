@@ -231,6 +231,30 @@ fn a_name_after_a_kind_of_craft_is_a_product() {
 }
 
 #[test]
+fn a_name_after_a_kind_of_heavenly_body_is_a_place() {
+    for (text, lang, name) in [
+        (
+            "L'astéroïde Bénou passera près de la Terre.",
+            Lang::Fr,
+            "Bénou",
+        ),
+        (
+            "Scientists watched the comet Borisov closely.",
+            Lang::En,
+            "Borisov",
+        ),
+    ] {
+        let found: Vec<Label> = tagging_extractor()
+            .extract(text, lang)
+            .iter()
+            .filter(|m| &text[m.range] == name)
+            .map(|m| m.label)
+            .collect();
+        assert_eq!(found, [Label::Loc], "{text}");
+    }
+}
+
+#[test]
 fn english_titles_days_and_demonyms() {
     check(
         "Mr. Johnson told Libyan officials on Thursday that Apple Inc. would open in Geneva.\n",
