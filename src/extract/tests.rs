@@ -159,6 +159,24 @@ fn tagging_extractor() -> &'static Extractor {
     EXTRACTOR.get_or_init(Extractor::new)
 }
 
+/// The texts and labels the tagging extractor finds in `text` (candidates included).
+fn tagged(text: &str, lang: Lang) -> Vec<(&str, Label)> {
+    tagging_extractor()
+        .extract(text, lang)
+        .iter()
+        .map(|m| (&text[m.range], m.label))
+        .collect()
+}
+
+/// The labels the tagging extractor gives `name` in `text`.
+fn labels_of(text: &str, lang: Lang, name: &str) -> Vec<Label> {
+    tagged(text, lang)
+        .into_iter()
+        .filter(|(found, _)| *found == name)
+        .map(|(_, label)| label)
+        .collect()
+}
+
 proptest::proptest! {
     #[test]
     fn any_text_gives_sound_mentions(text in "[a-zA-ZÉé’'\\- .,«»\u{a0}\u{202f}\u{301}😀\r\n]{0,60}") {
@@ -193,12 +211,7 @@ fn english_names_written_with_their_possessive_s() {
     // The tagger learnt from corpora that leave `'s` out (here it reads a place); the lexicon
     // puts the `'s` and the label back.
     let text = "Shares in Sainsbury's fell.";
-    let found: Vec<(&str, Label)> = tagging_extractor()
-        .extract(text, Lang::En)
-        .iter()
-        .map(|m| (&text[m.range], m.label))
-        .collect();
-    assert_eq!(found, [("Sainsbury's", Label::Org)]);
+    assert_eq!(tagged(text, Lang::En), [("Sainsbury's", Label::Org)]);
 }
 
 #[test]
@@ -206,12 +219,7 @@ fn a_known_place_after_a_preposition_of_place_is_the_place() {
     // `Paisley` is a town and a common word, nobody's name in the lexicons; the model, which
     // has met it as a first name in tweets, reads a person.
     let text = "The archive was moved to Paisley during the works.";
-    let found: Vec<(&str, Label)> = tagging_extractor()
-        .extract(text, Lang::En)
-        .iter()
-        .map(|m| (&text[m.range], m.label))
-        .collect();
-    assert_eq!(found, [("Paisley", Label::Loc)]);
+    assert_eq!(tagged(text, Lang::En), [("Paisley", Label::Loc)]);
 }
 
 #[test]
@@ -220,13 +228,7 @@ fn a_name_after_a_kind_of_craft_is_a_product() {
         ("La sonde Cassini a survolé Saturne.", Lang::Fr, "Cassini"),
         ("NASA said the probe Juno was safe.", Lang::En, "Juno"),
     ] {
-        let found: Vec<Label> = tagging_extractor()
-            .extract(text, lang)
-            .iter()
-            .filter(|m| &text[m.range] == name)
-            .map(|m| m.label)
-            .collect();
-        assert_eq!(found, [Label::Misc], "{text}");
+        assert_eq!(labels_of(text, lang, name), [Label::Misc], "{text}");
     }
 }
 
@@ -244,13 +246,7 @@ fn a_name_after_a_kind_of_heavenly_body_is_a_place() {
             "Borisov",
         ),
     ] {
-        let found: Vec<Label> = tagging_extractor()
-            .extract(text, lang)
-            .iter()
-            .filter(|m| &text[m.range] == name)
-            .map(|m| m.label)
-            .collect();
-        assert_eq!(found, [Label::Loc], "{text}");
+        assert_eq!(labels_of(text, lang, name), [Label::Loc], "{text}");
     }
 }
 
