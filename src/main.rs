@@ -86,10 +86,8 @@ enum Command {
         /// Leave the rules' mentions out of the features.
         #[arg(long)]
         no_rule_features: bool,
-        /// The tenth of each CoNLL file held out: 9 (documents 9, 19, ...) is the development
-        /// split; 0 to 8 make check splits (train without tenth k, score tenth k).
-        #[arg(long, default_value_t = nomen::tagger::conll::DEV_FOLD as u8, value_parser = clap::value_parser!(u8).range(0..=9))]
-        fold: u8,
+        #[command(flatten)]
+        fold: Fold,
         /// brat files or directories and CoNLL files (their every tenth document is held out).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -107,10 +105,8 @@ enum Command {
         /// All of each CoNLL file instead of its development tenth.
         #[arg(long)]
         all: bool,
-        /// The tenth of each CoNLL file held out: 9 (documents 9, 19, ...) is the development
-        /// split; 0 to 8 make check splits (train without tenth k, score tenth k).
-        #[arg(long, default_value_t = nomen::tagger::conll::DEV_FOLD as u8, value_parser = clap::value_parser!(u8).range(0..=9))]
-        fold: u8,
+        #[command(flatten)]
+        fold: Fold,
         /// Where to write the CoNLL documents as brat files.
         #[arg(long)]
         brat_dir: Option<PathBuf>,
@@ -125,6 +121,21 @@ enum Command {
         #[command(subcommand)]
         what: cli::BenchCommand,
     },
+}
+
+/// Which tenth of each CoNLL file `train` holds out and `eval` scores.
+#[derive(clap::Args)]
+struct Fold {
+    /// The tenth of each CoNLL file held out: 9 (documents 9, 19, ...) is the development
+    /// split; 0 to 8 make check splits (train without tenth k, score tenth k).
+    #[arg(long, default_value_t = nomen::tagger::conll::DEV_FOLD as u8, value_parser = clap::value_parser!(u8).range(0..=9))]
+    fold: u8,
+}
+
+impl Fold {
+    fn tenth(&self) -> usize {
+        usize::from(self.fold)
+    }
 }
 
 /// `train` and `eval` work on one language at a time.
@@ -180,7 +191,7 @@ fn main() -> ExitCode {
                     crf,
                 },
                 rule_features: !no_rule_features,
-                fold: usize::from(fold),
+                fold: fold.tenth(),
             })
         }),
         Command::Eval {
@@ -198,7 +209,7 @@ fn main() -> ExitCode {
                 rules,
                 model,
                 all,
-                fold: usize::from(fold),
+                fold: fold.tenth(),
                 brat_dir,
                 misses,
                 inputs,

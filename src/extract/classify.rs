@@ -265,17 +265,23 @@ impl Rules<'_> {
         i > 0 && self.is_cue(i - 1, cues::storm_before)
     }
 
-    /// `la sonde Cassini`, `le porte-avions Charles-de-Gaulle`: token `i` names a craft, a
-    /// product.
-    pub(super) fn after_craft_word(&self, i: usize) -> bool {
+    /// The kind of thing a one-word name at token `i` is, said by the word before it: a
+    /// heavenly body is a place (`la planète Mars`), a storm an event (`la tempête Egon`), a
+    /// craft a product (`la sonde Cassini`, `le télescope spatial Hubble`), a kind of company
+    /// that company (`le groupe Orange`). The first that applies, in that order.
+    pub(super) fn kind_word_before(&self, i: usize) -> Option<Label> {
         let spatial = |k: usize| matches!(self.key(k), "spatial" | "spatiale" | "space");
-        (i > 0 && self.is_cue(i - 1, cues::craft_before))
-            || (i > 1 && spatial(i - 1) && self.is_cue(i - 2, cues::craft_before))
-    }
-
-    /// `la planète Mars`, `l'astéroïde Bénou`: token `i` names a heavenly body, a place.
-    pub(super) fn after_body_word(&self, i: usize) -> bool {
-        i > 0 && self.is_cue(i - 1, cues::body_before)
+        let craft = (i > 0 && self.is_cue(i - 1, cues::craft_before))
+            || (i > 1 && spatial(i - 1) && self.is_cue(i - 2, cues::craft_before));
+        if i > 0 && self.is_cue(i - 1, cues::body_before) {
+            Some(Label::Loc)
+        } else if craft || self.after_storm_word(i) {
+            Some(Label::Misc)
+        } else if self.after_company_word(i) {
+            Some(Label::Org)
+        } else {
+            None
+        }
     }
 
     /// Token `k` is a lower-case word of the list `cue`.

@@ -210,15 +210,15 @@ impl Extractor {
 }
 
 /// What the text around a tagged mention says, whatever the model did: a preposition opening
-/// the sentence is cut off ("Selon Merkel"); a French organisation takes the adjectives that
-/// follow it ("Parti socialiste européen": the training data seldom has the adjective); one
-/// word right after a kind of company is that company ("le groupe Orange") and after a kind of
-/// storm an event ("la tempête Egon"), after a kind of craft a product ("la sonde Cassini"),
-/// after a kind of heavenly body a place ("la planète Mars"); a person right after a preposition of place that only
-/// the place lists know is that place ("moved to Paisley"); a lexicon name written with its `'s` keeps it and the
-/// lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
-/// dictionary noun opening a French title is only a candidate ("Réunion à Genève"); a portfolio
-/// after a minister is no name ("ministre de la Défense"): `false` drops the mention.
+/// the sentence is cut off ("Selon Merkel"); a lexicon name written with its `'s` keeps it and
+/// the lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
+/// French organisation takes the adjectives that follow it ("Parti socialiste européen": the
+/// training data seldom has the adjective); one word right after a kind of thing is of that
+/// kind ("le groupe Orange", "la tempête Egon", "la sonde Cassini", "la planète Mars"), else a
+/// person right after a preposition of place that only the place lists know is that place
+/// ("moved to Paisley"); a dictionary noun opening a French title is only a candidate
+/// ("Réunion à Genève"); a portfolio after a minister is no name ("ministre de la Défense"):
+/// `false` drops the mention.
 fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     let mut i = tokens.partition_point(|t| t.range.start() < m.range.start());
     while i + 1 < tokens.len()
@@ -236,9 +236,8 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         return true;
     }
     if m.label == Label::Org && context.lang == Lang::Fr {
-        let last = tokens.partition_point(|t| t.range.end() <= m.range.end());
-        let tail = context.adjectives_from(last);
-        if tail > last {
+        let tail = context.adjectives_from(end);
+        if tail > end {
             m.range = TextRange::new(m.range.start(), tokens[tail - 1].range.end());
         }
     }
@@ -246,20 +245,11 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     if !single {
         return true;
     }
-    if context.after_company_word(i) {
-        m.label = Label::Org;
+    if let Some(label) = context.kind_word_before(i) {
+        m.label = label;
         m.evidence = Evidence::Context;
-    }
-    if m.label == Label::Per && context.place_after_preposition(i) {
+    } else if m.label == Label::Per && context.place_after_preposition(i) {
         m.label = Label::Loc;
-    }
-    if context.after_storm_word(i) || context.after_craft_word(i) {
-        m.label = Label::Misc;
-        m.evidence = Evidence::Context;
-    }
-    if context.after_body_word(i) {
-        m.label = Label::Loc;
-        m.evidence = Evidence::Context;
     }
     if context.common_word_heading_a_phrase(i) {
         m.evidence = Evidence::Candidate;
