@@ -3,7 +3,7 @@
 //! du Kremlin, Dmitri Peskov", "Dmitry Peskov, the Kremlin spokesman").
 
 use super::document::BlockMention;
-use crate::extract::Label;
+use crate::extract::{Evidence, Label};
 use crate::text::{TextRange, TextSize};
 
 /// A long form and its acronym, given side by side in a block.
@@ -29,6 +29,64 @@ const LINK_WORDS: &[&str] = &[
     "de", "des", "du", "d", "la", "le", "les", "l", "et", "pour", "sur", "au", "aux", "en", "à",
     "of", "the", "and", "for", "on", "in",
 ];
+
+/// An acronym in parentheses right after an organisation ("Brazil's National Institute for
+/// Space Research (INPE)"), or after any name whose initials spell it, names the same thing:
+/// when extraction missed it, it becomes a mention with that name's label. After a person the
+/// letters must match, since "Jean Dupont (LR)" gives his party, and so must a dictionary word
+/// (`is_word`): "(VIDEO)" is no acronym.
+pub(crate) fn acronyms_after_names(
+    prose: &str,
+    text: &str,
+    is_word: impl Fn(&str) -> bool,
+    mentions: &mut Vec<BlockMention>,
+) {
+    let mut found = Vec::new();
+    for (k, m) in mentions.iter().enumerate() {
+        let end = usize::from(m.range.end());
+        let rest = prose.get(end..).unwrap_or("");
+        let spaced = rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']);
+        let Some(inside) = spaced.strip_prefix('(') else {
+            continue;
+        };
+        let Some(inner) = inside.find(')').map(|close| &inside[..close]) else {
+            continue;
+        };
+        let named = expands(&m.form, inner) || (m.label == Label::Org && !is_word(inner));
+        if !named || !is_acronym(inner) || !inner.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        let start = end + (rest.len() - spaced.len()) + 1;
+        let range = TextRange::new(
+            TextSize::new(start as u32),
+            TextSize::new((start + inner.len()) as u32),
+        );
+        match mentions.get(k + 1) {
+            // A candidate there (the rules' guess) is confirmed with the name's label.
+            Some(n) if n.range == range && n.evidence == Evidence::Candidate => {
+                found.push((Some(k + 1), range, m.label));
+            }
+            Some(n) if n.range.start() < range.end() => {}
+            _ => found.push((None, range, m.label)),
+        }
+    }
+    for &(at, range, label) in &found {
+        let Some(form) = text.get(std::ops::Range::<usize>::from(range)) else {
+            continue;
+        };
+        let acronym = BlockMention {
+            range,
+            label,
+            evidence: Evidence::Context,
+            form: super::entities::normalize(form).into(),
+        };
+        match at {
+            Some(k) => mentions[k] = acronym,
+            None => mentions.push(acronym),
+        }
+    }
+    mentions.sort_by_key(|m| m.range.start());
+}
 
 /// For an acronym in parentheses right after words whose initials spell it ("la Force
 /// intérimaire des Nations unies au Liban (FINUL)"), makes those words one mention with the
@@ -63,7 +121,7 @@ pub(crate) fn expand_acronyms(prose: &str, text: &str, mentions: &mut Vec<BlockM
         let expansion = BlockMention {
             range: span,
             label,
-            evidence: crate::extract::Evidence::Context,
+            evidence: Evidence::Context,
             form: form.into(),
         };
         mentions.splice(first..last, [expansion]);
@@ -114,7 +172,13 @@ pub(crate) fn aliases(text: &str, mentions: &[BlockMention]) -> Vec<Alias> {
         let close = usize::from(b.range.end()) + after.find(')').unwrap_or(0) + 1;
         let range = TextRange::new(a.range.start(), TextSize::new(close as u32));
         let (long, short) = if is_acronym(&b.form) { (a, b) } else { (b, a) };
-        if is_acronym(&short.form) && expands(&long.form, &short.form) {
+        // An organisation's acronym given right after it may come from another language
+        // ("National Institute for Space Research (INPE)").
+        let translated = long.range.start() < short.range.start()
+            && [long, short]
+                .iter()
+                .all(|m| m.label == Label::Org && m.evidence != Evidence::Candidate);
+        if is_acronym(&short.form) && (translated || expands(&long.form, &short.form)) {
             out.push(Alias {
                 long: long.form.clone(),
                 short: short.form.clone(),

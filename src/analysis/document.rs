@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::blocks::split;
-use super::context::{Alias, Role, aliases, expand_acronyms, roles};
+use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
 use super::prose::{detect_language, prose};
@@ -498,6 +498,12 @@ impl Batch {
             .map(|((job, prose), detected)| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mut mentions = extract_block(extractor, &job.text, &prose, lang);
+                acronyms_after_names(
+                    &prose,
+                    &job.text,
+                    |w| extractor.is_dictionary_word(w),
+                    &mut mentions,
+                );
                 expand_acronyms(&prose, &job.text, &mut mentions);
                 let aliases = aliases(&prose, &mentions);
                 let roles = roles(&prose, &mentions);

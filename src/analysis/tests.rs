@@ -342,3 +342,33 @@ fn a_preposition_opening_a_sentence_is_not_part_of_the_name() {
         "#]],
     );
 }
+
+#[test]
+fn an_acronym_in_parentheses_after_an_organisation_is_its_other_form() {
+    // The letters come from another language's name; the acronym is still that body.
+    check_hover(
+        "Brazil's National Institute for Space Research (INPE) published the figures.\n\nOn Friday the IN$0PE revised them.\n",
+        expect![[r#"
+            National Institute for Space Research — organisation
+            Also written: INPE
+            3 mentions, first on line 1"#]],
+    );
+}
+
+#[test]
+fn words_in_parentheses_after_a_name_are_not_always_its_acronym() {
+    // A tag in capitals after an organisation is no acronym of it; a party after a person is
+    // the party, not the person.
+    check(
+        "Interview with the board of Northwind Holdings (VIDEO) today.\n\nLe député Jean Dupont (LR) a voté contre.\n",
+        Format::Plain,
+        expect![[r#"
+            Interview with the board of Northwind Holdings (VIDEO) today.
+                                        ^^^^^^^^^^^^^^^^^^ ORG
+
+            Le député Jean Dupont (LR) a voté contre.
+                      ^^^^^^^^^^^ PER
+                                   ^^ ORG
+        "#]],
+    );
+}

@@ -169,6 +169,12 @@ impl Extractor {
         Rules::new(text, tokens, &self.lexicon, lang, keys).run()
     }
 
+    /// Whether `word`, in lower case, is a word of the French or English dictionary.
+    pub fn is_dictionary_word(&self, word: &str) -> bool {
+        let flags = self.lexicon.get(&word.to_lowercase());
+        flags.has(Flags::FR_WORD) || flags.has(Flags::EN_WORD)
+    }
+
     /// Number of distinct lexicon keys, for reports.
     pub fn lexicon_size(&self) -> usize {
         self.lexicon.len()
