@@ -266,14 +266,19 @@ impl Rules<'_> {
     }
 
     /// The kind of thing a one-word name at token `i` is, said by the word before it: a
-    /// heavenly body is a place (`la planète Mars`), a storm an event (`la tempête Egon`), a
+    /// heavenly body or a natural place is a place (`la planète Mars`, `le fleuve Niger`, and
+    /// after the name `the Amazon river`), a storm an event (`la tempête Egon`), a
     /// craft a product (`la sonde Cassini`, `le télescope spatial Hubble`), a kind of company
     /// that company (`le groupe Orange`). The first that applies, in that order.
     pub(super) fn kind_word_before(&self, i: usize) -> Option<Label> {
         let spatial = |k: usize| matches!(self.key(k), "spatial" | "spatiale" | "space");
         let craft = (i > 0 && self.is_cue(i - 1, cues::craft_before))
             || (i > 1 && spatial(i - 1) && self.is_cue(i - 2, cues::craft_before));
-        if i > 0 && self.is_cue(i - 1, cues::body_before) {
+        let place =
+            |k: usize| self.is_cue(k, cues::body_before) || self.is_cue(k, cues::geo_before);
+        if (i > 0 && place(i - 1))
+            || (i + 1 < self.toks.len() && self.is_cue(i + 1, cues::geo_after))
+        {
             Some(Label::Loc)
         } else if craft || self.after_storm_word(i) {
             Some(Label::Misc)

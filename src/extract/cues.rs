@@ -226,6 +226,30 @@ pub fn body_before(key: &str) -> bool {
     BODY_BEFORE.contains(&key)
 }
 
+/// Kinds of natural place whose name follows them (`le fleuve Niger`, `le lac Tchad`, `the
+/// river Severn`): a place.
+#[rustfmt::skip]
+const GEO_BEFORE: &[&str] = &[
+    "fleuve", "rivière", "lac", "mont", "massif", "volcan", "désert", "détroit", "golfe", "île",
+    "archipel", "péninsule", "river", "lake", "mount", "volcano", "island",
+];
+
+pub fn geo_before(key: &str) -> bool {
+    GEO_BEFORE.contains(&key)
+}
+
+/// Kinds of place written after their name (`the Amazon river basin`, `the Mekong delta`, `the
+/// Kursk region`): the name is a place.
+#[rustfmt::skip]
+const GEO_AFTER: &[&str] = &[
+    "river", "basin", "delta", "valley", "estuary", "desert", "peninsula", "region", "province",
+    "mountains",
+];
+
+pub fn geo_after(key: &str) -> bool {
+    GEO_AFTER.contains(&key)
+}
+
 /// Prepositions that tie a complement to a common noun (`Réunion à Genève`, `Réunion des
 /// ministres`).
 #[rustfmt::skip]

@@ -233,6 +233,26 @@ fn a_name_after_a_kind_of_craft_is_a_product() {
 }
 
 #[test]
+fn a_name_beside_a_kind_of_natural_place_is_that_place() {
+    // The model read the first two as a company and a product.
+    for (text, lang, name) in [
+        (
+            "The Amazon river basin lost forest again.",
+            Lang::En,
+            "Amazon",
+        ),
+        (
+            "Lake Titicaca and the river Thames were low; the Danube river flooded.",
+            Lang::En,
+            "Danube",
+        ),
+        ("Le fleuve Sénégal a débordé.", Lang::Fr, "Sénégal"),
+    ] {
+        assert_eq!(labels_of(text, lang, name), [Label::Loc], "{text}");
+    }
+}
+
+#[test]
 fn a_name_after_a_kind_of_heavenly_body_is_a_place() {
     for (text, lang, name) in [
         (
