@@ -265,6 +265,20 @@ impl Rules<'_> {
         i > 0 && self.is_cue(i - 1, cues::storm_before)
     }
 
+    /// `Hurricane Milton`, `Storm Babet`: where a storm's name written with its capitalised
+    /// kind starts, when the mention of tokens `i..end` is that name or the name after it.
+    pub(super) fn named_storm(&self, i: usize, end: usize) -> Option<usize> {
+        let storm =
+            |k: usize| self.toks[k].shape == Shape::Capitalized && cues::storm_before(self.key(k));
+        if end > i + 1 && storm(i) && self.toks[i + 1].shape == Shape::Capitalized {
+            Some(i)
+        } else if i > 0 && storm(i - 1) && self.toks[i].shape == Shape::Capitalized {
+            Some(i - 1)
+        } else {
+            None
+        }
+    }
+
     /// The kind of thing a one-word name at token `i` is, said by the word before it: a
     /// heavenly body or a natural place is a place (`la planète Mars`, `le fleuve Niger`, and
     /// after the name `the Amazon river`), a storm an event (`la tempête Egon`), a

@@ -195,6 +195,7 @@ impl Extractor {
                 let tagged = tagger.tag(text, &tokens, &keys, &self.lexicon, lang, &rules);
                 let mut tagged = tagged_mentions(tagged, &rules);
                 tagged.retain_mut(|m| settle(&context, &tokens, m));
+                let rules = named_storms(&context, &tokens, rules);
                 with_candidates(tagged, &rules)
             }
             None => rules,
@@ -220,7 +221,8 @@ impl Extractor {
 /// the lexicon's label ("Sainsbury's": the corpora taught the tagger to stop before `'s`); a
 /// French organisation takes the adjectives that follow it ("Parti socialiste européen": the
 /// training data seldom has the adjective); one word right after a kind of thing is of that
-/// kind ("le groupe Orange", "la tempête Egon", "la sonde Cassini", "la planète Mars"), else a
+/// kind ("le groupe Orange", "la tempête Egon", "la sonde Cassini", "la planète Mars"), and a
+/// storm named with its capitalised kind is named so ("Hurricane Milton"), else a
 /// person right after a preposition of place that only the place lists know is that place
 /// ("moved to Paisley"); a dictionary noun opening a French title is only a candidate
 /// ("Réunion à Genève"); a portfolio after a minister is no name ("ministre de la Défense"):
@@ -235,6 +237,12 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
     }
     let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+    if let Some(start) = context.named_storm(i, end) {
+        m.range = TextRange::new(tokens[start].range.start(), m.range.end());
+        m.label = Label::Misc;
+        m.evidence = Evidence::Context;
+        return true;
+    }
     if let Some((past, label)) = context.possessive_name(i, end) {
         m.range = TextRange::new(m.range.start(), tokens[past - 1].range.end());
         m.label = label;
@@ -261,6 +269,20 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.evidence = Evidence::Candidate;
     }
     !context.after_ministry(i)
+}
+
+/// The rules' mentions, those of storms named with their kind ("Typhoon Haiyan") made events
+/// the text vouches for, so that they stand where the tagger saw nothing.
+fn named_storms(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> Vec<Mention> {
+    for m in &mut rules {
+        let i = tokens.partition_point(|t| t.range.start() < m.range.start());
+        let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+        if context.named_storm(i, end) == Some(i) {
+            m.label = Label::Misc;
+            m.evidence = Evidence::Context;
+        }
+    }
+    rules
 }
 
 /// The tagger's mentions, and the rules' mentions that overlap none of them: as they are when

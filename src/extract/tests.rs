@@ -253,6 +253,27 @@ fn a_name_beside_a_kind_of_natural_place_is_that_place() {
 }
 
 #[test]
+fn a_storm_named_with_its_capitalised_kind_is_an_event() {
+    // The model read a person in the first two and nothing in the third.
+    for (text, name) in [
+        (
+            "Hurricane Milton made landfall near Sarasota on Wednesday.",
+            "Hurricane Milton",
+        ),
+        (
+            "Storm Babet brought floods to Scotland last week.",
+            "Storm Babet",
+        ),
+        (
+            "Residents fled as Cyclone Idai approached the coast.",
+            "Cyclone Idai",
+        ),
+    ] {
+        assert_eq!(labels_of(text, Lang::En, name), [Label::Misc], "{text}");
+    }
+}
+
+#[test]
 fn a_name_after_a_kind_of_heavenly_body_is_a_place() {
     for (text, lang, name) in [
         (
