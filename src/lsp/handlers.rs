@@ -12,6 +12,12 @@ use super::{
 };
 use crate::analysis::DocOptions;
 
+/// The parameters of `transport::INVALID_REQUEST`.
+#[derive(serde::Deserialize)]
+pub(crate) struct InvalidRequestParams {
+    reason: String,
+}
+
 pub struct Backend {
     shared: Arc<Shared>,
     /// Settings problems found during `initialize`, shown once the client is ready for them.
@@ -31,6 +37,21 @@ impl Backend {
             format: from_proto::format(language_id, uri),
             language: self.shared.config().language.lang(),
         }
+    }
+
+    /// A request the client sent broken (see `transport`): an `InvalidRequest` error saying
+    /// what was wrong, also in the client's log.
+    pub(crate) async fn invalid_request(&self, params: InvalidRequestParams) -> Result<()> {
+        let message = format!("nomen: a request could not be read: {}", params.reason);
+        self.shared
+            .client
+            .log_message(MessageType::WARNING, &message)
+            .await;
+        Err(tower_lsp_server::jsonrpc::Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+            message: message.into(),
+            data: None,
+        })
     }
 
     async fn report_settings_errors(&self, errors: Vec<String>) {

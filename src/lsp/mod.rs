@@ -13,6 +13,7 @@ mod indexer;
 mod knowledge;
 mod navigation;
 mod to_proto;
+mod transport;
 
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
@@ -149,7 +150,7 @@ pub fn service() -> (
     LspService<handlers::Backend>,
     tower_lsp_server::ClientSocket,
 ) {
-    LspService::new(|client| {
+    LspService::build(|client| {
         let shared = Shared {
             client,
             extractor: Arc::new(OnceLock::new()),
@@ -162,14 +163,31 @@ pub fn service() -> (
         };
         handlers::Backend::new(Arc::new(shared))
     })
+    .custom_method(
+        transport::INVALID_REQUEST,
+        handlers::Backend::invalid_request,
+    )
+    .finish()
 }
 
 /// Runs the server on stdin and stdout until `exit`, or until stdin closes.
 pub async fn run_stdio() {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+}
+
+/// Runs the server on `input` and `output`, the client's messages checked by
+/// `transport::relay` on their way in.
+pub(crate) async fn serve(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite + Unpin,
+) {
     let (service, socket) = service();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    let (relayed, server_input) = tokio::io::duplex(1 << 16);
+    let relay = tokio::spawn(transport::relay(input, relayed));
+    Server::new(server_input, output, socket)
         .serve(service)
         .await;
+    relay.abort();
 }
 
 #[cfg(test)]

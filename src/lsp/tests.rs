@@ -716,3 +716,99 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
         "{after:?}"
     );
 }
+
+/// Writes one framed message to the server's input.
+async fn write_frame(input: &mut (impl tokio::io::AsyncWrite + Unpin), body: &[u8]) {
+    use tokio::io::AsyncWriteExt;
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    input.write_all(header.as_bytes()).await.unwrap();
+    input.write_all(body).await.unwrap();
+}
+
+/// Reads framed messages from the server's output until one has the id `id`.
+async fn read_response(output: &mut (impl tokio::io::AsyncBufRead + Unpin), id: i64) -> Value {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    loop {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                output.read_line(&mut line).await.unwrap() > 0,
+                "the server hung up"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        output.read_exact(&mut body).await.unwrap();
+        let message: Value = serde_json::from_slice(&body).unwrap();
+        if message["id"] == id && message.get("method").is_none() {
+            return message;
+        }
+    }
+}
+
+#[tokio::test]
+async fn broken_messages_on_the_wire_do_not_stop_the_server() {
+    // The whole stdio stack: the relay, tower-lsp-server's codec, the service. Without the relay
+    // the first broken body ends the session.
+    let (mut client_out, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, client_in) = tokio::io::duplex(1 << 16);
+    let server = tokio::spawn(super::serve(server_in, server_out));
+    let mut client_in = tokio::io::BufReader::new(client_in);
+    let request = |id: i64, method: &str, params: Value| {
+        serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .unwrap()
+    };
+    write_frame(
+        &mut client_out,
+        &request(1, "initialize", json!({"capabilities": {}})),
+    )
+    .await;
+    read_response(&mut client_in, 1).await;
+    write_frame(
+        &mut client_out,
+        br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    )
+    .await;
+    let uri = "file:///tmp/nomen-wire-test.md";
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+                         "text": "Le maréchal Khalifa Haftar est arrivé à Moscou.\n"}}});
+    write_frame(&mut client_out, &serde_json::to_vec(&open).unwrap()).await;
+    for garbage in [
+        &b"{not json"[..],
+        b"\xff\xfe\x00",
+        b"[]",
+        b"Content-Length: x\r\n\r\n",
+    ] {
+        write_frame(&mut client_out, garbage).await;
+    }
+    // A request without its version: an error response, not silence.
+    write_frame(
+        &mut client_out,
+        br#"{"id":2,"method":"textDocument/hover"}"#,
+    )
+    .await;
+    let answer = read_response(&mut client_in, 2).await;
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    let position = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 22}});
+    write_frame(&mut client_out, &request(3, "textDocument/hover", position)).await;
+    let hover = read_response(&mut client_in, 3).await;
+    let text = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.contains("Khalifa Haftar"), "{hover}");
+    write_frame(&mut client_out, &request(4, "shutdown", Value::Null)).await;
+    read_response(&mut client_in, 4).await;
+    write_frame(&mut client_out, br#"{"jsonrpc":"2.0","method":"exit"}"#).await;
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server exits after `exit`")
+        .unwrap();
+}
