@@ -39,13 +39,16 @@ pub enum BenchCommand {
         /// Size of the opened document in megabytes.
         #[arg(long, default_value_t = 10)]
         mb: usize,
+        /// The whole document on one line, one paragraph (as a file with no line breaks).
+        #[arg(long)]
+        one_line: bool,
     },
 }
 
 pub fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Edit { words, edits } => edit(&words, edits),
-        BenchCommand::Server { mb } => server(mb),
+        BenchCommand::Server { mb, one_line } => server(mb, one_line),
         BenchCommand::Workspace { dir } => workspace(&dir),
     }
 }
@@ -249,7 +252,7 @@ impl Child {
     }
 }
 
-fn server(mb: usize) -> Result<()> {
+fn server(mb: usize, one_line: bool) -> Result<()> {
     let exe = std::env::current_exe()?;
     let mut process = Command::new(exe)
         .arg("lsp")
@@ -275,7 +278,10 @@ fn server(mb: usize) -> Result<()> {
     child.until(|m| m["id"] == 1)?;
     let initialize = started.elapsed();
     child.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))?;
-    let text = article(mb * 1024 * 1024 / 7);
+    let mut text = article(mb * 1024 * 1024 / 7);
+    if one_line {
+        text = text.replace("\n\n", " ");
+    }
     let uri = "file:///bench/large.txt";
     let started = Instant::now();
     child.send(
@@ -299,8 +305,9 @@ fn server(mb: usize) -> Result<()> {
         initialize.as_secs_f64() * 1e3
     );
     println!(
-        "opened a {:.1} MB document: first diagnostics ({diagnostics}) after {:.0} ms",
+        "opened a {:.1} MB document{}: first diagnostics ({diagnostics}) after {:.0} ms",
         text.len() as f64 / 1e6,
+        if one_line { " on one line" } else { "" },
         opened.as_secs_f64() * 1e3
     );
     println!("server memory: peak {peak}, resident after analysis {rss}; exit {status}");

@@ -422,3 +422,45 @@ fn french_lower_case_heads() {
         "#]],
     );
 }
+
+#[test]
+fn a_paragraph_longer_than_any_real_one_is_extracted_in_pieces() {
+    // 300 KB on one line: the pieces are cut after sentences, so every sentence's names are
+    // found as in a short paragraph, at their place in the whole.
+    let sentence = "Le maire Jean Moreau a reçu Claire Dubois à Lyon. ";
+    let text = sentence.repeat(300 * 1024 / sentence.len());
+    let found = tagging_extractor().extract(&text, Lang::Fr);
+    assert_sound(&text, &found);
+    let alone = tagged(sentence, Lang::Fr);
+    assert_eq!(alone.len(), 3, "{alone:?}");
+    let count = text.len() / sentence.len();
+    assert_eq!(found.len(), 3 * count);
+    for (k, m) in found.iter().enumerate() {
+        let (name, label) = alone[k % 3];
+        assert_eq!((&text[m.range], m.label), (name, label), "mention {k}");
+    }
+}
+
+#[test]
+fn pieces_tile_the_text_and_end_after_sentences() {
+    use super::{MAX_PIECE, piece_end};
+    // Sentences, then a run without any, then one without white space, in two-byte letters.
+    let text = format!(
+        "{}{}{}",
+        "Une phrase courte. ".repeat(MAX_PIECE / 6),
+        "mots sans fin ".repeat(MAX_PIECE / 5),
+        "é".repeat(MAX_PIECE * 2),
+    );
+    let mut start = 0;
+    let mut ends = Vec::new();
+    while start < text.len() {
+        let end = piece_end(&text, start);
+        assert!(end > start && text.is_char_boundary(end));
+        assert!(end - start <= 2 * MAX_PIECE + 2 || end == text.len());
+        ends.push(end);
+        start = end;
+    }
+    assert_eq!(start, text.len());
+    assert!(ends.len() >= 5, "{ends:?}");
+    assert!(text[..ends[0]].ends_with(". "));
+}

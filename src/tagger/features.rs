@@ -66,8 +66,60 @@ struct Word<'a> {
     title_cluster: Option<u32>,
 }
 
-/// Computes the features of `tokens`, which were cut from `text`; `hints` are the rules'
-/// mentions of the same text.
+/// What the features of a paragraph's tokens are computed from: every token's [`Word`], the
+/// paragraph's style, the lexicon's multi-word entries and the rules' mentions. The features
+/// themselves are computed a token at a time ([`Paragraph::token`]), so that tagging a long
+/// paragraph holds per token a word and the tag scores, not the features.
+pub(crate) struct Paragraph<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    words: Vec<Word<'a>>,
+    style: u64,
+    phrases: Vec<Option<(bool, &'static str)>>,
+    rules: Vec<Option<(bool, &'static str, Evidence)>>,
+    lang: Lang,
+}
+
+impl<'a> Paragraph<'a> {
+    /// `tokens` were cut from `text`; `hints` are the rules' mentions of the same text.
+    pub(crate) fn new(
+        text: &'a str,
+        tokens: &'a [Token],
+        keys: &'a Keys,
+        lexicon: &Lexicon,
+        lang: Lang,
+        hints: &[Mention],
+    ) -> Paragraph<'a> {
+        let words: Vec<Word> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
+            .collect();
+        let style = style(&words, tokens);
+        let phrases = phrase_tags(tokens, &words, lexicon, lang);
+        let rules = hint_tags(tokens, hints);
+        Paragraph {
+            text,
+            tokens,
+            words,
+            style,
+            phrases,
+            rules,
+            lang,
+        }
+    }
+
+    /// Appends the features of token `i` to `out`.
+    pub(crate) fn token(&self, i: usize, out: &mut Vec<u64>) {
+        let (text, tokens, words) = (self.text, self.tokens, &self.words);
+        token_features(text, tokens, words, i, self.lang, self.phrases[i], out);
+        extra_features(text, tokens, words, i, self.style, out);
+        rule_features(&self.rules, i, words[i].h_shape, out);
+    }
+}
+
+/// Computes the features of every token of `tokens`, which were cut from `text`; `hints` are
+/// the rules' mentions of the same text.
 pub(crate) fn extract(
     text: &str,
     tokens: &[Token],
@@ -76,23 +128,14 @@ pub(crate) fn extract(
     lang: Lang,
     hints: &[Mention],
 ) -> Features {
-    let words: Vec<Word> = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
-        .collect();
-    let style = style(&words, tokens);
-    let phrases = phrase_tags(tokens, &words, lexicon, lang);
-    let rules = hint_tags(tokens, hints);
+    let paragraph = Paragraph::new(text, tokens, keys, lexicon, lang, hints);
     let mut out = Features {
         ids: Vec::with_capacity(tokens.len() * 48),
         starts: Vec::with_capacity(tokens.len() + 1),
     };
     out.starts.push(0);
     for i in 0..tokens.len() {
-        token_features(text, tokens, &words, i, lang, phrases[i], &mut out.ids);
-        extra_features(text, tokens, &words, i, style, &mut out.ids);
-        rule_features(&rules, i, words[i].h_shape, &mut out.ids);
+        paragraph.token(i, &mut out.ids);
         out.starts.push(out.ids.len() as u32);
     }
     out

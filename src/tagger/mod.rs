@@ -100,11 +100,14 @@ impl Tagger {
         lang: Lang,
         hints: &[Mention],
     ) -> Vec<(TextRange, Label)> {
-        let feats = features::extract(text, tokens, keys, lexicon, lang, hints);
+        let paragraph = features::Paragraph::new(text, tokens, keys, lexicon, lang, hints);
+        let mut ids = Vec::with_capacity(96);
         let scores: Vec<[i32; TAGS]> = (0..tokens.len())
             .map(|t| {
+                ids.clear();
+                paragraph.token(t, &mut ids);
                 let mut s = [0; TAGS];
-                for &f in feats.of(t) {
+                for &f in &ids {
                     self.model.add_weights(f, &mut s);
                 }
                 s
