@@ -215,7 +215,7 @@ impl Extractor {
             Lang::Fr => self.fr.as_ref(),
             Lang::En => self.en.as_ref(),
         };
-        let mut mentions = match tagger {
+        let mentions = match tagger {
             Some(tagger) => {
                 let tagged = tagger.tag(text, &tokens, &keys, &self.lexicon, lang, &rules);
                 let mut tagged = tagged_mentions(tagged, &rules);
@@ -225,11 +225,13 @@ impl Extractor {
             }
             None => rules,
         };
+        let mut mentions = split_at_line_starts(text, mentions);
         // The rules emit in order without overlaps; keep the contract even if a rule slips.
         let mut last_end = text_size::TextSize::new(0);
         mentions.retain(|m| {
             let keep = m.range.start() >= last_end
                 && !m.range.is_empty()
+                && text[m.range].split_whitespace().nth(MAX_WORDS).is_none()
                 && !cues::never_alone(&text[m.range])
                 && !cues::not_a_chunk(&text[m.range]);
             if keep {
@@ -239,6 +241,54 @@ impl Extractor {
         });
         mentions
     }
+}
+
+/// A mention of more words than this is no name: a run of names the model read as one.
+const MAX_WORDS: usize = 24;
+
+/// Cuts a mention at each line break where it began its line: a name that wraps in
+/// hard-wrapped prose starts after other words of its line ("le président Emmanuel\nMacron"),
+/// while names that each fill a line (a list, a column of quotes) are names of their own, which
+/// the model, trained on text without line breaks, reads as one ("Paris\nLondres").
+fn split_at_line_starts(text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
+    if !mentions.iter().any(|m| text[m.range].contains('\n')) {
+        return mentions;
+    }
+    let mut out = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        let (start, end) = (usize::from(m.range.start()), usize::from(m.range.end()));
+        let mut from = start;
+        for (at, _) in text[start..end].match_indices('\n') {
+            let at = start + at;
+            if at < from {
+                // Inside the white space skipped after the last cut.
+                continue;
+            }
+            let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+            if !text[line_start..from].trim().is_empty() {
+                continue;
+            }
+            let head_end = from + text[from..at].trim_end().len();
+            if head_end > from {
+                out.push(Mention {
+                    range: TextRange::new(
+                        TextSize::new(from as u32),
+                        TextSize::new(head_end as u32),
+                    ),
+                    ..m.clone()
+                });
+            }
+            let rest = &text[at + 1..end];
+            from = end - rest.trim_start().len();
+        }
+        if from < end {
+            out.push(Mention {
+                range: TextRange::new(TextSize::new(from as u32), m.range.end()),
+                ..m
+            });
+        }
+    }
+    out
 }
 
 /// Paragraphs longer than this many bytes are extracted in pieces.

@@ -464,3 +464,38 @@ fn pieces_tile_the_text_and_end_after_sentences() {
     assert!(ends.len() >= 5, "{ends:?}");
     assert!(text[..ends[0]].ends_with(". "));
 }
+
+#[test]
+fn names_that_each_fill_a_line_are_not_one_name() {
+    // A list of places, a column of quoted names after their blanked markers; a name that
+    // wraps in hard-wrapped prose stays whole.
+    let list = "Paris\nLondres\nBerlin\n";
+    let quotes = "     Paris\n     Londres\n";
+    let wrapped = "Le chef de l'État, le président Emmanuel\nMacron, a reçu le chancelier.\n";
+    expect![[r#"
+        Paris
+        ^^^^^ LOC(Guess)
+        Londres
+        ^^^^^^^ LOC(Guess)
+        Berlin
+        ^^^^^^ LOC(Guess)
+             Paris
+             ^^^^^ LOC(Guess)
+             Londres
+             ^^^^^^^ LOC(Guess)
+        Le chef de l'État, le président Emmanuel
+                                        ^^^^^^^^^^^^^^^ PER(Guess)
+        Macron, a reçu le chancelier.
+    "#]]
+    .assert_eq(
+        &[list, quotes, wrapped]
+            .map(|t| render(tagging_extractor(), t, Lang::Fr))
+            .concat(),
+    );
+}
+
+#[test]
+fn a_run_of_names_longer_than_any_name_is_none() {
+    let text = "Paris ".repeat(30);
+    assert_eq!(tagged(&text, Lang::Fr), []);
+}
