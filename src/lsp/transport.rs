@@ -46,7 +46,7 @@ pub(crate) async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncW
             }
             Frame::End => break,
         };
-        let Some(body) = checked(body) else {
+        let Some((body, exit)) = checked(body) else {
             continue;
         };
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
@@ -55,8 +55,9 @@ pub(crate) async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncW
             output.write_all(&body).await?;
             output.flush().await
         };
-        if written.await.is_err() {
-            // The server has stopped reading: it has exited.
+        if written.await.is_err() || exit {
+            // The server has stopped reading, or stops after this message: a read left waiting
+            // on stdin would hold up the process's exit.
             break;
         }
     }
@@ -162,20 +163,25 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// The body itself when the server can decode it; a call of [`INVALID_REQUEST`] in its place
-/// when it is broken but shows a request's `id` and `method`; else nothing (logged).
-fn checked(body: Vec<u8>) -> Option<Vec<u8>> {
+/// The body itself when the server can decode it, with whether it is the `exit` notification;
+/// a call of [`INVALID_REQUEST`] in its place when it is broken but shows a request's `id` and
+/// `method`; else nothing (logged).
+fn checked(body: Vec<u8>) -> Option<(Vec<u8>, bool)> {
     if body.is_empty() {
         return None;
     }
     let request = serde_json::from_slice::<Request>(&body);
-    if request.is_ok() || serde_json::from_slice::<Response>(&body).is_ok() {
-        return Some(body);
+    if let Ok(request) = &request {
+        let exit = request.method() == "exit" && request.id().is_none();
+        return Some((body, exit));
+    }
+    if serde_json::from_slice::<Response>(&body).is_ok() {
+        return Some((body, false));
     }
     let why = match (request, serde_json::from_slice::<Value>(&body)) {
         (_, Err(err)) => format!("not JSON: {err}"),
         (Err(err), Ok(_)) => format!("not a JSON-RPC message: {err}"),
-        (Ok(_), Ok(_)) => unreachable!("decoded above"),
+        (Ok(_), Ok(_)) => return None,
     };
     tracing::warn!("a broken message from the client ({why})");
     let value: Value = serde_json::from_slice(&body).ok()?;
@@ -189,7 +195,7 @@ fn checked(body: Vec<u8>) -> Option<Vec<u8>> {
         "method": INVALID_REQUEST,
         "params": { "reason": why },
     });
-    serde_json::to_vec(&call).ok()
+    serde_json::to_vec(&call).ok().map(|call| (call, false))
 }
 
 #[cfg(test)]
@@ -292,6 +298,13 @@ mod tests {
             out,
             [HOVER, EXIT].map(|b| String::from_utf8(b.to_vec()).unwrap())
         );
+    }
+
+    #[test]
+    fn nothing_is_read_after_exit() {
+        // The relay stops at `exit`, as the server does; what follows is never read.
+        let input = [frame(EXIT), frame(HOVER)].concat();
+        assert_eq!(relayed(&input), [String::from_utf8(EXIT.to_vec()).unwrap()]);
     }
 
     #[test]
