@@ -137,6 +137,18 @@ pub fn run(options: &TrainOptions) -> Result<ExitCode> {
         examples.len(),
         corpus.dev.len()
     );
+    if examples.is_empty() {
+        // An empty model would load, and find nothing: say so instead of writing it.
+        anyhow::bail!(
+            "no training documents in {} (brat .txt/.ann pairs or CoNLL files)",
+            options
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let extractor = Extractor::rules_only();
     let lexicon = extractor.lexicon();
     let mut stats = TrainStats::default();
