@@ -220,7 +220,7 @@ impl Extractor {
                 let tagged = tagger.tag(text, &tokens, &keys, &self.lexicon, lang, &rules);
                 let mut tagged = tagged_mentions(tagged, &rules);
                 tagged.retain_mut(|m| settle(&context, &tokens, m));
-                let rules = named_storms(&context, &tokens, rules);
+                let rules = named_by_kind(&context, &tokens, rules);
                 with_candidates(tagged, &rules)
             }
             None => rules,
@@ -375,14 +375,22 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     !context.after_ministry(i)
 }
 
-/// The rules' mentions, those of storms named with their kind ("Typhoon Haiyan") made events
-/// the text vouches for, so that they stand where the tagger saw nothing.
-fn named_storms(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> Vec<Mention> {
+/// The rules' mentions, those named with their kind made what the text vouches for, so that
+/// they stand where the tagger saw nothing: a storm with its capitalised kind ("Typhoon
+/// Haiyan") an event, one word after a kind of thing that kind ("the moon Titan" a place).
+fn named_by_kind(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> Vec<Mention> {
     for m in &mut rules {
         let i = tokens.partition_point(|t| t.range.start() < m.range.start());
         let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
-        if context.named_storm(i, end) == Some(i) {
-            m.label = Label::Misc;
+        let kind = if context.named_storm(i, end) == Some(i) {
+            Some(Label::Misc)
+        } else if end == i + 1 {
+            context.kind_word_before(i)
+        } else {
+            None
+        };
+        if let Some(label) = kind {
+            m.label = label;
             m.evidence = Evidence::Context;
         }
     }
