@@ -326,7 +326,8 @@ fn piece_end(text: &str, start: usize) -> usize {
 /// French organisation takes the adjectives that follow it ("Parti socialiste européen": the
 /// training data seldom has the adjective); one word right after a kind of thing is of that
 /// kind ("le groupe Orange", "la tempête Egon", "la sonde Cassini", "la planète Mars"), and a
-/// storm named with its capitalised kind is named so ("Hurricane Milton"), else a
+/// storm named with its capitalised kind is named so ("Hurricane Milton"), the place in
+/// "Redmond-based" is a place, else a
 /// person right after a preposition of place that only the place lists know is that place
 /// ("moved to Paisley"); a dictionary noun opening a French title is only a candidate
 /// ("Réunion à Genève"); a portfolio after a minister is no name ("ministre de la Défense"):
@@ -341,6 +342,12 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
     }
     let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+    if let Some(place) = place_before_based(context.text, m.range) {
+        m.range = place;
+        m.label = Label::Loc;
+        m.evidence = Evidence::Context;
+        return true;
+    }
     if let Some(start) = context.named_storm(i, end) {
         m.range = TextRange::new(tokens[start].range.start(), m.range.end());
         m.label = Label::Misc;
@@ -375,9 +382,23 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     !context.after_ministry(i)
 }
 
+/// `Redmond-based`, `London-born`: the place in a mention that ends so, which the model took
+/// whole for a name.
+fn place_before_based(text: &str, range: TextRange) -> Option<TextRange> {
+    let found = &text[range];
+    let lower = found.to_lowercase();
+    let cut = ["-based", "-born"]
+        .iter()
+        .find(|suffix| lower.ends_with(*suffix) && lower.len() == found.len())?
+        .len();
+    (found.len() > cut)
+        .then(|| TextRange::new(range.start(), range.end() - TextSize::from(cut as u32)))
+}
+
 /// The rules' mentions, those named with their kind made what the text vouches for, so that
 /// they stand where the tagger saw nothing: a storm with its capitalised kind ("Typhoon
-/// Haiyan") an event, one word after a kind of thing that kind ("the moon Titan" a place).
+/// Haiyan") an event, one word after a kind of thing that kind ("the moon Titan" a place), the
+/// place in "London-born" a place.
 fn named_by_kind(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> Vec<Mention> {
     for m in &mut rules {
         let i = tokens.partition_point(|t| t.range.start() < m.range.start());
@@ -391,6 +412,10 @@ fn named_by_kind(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> 
         };
         if let Some(label) = kind {
             m.label = label;
+            m.evidence = Evidence::Context;
+        } else if let Some(place) = place_before_based(context.text, m.range) {
+            m.range = place;
+            m.label = Label::Loc;
             m.evidence = Evidence::Context;
         }
     }

@@ -274,6 +274,19 @@ fn a_storm_named_with_its_capitalised_kind_is_an_event() {
 }
 
 #[test]
+fn the_place_in_a_based_or_born_adjective_is_a_place() {
+    // The model took "Redmond-based" whole for an organisation.
+    let text = "The Redmond-based company hired a London-born engineer.";
+    let found = tagged(text, Lang::En);
+    assert!(found.contains(&("Redmond", Label::Loc)), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|(name, _)| !name.ends_with("based") && !name.ends_with("born"))
+    );
+}
+
+#[test]
 fn a_name_after_a_kind_of_heavenly_body_is_a_place() {
     for (text, lang, name) in [
         (
