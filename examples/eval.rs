@@ -101,7 +101,7 @@ fn evidence_table(extractor: &Extractor, files: &[PathBuf], lang: Lang) -> anyho
     let mut table = std::collections::BTreeMap::<(&str, Evidence), (usize, usize)>::new();
     for f in files {
         let text = std::fs::read_to_string(f.with_extension("txt"))?;
-        let gold = parse_ann(&text, &std::fs::read_to_string(f)?);
+        let gold = parse_ann(&text, &std::fs::read_to_string(f)?).mentions;
         for m in extractor.extract(&text, lang) {
             let hit = gold
                 .iter()
@@ -130,7 +130,7 @@ fn dump(
 ) -> anyhow::Result<()> {
     for f in files {
         let text = std::fs::read_to_string(f.with_extension("txt"))?;
-        let gold = parse_ann(&text, &std::fs::read_to_string(f)?);
+        let gold = parse_ann(&text, &std::fs::read_to_string(f)?).mentions;
         for m in extractor
             .extract(&text, lang)
             .into_iter()

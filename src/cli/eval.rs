@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::train::{GoldDoc, is_brat, load};
+use super::train::{GoldDoc, expand, is_brat, load};
 use crate::eval::{EvalReport, HEADLINE, evaluate_brat};
 use crate::extract::{Extractor, Lang};
 use crate::tagger::{Model, Tagger};
@@ -84,11 +84,7 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     let mut written = 0;
     for (name, inputs) in groups {
         let paths: Vec<PathBuf> = if inputs[0].is_dir() || is_brat(&inputs[0]) {
-            load(&[], &inputs, options.fold)?
-                .dev
-                .into_iter()
-                .map(|d| PathBuf::from(d.name))
-                .collect()
+            expand(&inputs)?
         } else {
             let corpus = load(&inputs, &[], options.fold)?;
             let mut docs = corpus.dev;

@@ -63,7 +63,7 @@ pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> 
 }
 
 /// Files under `paths`: a directory gives its `.ann` files (recursively, sorted).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -99,7 +99,15 @@ pub(super) fn is_brat(path: &Path) -> bool {
 fn read_brat(path: &Path) -> Result<GoldDoc> {
     let text = super::read_text(&path.with_extension("txt"))?;
     let ann = super::read_text(&path.with_extension("ann"))?;
-    let gold = brat::parse_ann(&text, &ann)
+    let parsed = brat::parse_ann(&text, &ann);
+    for problem in &parsed.problems {
+        eprintln!(
+            "nomen: {}: {problem}; skipped",
+            path.with_extension("ann").display()
+        );
+    }
+    let gold = parsed
+        .mentions
         .into_iter()
         .map(|m| (m.range, m.label))
         .collect();

@@ -46,29 +46,69 @@ pub fn map_label(kind: &str) -> Option<Label> {
     }
 }
 
-/// Parses an `.ann` file against its text. Lines other than text-bound annotations (`T..`)
-/// and malformed lines are skipped; a discontinuous span is read from its first start to its
-/// last end.
-pub fn parse_ann(text: &str, ann: &str) -> Vec<GoldMention> {
+/// Parses an `.ann` file against its text. Lines other than text-bound annotations (`T..`) are
+/// skipped, and so are annotations of kinds that are not entities (dates, hours); a
+/// discontinuous span is read from its first start to its last end. A text-bound line that
+/// cannot be read, or whose span is not in the text, is skipped and reported (line number and
+/// why) in `problems`.
+pub fn parse_ann(text: &str, ann: &str) -> ParsedAnn {
     let offsets = CharOffsets::new(text);
-    let mut all: Vec<GoldMention> = ann
-        .lines()
-        .filter(|line| line.starts_with('T'))
-        .filter_map(|line| {
-            let mut fields = line.split('\t');
-            let (_id, spec) = (fields.next()?, fields.next()?);
-            let (kind, spans) = spec.split_once(' ')?;
-            let label = map_label(kind)?;
-            let mut numbers = spans.split([' ', ';']).map(|n| n.parse::<usize>().ok());
-            let start = numbers.next()??;
-            let end = numbers.next_back()??;
-            let range = TextRange::new(offsets.byte(start)?, offsets.byte(end)?);
-            (!range.is_empty()).then_some(GoldMention { range, label })
-        })
-        .collect();
+    let chars = offsets.bytes.len() - 1;
+    let mut problems = Vec::new();
+    let mut all: Vec<GoldMention> = Vec::new();
+    for (n, line) in ann.lines().enumerate().filter(|(_, l)| l.starts_with('T')) {
+        let mut fields = line.split('\t');
+        let spec = fields.nth(1).and_then(|spec| spec.split_once(' '));
+        let Some((kind, spans)) = spec else {
+            problems.push(format!(
+                "line {}: not `T<id> TAB <kind> <start> <end>`",
+                n + 1
+            ));
+            continue;
+        };
+        let numbers: Option<Vec<usize>> = spans.split([' ', ';']).map(|n| n.parse().ok()).collect();
+        let (start, end) = match numbers.as_deref() {
+            Some([start, .., end]) => (*start, *end),
+            _ => {
+                problems.push(format!("line {}: offsets {spans:?} are not numbers", n + 1));
+                continue;
+            }
+        };
+        let (Some(a), Some(b)) = (offsets.byte(start), offsets.byte(end)) else {
+            problems.push(format!(
+                "line {}: span {start}..{end} is past the end of the text ({chars} characters)",
+                n + 1
+            ));
+            continue;
+        };
+        if a > b {
+            problems.push(format!(
+                "line {}: span {start}..{end} ends before it starts",
+                n + 1
+            ));
+            continue;
+        }
+        let Some(label) = map_label(kind) else {
+            continue;
+        };
+        let range = TextRange::new(a, b);
+        if !range.is_empty() {
+            all.push(GoldMention { range, label });
+        }
+    }
     all.sort_by_key(|m| (m.range.start(), std::cmp::Reverse(m.range.end())));
     all.dedup_by_key(|m| m.range);
-    outermost(all)
+    ParsedAnn {
+        mentions: outermost(all),
+        problems,
+    }
+}
+
+/// What [`parse_ann`] read.
+pub struct ParsedAnn {
+    pub mentions: Vec<GoldMention>,
+    /// Lines skipped because they could not be read, each as `line N: why`.
+    pub problems: Vec<String>,
 }
 
 /// Keeps the spans that no other span contains. `sorted` is sorted by start, longest first.
@@ -112,13 +152,34 @@ mod tests {
         let text = "Né à Évry, l’Université de Évry ouvre le 3 mai.";
         let ann = "T1\tLocation 5 9\tÉvry\nT2\tOrganization 13 31\tUniversité de Évry\n\
                    T3\tLocation 27 31\tÉvry\nT4\tDate 41 46\t3 mai\n#1\tAnnotatorNotes T1\tx\nbad line\n";
-        let got: Vec<(&str, Label)> = parse_ann(text, ann)
+        let parsed = parse_ann(text, ann);
+        let got: Vec<(&str, Label)> = parsed
+            .mentions
             .iter()
             .map(|m| (&text[m.range], m.label))
             .collect();
         assert_eq!(
             got,
             [("Évry", Label::Loc), ("Université de Évry", Label::Org)]
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    }
+
+    #[test]
+    fn unreadable_annotations_are_reported_with_their_line() {
+        let text = "Jean Dupont est à Paris.";
+        let ann = "T1\tPerson 0 11\tJean Dupont\nT2\tLocation 18 999\tParis\nT3\tBogus\n\
+                   T4\tLocation x y\tParis\nT5\tLocation 23 18\tParis\nT6\tLocation 18 23\tParis\n";
+        let parsed = parse_ann(text, ann);
+        assert_eq!(parsed.mentions.len(), 2);
+        assert_eq!(
+            parsed.problems,
+            [
+                "line 2: span 18..999 is past the end of the text (24 characters)",
+                "line 3: not `T<id> TAB <kind> <start> <end>`",
+                "line 4: offsets \"x y\" are not numbers",
+                "line 5: span 23..18 ends before it starts",
+            ]
         );
     }
 }
