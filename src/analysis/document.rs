@@ -318,8 +318,14 @@ impl DocumentAnalysis {
                         }
                         next_old += 1;
                     }
-                    let in_step = next_old == self.blocks.len()
-                        || TextSize::new(self.starts.prefix(next_old)) == end;
+                    // Past the last old block, only the end of the text is in step: the new
+                    // blocks must tile the rest ("```" opened at the top can turn a fence that
+                    // ran to the end into prose, with boundaries of its own).
+                    let in_step = if next_old == self.blocks.len() {
+                        end == text.len()
+                    } else {
+                        TextSize::new(self.starts.prefix(next_old)) == end
+                    };
                     !(end >= need_end && in_step)
                 },
             );
