@@ -17,7 +17,7 @@ use super::blocks::split;
 use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
-use super::prose::{detect_language, prose};
+use super::prose::{detect_language, lean_language, prose};
 use super::{DocOptions, Format};
 use crate::extract::{Evidence, Extractor, Label, Lang};
 use crate::kb::KnowledgeBase;
@@ -38,6 +38,9 @@ pub struct BlockMention {
 pub struct BlockResult {
     /// The block's own language when it is clear.
     pub detected: Option<Lang>,
+    /// When it is not, the language it leans to, which counts only in a document none of whose
+    /// blocks is clear.
+    pub leaning: Option<Lang>,
     /// The language it was extracted in.
     pub lang: Lang,
     pub mentions: Vec<BlockMention>,
@@ -61,8 +64,9 @@ pub struct Batch {
     jobs: Vec<Job>,
     format: Format,
     setting: Option<Lang>,
-    /// Bytes of the document's other blocks detected as French and English.
-    votes: [u64; 2],
+    /// Bytes of the document's other blocks detected as French and English, then leaning so
+    /// (see [`vote`]).
+    votes: [u64; 4],
 }
 
 #[derive(Debug)]
@@ -92,7 +96,7 @@ pub struct DocumentAnalysis {
     unextracted: usize,
     fresh: Vec<usize>,
     index: EntityIndex,
-    votes: [u64; 2],
+    votes: [u64; 4],
     language: Lang,
     /// Results of blocks that edits removed, by hash, for blocks that come back unchanged.
     recycled: FxHashMap<u64, Arc<BlockResult>>,
@@ -111,7 +115,7 @@ impl DocumentAnalysis {
             unextracted: 0,
             fresh: Vec::new(),
             index: EntityIndex::default(),
-            votes: [0; 2],
+            votes: [0; 4],
             language,
             recycled: FxHashMap::default(),
             knowledge: Arc::new(KnowledgeBase::default()),
@@ -266,8 +270,8 @@ impl DocumentAnalysis {
         for a in &result.aliases {
             self.index.unlink_alias(&a.short, &a.long);
         }
-        if let Some(lang) = result.detected {
-            let votes = &mut self.votes[lang as usize];
+        if let Some(slot) = vote(result.detected, result.leaning) {
+            let votes = &mut self.votes[slot];
             *votes -= u64::from(u32::from(block.len)).min(*votes);
         }
         if self.recycled.len() > 4096 {
@@ -286,8 +290,8 @@ impl DocumentAnalysis {
         for a in &result.aliases {
             self.index.link_alias(&a.short, &a.long);
         }
-        if let Some(lang) = result.detected {
-            self.votes[lang as usize] += u64::from(u32::from(block.len));
+        if let Some(slot) = vote(result.detected, result.leaning) {
+            self.votes[slot] += u64::from(u32::from(block.len));
         }
     }
 
@@ -485,14 +489,20 @@ impl Batch {
             .iter()
             .map(|j| prose(&j.text, self.format, j.at_start).into_owned())
             .collect();
-        let detected: Vec<Option<Lang>> = match self.setting {
-            Some(_) => vec![None; prose.len()],
-            None => prose.iter().map(|p| detect_language(p)).collect(),
+        let detected: Vec<(Option<Lang>, Option<Lang>)> = match self.setting {
+            Some(_) => vec![(None, None); prose.len()],
+            None => prose
+                .iter()
+                .map(|p| match detect_language(p) {
+                    Some(lang) => (Some(lang), None),
+                    None => (None, lean_language(p)),
+                })
+                .collect(),
         };
         let mut votes = self.votes;
-        for (job, lang) in self.jobs.iter().zip(&detected) {
-            if let Some(lang) = lang {
-                votes[*lang as usize] += job.text.len() as u64;
+        for (job, (clear, leaning)) in self.jobs.iter().zip(&detected) {
+            if let Some(slot) = vote(*clear, *leaning) {
+                votes[slot] += job.text.len() as u64;
             }
         }
         let fallback = self.setting.unwrap_or_else(|| majority(votes));
@@ -501,7 +511,7 @@ impl Batch {
             .iter()
             .zip(prose)
             .zip(detected)
-            .map(|((job, prose), detected)| {
+            .map(|((job, prose), (detected, leaning))| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mut mentions = extract_block(extractor, &job.text, &prose, lang);
                 acronyms_after_names(
@@ -515,6 +525,7 @@ impl Batch {
                 let roles = roles(&prose, &mentions);
                 let result = BlockResult {
                     detected,
+                    leaning,
                     lang,
                     mentions,
                     aliases,
@@ -543,14 +554,26 @@ fn extract_block(extractor: &Extractor, text: &str, prose: &str, lang: Lang) -> 
         .collect()
 }
 
-/// The language most of the detected text is in; French when none is (or on a tie), so that
-/// the answer depends on the text alone, never on the order of edits.
-fn majority(votes: [u64; 2]) -> Lang {
-    if votes[Lang::En as usize] > votes[Lang::Fr as usize] {
-        Lang::En
-    } else {
-        Lang::Fr
+/// Where a block's bytes count in the votes: its clear language (0, 1), else the language it
+/// leans to (2, 3).
+fn vote(detected: Option<Lang>, leaning: Option<Lang>) -> Option<usize> {
+    match (detected, leaning) {
+        (Some(lang), _) => Some(lang as usize),
+        (None, Some(lang)) => Some(2 + lang as usize),
+        (None, None) => None,
     }
+}
+
+/// The language most of the detected text is in; when no block is clear, the language most of
+/// the text leans to; French when none does (or on a tie), so that the answer depends on the
+/// text alone, never on the order of edits.
+fn majority(votes: [u64; 4]) -> Lang {
+    let [fr, en] = if votes[0] + votes[1] > 0 {
+        [votes[0], votes[1]]
+    } else {
+        [votes[2], votes[3]]
+    };
+    if en > fr { Lang::En } else { Lang::Fr }
 }
 
 fn block_hash(text: &str, at_start: bool) -> u64 {

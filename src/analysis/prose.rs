@@ -128,6 +128,31 @@ pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
     }
 }
 
+/// A weaker opinion, for a block [`detect_language`] cannot place (a headline, a short note):
+/// the language with more function words, else whatlang's guess however unsure, once the block
+/// has four words. Only a document none of whose blocks is clear goes by it.
+pub(crate) fn lean_language(prose: &str) -> Option<Lang> {
+    let words = prose.split_whitespace().take(4).count();
+    let mut end = prose.len().min(200);
+    while !prose.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (fr, en) = function_words(&prose[..end]);
+    if fr != en {
+        return Some(if fr > en { Lang::Fr } else { Lang::En });
+    }
+    if words < 4 {
+        return None;
+    }
+    let detector =
+        whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
+    match detector.detect(&prose[..end])?.lang() {
+        whatlang::Lang::Fra => Some(Lang::Fr),
+        whatlang::Lang::Eng => Some(Lang::En),
+        _ => None,
+    }
+}
+
 /// Words that belong to one of the two languages only (not `a`, `en`, `on`, `as`, `son`).
 #[rustfmt::skip]
 const FR_WORDS: &[&str] = &[
@@ -145,6 +170,18 @@ const EN_WORDS: &[&str] = &[
 /// A cheap first opinion: when one language's function words clearly outnumber the other's
 /// (three at least, three times as many), that is the language, and whatlang is not asked.
 fn by_function_words(text: &str) -> Option<Lang> {
+    let (fr, en) = function_words(text);
+    if fr >= 3 && fr >= 3 * en {
+        Some(Lang::Fr)
+    } else if en >= 3 && en >= 3 * fr {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+/// How many French and English function words `text` has.
+fn function_words(text: &str) -> (usize, usize) {
     let (mut fr, mut en) = (0usize, 0usize);
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphabetic()) {
@@ -156,13 +193,7 @@ fn by_function_words(text: &str) -> Option<Lang> {
         fr += usize::from(FR_WORDS.contains(&lower.as_str()));
         en += usize::from(EN_WORDS.contains(&lower.as_str()));
     }
-    if fr >= 3 && fr >= 3 * en {
-        Some(Lang::Fr)
-    } else if en >= 3 && en >= 3 * fr {
-        Some(Lang::En)
-    } else {
-        None
-    }
+    (fr, en)
 }
 
 #[cfg(test)]

@@ -372,3 +372,31 @@ fn words_in_parentheses_after_a_name_are_not_always_its_acronym() {
         "#]],
     );
 }
+
+#[test]
+fn a_document_of_short_blocks_goes_by_what_they_lean_to() {
+    // No block is long enough to be sure of; what their function words say decides, and a
+    // block that is sure of its language outweighs any number that lean.
+    let language = |text: &str| {
+        let options = DocOptions {
+            format: Format::Plain,
+            language: None,
+        };
+        analyze(extractor(), &Text::new(text), &options).language()
+    };
+    assert_eq!(
+        language("Storm hits the coast\n\nThe mayor of Brest speaks\n"),
+        Lang::En
+    );
+    assert_eq!(
+        language("La tempête frappe la côte\n\nLe maire parle\n"),
+        Lang::Fr
+    );
+    assert_eq!(language("Brest\n\nQuimper\n"), Lang::Fr);
+    assert_eq!(
+        language(
+            "The storm and the wind\n\nLe maire de Brest a parlé aux habitants de la ville ce matin.\n"
+        ),
+        Lang::Fr
+    );
+}
