@@ -197,7 +197,7 @@ fn edit_strategy() -> impl Strategy<Value = (f64, f64, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_equals_from_scratch(
