@@ -238,7 +238,7 @@ pub fn geo_before(key: &str) -> bool {
     GEO_BEFORE.contains(&key)
 }
 
-/// Kinds of place written after their name (`the Amazon river basin`, `the Mekong delta`, `the
+/// Kinds of place written after their name (`the Amazon river basin`, `the Danube river`, `the
 /// Kursk region`): the name is a place.
 #[rustfmt::skip]
 const GEO_AFTER: &[&str] = &[
