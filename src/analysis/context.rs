@@ -52,8 +52,10 @@ pub(crate) fn acronyms_after_names(
         let Some(inner) = inside.find(')').map(|close| &inside[..close]) else {
             continue;
         };
-        let named = expands(&m.form, inner) || (m.label == Label::Org && !is_word(inner));
-        if !named || !is_acronym(inner) || !inner.chars().any(char::is_alphabetic) {
+        if !is_acronym(inner) || !inner.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        if !expands(&m.form, inner) && (m.label != Label::Org || is_word(inner)) {
             continue;
         }
         let start = end + (rest.len() - spaced.len()) + 1;

@@ -17,7 +17,7 @@ use super::blocks::split;
 use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
-use super::prose::{detect_language, lean_language, prose};
+use super::prose::{detect_language, prose};
 use super::{DocOptions, Format};
 use crate::extract::{Evidence, Extractor, Label, Lang};
 use crate::kb::KnowledgeBase;
@@ -493,9 +493,9 @@ impl Batch {
             Some(_) => vec![(None, None); prose.len()],
             None => prose
                 .iter()
-                .map(|p| match detect_language(p) {
-                    Some(lang) => (Some(lang), None),
-                    None => (None, lean_language(p)),
+                .map(|p| {
+                    let detected = detect_language(p);
+                    (detected.clear, detected.leaning)
                 })
                 .collect(),
         };

@@ -102,54 +102,66 @@ fn blank_urls(bytes: &mut [u8]) {
     }
 }
 
-/// The language of a block when it is clear, `None` when the block is too short or mixed.
-pub(crate) fn detect_language(prose: &str) -> Option<Lang> {
-    // Short blocks (headlines, captions) are too little to tell; they follow the document.
-    prose.split_whitespace().nth(7)?;
+/// What a block says of its language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Detected {
+    /// The block's language when it is clear: eight words at least, and the function words
+    /// decide, or else whatlang is sure.
+    pub clear: Option<Lang>,
+    /// Otherwise the language it leans to (a headline, a short note): the one with more
+    /// function words, else whatlang's guess however unsure, once the block has four words.
+    /// Only a document none of whose blocks is clear goes by it.
+    pub leaning: Option<Lang>,
+}
+
+/// What `prose` says of its language, from its function words and at most one question to
+/// whatlang.
+pub(crate) fn detect_language(prose: &str) -> Detected {
+    let words = prose.split_whitespace().take(8).count();
     // A paragraph's first few hundred bytes tell its language as well as the whole of it, at a
     // fraction of the cost.
     let mut end = prose.len().min(200);
     while !prose.is_char_boundary(end) {
         end -= 1;
     }
-    if let Some(lang) = by_function_words(&prose[..end]) {
-        return Some(lang);
+    let head = &prose[..end];
+    let (fr, en) = function_words(head);
+    // Short blocks (headlines, captions) are too little to be sure of.
+    let long = words == 8;
+    if let Some(lang) = by_function_words(fr, en).filter(|_| long) {
+        return Detected {
+            clear: Some(lang),
+            leaning: None,
+        };
     }
-    let detector =
-        whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
-    let info = detector.detect(&prose[..end])?;
-    if !info.is_reliable() {
-        return None;
+    let guess = || {
+        let detector =
+            whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
+        let info = detector.detect(head)?;
+        let lang = match info.lang() {
+            whatlang::Lang::Fra => Lang::Fr,
+            whatlang::Lang::Eng => Lang::En,
+            _ => return None,
+        };
+        Some((lang, info.is_reliable()))
+    };
+    let asked = long.then(guess);
+    if let Some(Some((lang, true))) = asked {
+        return Detected {
+            clear: Some(lang),
+            leaning: None,
+        };
     }
-    match info.lang() {
-        whatlang::Lang::Fra => Some(Lang::Fr),
-        whatlang::Lang::Eng => Some(Lang::En),
-        _ => None,
-    }
-}
-
-/// A weaker opinion, for a block [`detect_language`] cannot place (a headline, a short note):
-/// the language with more function words, else whatlang's guess however unsure, once the block
-/// has four words. Only a document none of whose blocks is clear goes by it.
-pub(crate) fn lean_language(prose: &str) -> Option<Lang> {
-    let words = prose.split_whitespace().take(4).count();
-    let mut end = prose.len().min(200);
-    while !prose.is_char_boundary(end) {
-        end -= 1;
-    }
-    let (fr, en) = function_words(&prose[..end]);
-    if fr != en {
-        return Some(if fr > en { Lang::Fr } else { Lang::En });
-    }
-    if words < 4 {
-        return None;
-    }
-    let detector =
-        whatlang::Detector::with_allowlist(vec![whatlang::Lang::Fra, whatlang::Lang::Eng]);
-    match detector.detect(&prose[..end])?.lang() {
-        whatlang::Lang::Fra => Some(Lang::Fr),
-        whatlang::Lang::Eng => Some(Lang::En),
-        _ => None,
+    let leaning = if fr != en {
+        Some(if fr > en { Lang::Fr } else { Lang::En })
+    } else if words < 4 {
+        None
+    } else {
+        asked.unwrap_or_else(guess).map(|(lang, _)| lang)
+    };
+    Detected {
+        clear: None,
+        leaning,
     }
 }
 
@@ -169,8 +181,7 @@ const EN_WORDS: &[&str] = &[
 
 /// A cheap first opinion: when one language's function words clearly outnumber the other's
 /// (three at least, three times as many), that is the language, and whatlang is not asked.
-fn by_function_words(text: &str) -> Option<Lang> {
-    let (fr, en) = function_words(text);
+fn by_function_words(fr: usize, en: usize) -> Option<Lang> {
     if fr >= 3 && fr >= 3 * en {
         Some(Lang::Fr)
     } else if en >= 3 && en >= 3 * fr {
@@ -201,6 +212,11 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
+
+    fn by_words(text: &str) -> Option<Lang> {
+        let (fr, en) = function_words(text);
+        by_function_words(fr, en)
+    }
 
     fn md(text: &str) -> String {
         prose(text, Format::Markdown, true).into_owned()
@@ -245,23 +261,14 @@ mod tests {
         let fr = "Le ministre a déclaré mardi que la situation restait très préoccupante dans la région.";
         let en =
             "The minister said on Tuesday that the situation remained very worrying in the region.";
-        assert_eq!(detect_language(fr), Some(Lang::Fr));
-        assert_eq!(detect_language(en), Some(Lang::En));
-        assert_eq!(detect_language("Vladimir Poutine"), None);
+        assert_eq!(detect_language(fr).clear, Some(Lang::Fr));
+        assert_eq!(detect_language(en).clear, Some(Lang::En));
+        assert_eq!(detect_language("Vladimir Poutine").clear, None);
         // Function words decide clear cases without whatlang; a tweet is English by them.
         let tweet = "Get the twins out , they are vile and it was the worst";
-        assert_eq!(by_function_words(tweet), Some(Lang::En));
-        assert_eq!(
-            by_function_words("Le maire et les élus de la ville"),
-            Some(Lang::Fr)
-        );
-        assert_eq!(
-            by_function_words("Paris Lyon Marseille Bordeaux Lille"),
-            None
-        );
-        assert_eq!(
-            by_function_words("the cat and le chien et la souris of"),
-            None
-        );
+        assert_eq!(by_words(tweet), Some(Lang::En));
+        assert_eq!(by_words("Le maire et les élus de la ville"), Some(Lang::Fr));
+        assert_eq!(by_words("Paris Lyon Marseille Bordeaux Lille"), None);
+        assert_eq!(by_words("the cat and le chien et la souris of"), None);
     }
 }

@@ -99,15 +99,8 @@ pub(super) fn is_brat(path: &Path) -> bool {
 fn read_brat(path: &Path) -> Result<GoldDoc> {
     let text = super::read_text(&path.with_extension("txt"))?;
     let ann = super::read_text(&path.with_extension("ann"))?;
-    let parsed = brat::parse_ann(&text, &ann);
-    for problem in &parsed.problems {
-        eprintln!(
-            "nomen: {}: {problem}; skipped",
-            path.with_extension("ann").display()
-        );
-    }
-    let gold = parsed
-        .mentions
+    let gold = brat::parse_ann(&text, &ann)
+        .reported(&path.with_extension("ann"))
         .into_iter()
         .map(|m| (m.range, m.label))
         .collect();

@@ -111,6 +111,17 @@ pub struct ParsedAnn {
     pub problems: Vec<String>,
 }
 
+impl ParsedAnn {
+    /// Prints the problems on standard error, naming the `.ann` file they are in; returns the
+    /// mentions.
+    pub fn reported(self, ann: &std::path::Path) -> Vec<GoldMention> {
+        for problem in &self.problems {
+            eprintln!("nomen: {}: {problem}; skipped", ann.display());
+        }
+        self.mentions
+    }
+}
+
 /// Keeps the spans that no other span contains. `sorted` is sorted by start, longest first.
 fn outermost(sorted: Vec<GoldMention>) -> Vec<GoldMention> {
     let mut out: Vec<GoldMention> = Vec::with_capacity(sorted.len());

@@ -262,11 +262,7 @@ pub fn evaluate_brat(
             std::fs::read_to_string(&txt).with_context(|| format!("reading {}", txt.display()))?;
         let annotations =
             std::fs::read_to_string(&ann).with_context(|| format!("reading {}", ann.display()))?;
-        let parsed = brat::parse_ann(&text, &annotations);
-        for problem in &parsed.problems {
-            eprintln!("nomen: {}: {problem}; skipped", ann.display());
-        }
-        let gold = parsed.mentions;
+        let gold = brat::parse_ann(&text, &annotations).reported(&ann);
         let options = DocOptions {
             language,
             ..DocOptions::default()

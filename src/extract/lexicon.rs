@@ -60,6 +60,11 @@ impl Flags {
     pub fn is_name(self) -> bool {
         self.has(Flags(Flags::FIRST_NAME.0 | Flags::SURNAME.0))
     }
+
+    /// A word of the French or the English dictionary.
+    pub fn is_dictionary_word(self) -> bool {
+        self.has(Flags::FR_WORD) || self.has(Flags::EN_WORD)
+    }
 }
 
 /// `key<TAB>hex flags` lines, sorted; see `tools/build-lexicons.py`.

@@ -172,8 +172,9 @@ impl Extractor {
 
     /// Whether `word`, in lower case, is a word of the French or English dictionary.
     pub fn is_dictionary_word(&self, word: &str) -> bool {
-        let flags = self.lexicon.get(&word.to_lowercase());
-        flags.has(Flags::FR_WORD) || flags.has(Flags::EN_WORD)
+        let mut key = String::with_capacity(word.len());
+        lexicon::push_normalized(&mut key, word);
+        self.lexicon.get(&key).is_dictionary_word()
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -386,11 +387,12 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
 /// whole for a name.
 fn place_before_based(text: &str, range: TextRange) -> Option<TextRange> {
     let found = &text[range];
-    let lower = found.to_lowercase();
-    let cut = ["-based", "-born"]
-        .iter()
-        .find(|suffix| lower.ends_with(*suffix) && lower.len() == found.len())?
-        .len();
+    let ends_with = |suffix: &str| {
+        let at = found.len().checked_sub(suffix.len())?;
+        let tail = found.get(at..)?;
+        tail.eq_ignore_ascii_case(suffix).then_some(suffix.len())
+    };
+    let cut = ends_with("-based").or_else(|| ends_with("-born"))?;
     (found.len() > cut)
         .then(|| TextRange::new(range.start(), range.end() - TextSize::from(cut as u32)))
 }

@@ -170,21 +170,23 @@ fn checked(body: Vec<u8>) -> Option<(Vec<u8>, bool)> {
     if body.is_empty() {
         return None;
     }
-    let request = serde_json::from_slice::<Request>(&body);
-    if let Ok(request) = &request {
-        let exit = request.method() == "exit" && request.id().is_none();
-        return Some((body, exit));
-    }
+    let not_request = match serde_json::from_slice::<Request>(&body) {
+        Ok(request) => {
+            let exit = request.method() == "exit" && request.id().is_none();
+            return Some((body, exit));
+        }
+        Err(err) => err,
+    };
     if serde_json::from_slice::<Response>(&body).is_ok() {
         return Some((body, false));
     }
-    let why = match (request, serde_json::from_slice::<Value>(&body)) {
-        (_, Err(err)) => format!("not JSON: {err}"),
-        (Err(err), Ok(_)) => format!("not a JSON-RPC message: {err}"),
-        (Ok(_), Ok(_)) => return None,
+    let value = serde_json::from_slice::<Value>(&body);
+    let why = match &value {
+        Err(err) => format!("not JSON: {err}"),
+        Ok(_) => format!("not a JSON-RPC message: {not_request}"),
     };
     tracing::warn!("a broken message from the client ({why})");
-    let value: Value = serde_json::from_slice(&body).ok()?;
+    let value = value.ok()?;
     let id = value
         .get("id")
         .filter(|id| id.is_number() || id.is_string())?;

@@ -162,7 +162,7 @@ fn word<'a>(text: &str, token: &Token, lower: &'a str, flags: Flags, lang: Lang)
         h_suffix3: part(suffix3(lower)),
         flags,
         capitalized: token.is_capitalized(),
-        common: flags.has(Flags::FR_WORD) || flags.has(Flags::EN_WORD),
+        common: flags.is_dictionary_word(),
         cluster,
         title_cluster,
     }
