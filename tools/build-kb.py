@@ -145,6 +145,19 @@ def names(values):
     return [v for v in values if "," not in v and "(" not in v]
 
 
+def entry(name, name_en, aliases, description, description_en):
+    """A place named in French, with its English name (`name_en`, shown in English documents)
+    when the two differ; the English name is then no longer an alias."""
+    e = {"name": name, "kind": "place"}
+    if key(name_en) != key(name):
+        e["name_en"] = name_en
+        aliases = [a for a in aliases if key(a) != key(name_en)]
+    e["aliases"] = aliases
+    e["description"] = description
+    e["description_en"] = description_en
+    return e
+
+
 def main():
     countries = json.loads((LEX / "countries" / "world-countries_countries.json").read_text())
     i18n_fr = json.loads((LEX / "countries" / "i18n-iso-countries_fr.json").read_text())["countries"]
@@ -186,8 +199,7 @@ def main():
             plural_fr, plural_en = ("s", "s") if len(caps_en) > 1 else ("", "")
             desc_fr += f" ; capitale{plural_fr} {', '.join(caps_fr)}"
             desc_en += f"; capital{plural_en} {', '.join(caps_en)}"
-        entries.append({"name": fr, "kind": "place", "aliases": aliases,
-                        "description": f"{desc_fr}. / {desc_en.rstrip('.')}."})
+        entries.append(entry(fr, en, aliases, f"{desc_fr}.", f"{desc_en.rstrip('.')}."))
         if c["independent"] and c["cca3"] != "VAT":  # the Vatican is its own capital
             capitals += [(f, e, fr, en) for f, e in zip(caps_fr, caps_en)]
 
@@ -196,8 +208,8 @@ def main():
         if not forms:
             continue  # a city-state, or a city named like a country: the country's entry wins
         taken |= {key(f) for f in forms}
-        entries.append({"name": forms[0], "kind": "place", "aliases": forms[1:],
-                        "description": f"{fr_city} : capitale {of_fr(fr)}. / {en_city}: capital of {of_en(en)}."})
+        entries.append(entry(forms[0], en_city, forms[1:], f"{fr_city} : capitale {of_fr(fr)}.",
+                             f"{en_city}: capital of {of_en(en)}."))
 
     with OUT.open("w", encoding="utf-8") as out:
         for e in entries:

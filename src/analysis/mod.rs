@@ -19,6 +19,7 @@ pub use render::{Diagnostic, DiagnosticsConfig, Fix, HoverInfo, Markup, Severity
 
 use crate::extract::{Extractor, Label, Lang};
 use crate::text::{Text, TextRange, TextSize};
+use rustc_hash::FxHashMap;
 
 /// How a document's text is to be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -77,7 +78,7 @@ impl DocumentAnalysis {
 
     /// The same, lazily: a pass that stops early does not resolve the rest.
     pub(crate) fn resolved(&self) -> impl Iterator<Item = Mention> + '_ {
-        let mut memo: rustc_hash::FxHashMap<&str, Option<(String, Label)>> = Default::default();
+        let mut memo: FxHashMap<&str, Option<(String, Label)>> = Default::default();
         self.mentions().filter_map(move |(range, m)| {
             let (entity, label) = memo
                 .entry(&m.form)
@@ -123,12 +124,7 @@ impl DocumentAnalysis {
             }
         }
         // The fullest form first: the key itself, else the longest.
-        forms.sort_by(|a, b| {
-            (b.0 == key)
-                .cmp(&(a.0 == key))
-                .then(b.0.len().cmp(&a.0.len()))
-                .then(a.0.cmp(&b.0))
-        });
+        forms.sort_by(|a, b| rank(&b.0, key).cmp(&rank(&a.0, key)));
         let mentions = forms.iter().map(|(_, n)| n).sum();
         Some(Entity {
             name: key.to_string(),
@@ -136,6 +132,15 @@ impl DocumentAnalysis {
             forms,
             mentions,
         })
+    }
+
+    /// The name shown for the entity `key` in this document: the knowledge base's name in the
+    /// document's language ("Brussels" in English for the entry "Bruxelles"), else the key.
+    pub fn shown_name(&self, key: &str) -> String {
+        match self.knowledge().lookup(key) {
+            Some(entry) if entry.name == key => entry.name_in(self.language()).to_string(),
+            _ => key.to_string(),
+        }
     }
 
     /// What to show for the mention at `offset`, if there is one.
@@ -147,10 +152,13 @@ impl DocumentAnalysis {
         let entry = self.knowledge().lookup(&key);
         Some(HoverInfo {
             range,
+            shown: self.shown_name(&key),
             first_line: text.line_of(first.start()),
             roles: self.roles_of(&key, text),
             elsewhere: Vec::new(),
-            description: entry.and_then(|e| e.description.clone()),
+            description: entry
+                .and_then(|e| e.description_in(self.language()))
+                .map(str::to_owned),
             links: entry.map(|e| e.links.clone()).unwrap_or_default(),
             entity,
         })
@@ -222,6 +230,12 @@ pub fn extract_document(extractor: &Extractor, text: &str, options: &DocOptions)
         language: analysis.language(),
         mentions: analysis.resolved_mentions(),
     }
+}
+
+/// How a form ranks as the name shown for entity `key`: the key itself, else the longest, then
+/// the first alphabetically.
+fn rank<'a>(form: &'a str, key: &str) -> (bool, usize, std::cmp::Reverse<&'a str>) {
+    (form == key, form.len(), std::cmp::Reverse(form))
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ use crate::text::{Text, TextRange, TextSize};
 /// One entity of a document with all its mentions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntitySymbol {
+    /// The entity's key (the knowledge base's name where it knows the entity).
     pub name: String,
+    /// The name in the document's language (see [`DocumentAnalysis::shown_name`]).
+    pub shown: String,
     pub label: Label,
     /// In document order.
     pub mentions: Vec<TextRange>,
@@ -60,6 +63,7 @@ impl DocumentAnalysis {
         for m in self.resolved() {
             let i = *at.entry(m.entity.clone()).or_insert_with(|| {
                 order.push(EntitySymbol {
+                    shown: self.shown_name(&m.entity),
                     name: m.entity.clone(),
                     label: m.label,
                     mentions: Vec::new(),

@@ -18,6 +18,8 @@ pub enum Markup {
 pub struct HoverInfo {
     /// The mention hovered, in document bytes.
     pub range: TextRange,
+    /// The entity's name in the document's language (see [`DocumentAnalysis::shown_name`]).
+    pub shown: String,
     pub entity: Entity,
     /// Zero-based line of the entity's first mention.
     pub first_line: u32,
@@ -38,9 +40,10 @@ impl HoverInfo {
             Markup::Markdown => escape_markdown(s),
             Markup::PlainText => s.to_string(),
         };
+        let shown = self.shown.as_str();
         let title = match markup {
-            Markup::Markdown => format!("**{}** — {}", text(&e.name), kind_name(e.label)),
-            Markup::PlainText => format!("{} — {}", e.name, kind_name(e.label)),
+            Markup::Markdown => format!("**{}** — {}", text(shown), kind_name(e.label)),
+            Markup::PlainText => format!("{} — {}", shown, kind_name(e.label)),
         };
         let mut lines = vec![title];
         if let Some(description) = &self.description {
@@ -58,7 +61,7 @@ impl HoverInfo {
         let others: Vec<String> = e
             .forms
             .iter()
-            .filter(|(f, _)| *f != e.name)
+            .filter(|(f, _)| f != shown)
             .map(|(f, _)| text(f))
             .collect();
         if !others.is_empty() {
@@ -164,15 +167,21 @@ impl DocumentAnalysis {
             return Vec::new();
         };
         let mut seen = rustc_hash::FxHashSet::default();
+        let mut shown: rustc_hash::FxHashMap<String, String> = Default::default();
         self.resolved()
             .filter(|m| !config.first_mention_only || seen.insert(m.entity.clone()))
             .take(config.limit)
-            .map(|m| Diagnostic {
-                range: m.range,
-                severity,
-                code: "entity",
-                message: format!("{} — {}", m.entity, kind_name(m.label)),
-                fixes: Vec::new(),
+            .map(|m| {
+                let name = shown
+                    .entry(m.entity.clone())
+                    .or_insert_with(|| self.shown_name(&m.entity));
+                Diagnostic {
+                    range: m.range,
+                    severity,
+                    code: "entity",
+                    message: format!("{name} — {}", kind_name(m.label)),
+                    fixes: Vec::new(),
+                }
             })
             .collect()
     }

@@ -301,10 +301,53 @@ fn an_acronym_is_one_entity_with_its_expansion() {
         "Le rapport de l’Organisation des Nations unies (ONU) est paru.\n\nL’O$0NU demande une trêve.\n",
         expect![[r#"
             Organisation des Nations unies — organisation
-            Organisation des Nations unies : organisation internationale de 193 États membres, siège à New York. / United Nations: international organisation of 193 member states, headquartered in New York.
+            Organisation des Nations unies : organisation internationale de 193 États membres, siège à New York.
             Also written: ONU
             3 mentions, first on line 1
             https://www.wikidata.org/wiki/Q1065"#]],
+    );
+}
+
+#[test]
+fn an_english_document_names_knowledge_base_entries_in_english() {
+    // The embedded entry is "Organisation mondiale de la santé"; an English text is told about
+    // the World Health Organization.
+    check_hover(
+        "Officials of the World Health Organization met on Monday.\n\nThe W$0HO said the outbreak was over.\n",
+        expect![[r#"
+            World Health Organization — organisation
+            World Health Organization: UN agency for public health, headquartered in Geneva.
+            Also written: WHO
+            2 mentions, first on line 1
+            https://www.wikidata.org/wiki/Q7817"#]],
+    );
+    let text = Text::new(
+        "Ministers met in Brussels on Monday with officials of the European Commission.\n",
+    );
+    let analysis = analyze(extractor(), &text, &DocOptions::default());
+    let messages: Vec<String> = analysis
+        .diagnostics(&DiagnosticsConfig::default())
+        .into_iter()
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(
+        messages,
+        ["Brussels — place", "European Commission — organisation"]
+    );
+    let symbols: Vec<(String, String)> = analysis
+        .symbols()
+        .into_iter()
+        .map(|s| (s.name, s.shown))
+        .collect();
+    assert_eq!(
+        symbols,
+        [
+            ("Bruxelles".to_string(), "Brussels".to_string()),
+            (
+                "Commission européenne".to_string(),
+                "European Commission".to_string()
+            )
+        ]
     );
 }
 

@@ -61,8 +61,14 @@ pub fn add_entry(text: &str, entry: &KbEntry) -> Result<String, KbError> {
     for alias in &entry.aliases {
         push_new(table, "aliases", alias);
     }
-    if let Some(description) = &entry.description {
-        table["description"] = value(description.as_str());
+    for (field, text) in [
+        ("name_en", &entry.name_en),
+        ("description", &entry.description),
+        ("description_en", &entry.description_en),
+    ] {
+        if let Some(text) = text {
+            table[field] = value(text.as_str());
+        }
     }
     for link in &entry.links {
         push_new(table, "links", link);

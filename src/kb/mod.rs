@@ -19,6 +19,14 @@
 //! links = ["https://fr.wikipedia.org/wiki/Khalifa_Haftar"]              # (optional)
 //!
 //! [[entity]]
+//! name = "Cour pénale internationale"
+//! name_en = "International Criminal Court"   # shown in English documents; a form too (optional)
+//! kind = "organisation"
+//! aliases = ["CPI", "ICC"]
+//! description = "Juridiction internationale siégeant à La Haye"
+//! description_en = "International court sitting in The Hague"      # for English documents (optional)
+//!
+//! [[entity]]
 //! name = "Armée nationale libyenne"
 //! kind = "organisation"
 //! aliases = ["ANL", "Libyan National Army", "LNA"]
@@ -29,6 +37,9 @@
 //!
 //! - `entity` is an array of tables (`[[entity]]`); `entity = [{ name = "…", kind = "…" }]`
 //!   (inline tables) is accepted too.
+//! - Hovers, diagnostics and the outline name an entity by `name`, or by `name_en` in a
+//!   document written in English; they describe it by `description`, or by `description_en` in
+//!   English. Without the English fields, every document shows `name` and `description`.
 //! - `kind` also accepts `organization` and the tags `PER`, `ORG`, `LOC`, `MISC`, in any case;
 //!   nomen writes `person`, `organisation`, `place` or `other`.
 //! - Any other key in an entity, or in `[ignore]`, and any other top-level key, is an error:
@@ -78,7 +89,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::hash_map::Entry;
 
-use crate::extract::Label;
+use crate::extract::{Label, Lang};
 
 pub use edit::{add_alias, add_entry, ignore, set_kind};
 pub use embedded::synthetic_jsonl;
@@ -89,11 +100,17 @@ pub use parse::{parse_jsonl, parse_toml};
 pub struct KbEntry {
     /// The canonical name, never empty.
     pub name: String,
+    /// The name shown in English documents, where it differs (the embedded default names
+    /// places and bodies in French: "Bruxelles", with `name_en` "Brussels"). A form like the
+    /// aliases.
+    pub name_en: Option<String>,
     pub label: Label,
     /// Other forms of the name, as written in the file.
     pub aliases: Vec<String>,
     /// One line saying who or what this is.
     pub description: Option<String>,
+    /// The description for English documents, where it differs from `description`.
+    pub description_en: Option<String>,
     /// Addresses about the entity (Wikidata, Wikipedia, an official site).
     pub links: Vec<String>,
 }
@@ -103,16 +120,36 @@ impl KbEntry {
     pub fn new(name: impl Into<String>, label: Label) -> KbEntry {
         KbEntry {
             name: name.into(),
+            name_en: None,
             label,
             aliases: Vec::new(),
             description: None,
+            description_en: None,
             links: Vec::new(),
         }
     }
 
-    /// The name, then the aliases.
+    /// The name to show in a document written in `lang`.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        match (lang, &self.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.name,
+        }
+    }
+
+    /// The description to show in a document written in `lang`.
+    pub fn description_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.description_en) {
+            (Lang::En, Some(en)) => Some(en),
+            _ => self.description.as_deref(),
+        }
+    }
+
+    /// The name, the English name, then the aliases.
     pub fn forms(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+        std::iter::once(self.name.as_str())
+            .chain(self.name_en.as_deref())
+            .chain(self.aliases.iter().map(String::as_str))
     }
 }
 

@@ -87,12 +87,17 @@ impl TomlReader<'_> {
                 "name" => name = self.string(item, "name", true),
                 "kind" => label = self.kind(item),
                 "aliases" => entry.aliases = self.strings(item, "aliases"),
+                "name_en" => entry.name_en = self.string(item, "name_en", true),
                 "description" => entry.description = self.string(item, "description", false),
+                "description_en" => {
+                    entry.description_en = self.string(item, "description_en", false)
+                }
                 "links" => entry.links = self.strings(item, "links"),
                 _ => self.error(
                     key_span.or(item.span()),
                     format!(
-                        "unknown field `{field}`: expected name, kind, aliases, description or links"
+                        "unknown field `{field}`: expected name, name_en, kind, aliases, description, \
+                         description_en or links"
                     ),
                 ),
             }
@@ -194,7 +199,11 @@ struct JsonEntry {
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
+    name_en: Option<String>,
+    #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    description_en: Option<String>,
     #[serde(default)]
     links: Vec<String>,
 }
@@ -250,14 +259,19 @@ fn entry_of_json(json: JsonEntry) -> Result<KbEntry, (&'static str, String)> {
     let Some(label) = parse_kind(&json.kind) else {
         return Err(("\"kind\"", unknown_kind(&json.kind)));
     };
+    if json.name_en.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(("\"name_en\"", "`name_en` must not be empty".into()));
+    }
     if json.aliases.iter().any(|a| a.trim().is_empty()) {
         return Err(("\"aliases\"", "an item of `aliases` is empty".into()));
     }
     Ok(KbEntry {
         name: json.name,
+        name_en: json.name_en,
         label,
         aliases: json.aliases,
         description: json.description,
+        description_en: json.description_en,
         links: json.links,
     })
 }

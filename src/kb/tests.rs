@@ -3,7 +3,7 @@
 use expect_test::{Expect, expect};
 
 use super::*;
-use crate::extract::Label;
+use crate::extract::{Label, Lang};
 
 const HAFTAR_TOML: &str = r#"# Notre base, à la main.
 [[entity]]
@@ -100,7 +100,7 @@ links = ["ok", 3]
             5:0: this entity has no `name`
             9:7: `name` must not be empty
             11:10: `aliases` must be an array of strings, like ["…"]
-            12:0: unknown field `alias`: expected name, kind, aliases, description or links
+            12:0: unknown field `alias`: expected name, name_en, kind, aliases, description, description_en or links
             17:15: `links` must hold strings only"#]],
     );
 }
@@ -292,6 +292,8 @@ fn add_entry_adds_or_merges() {
     let mut sarraj = KbEntry::new("Fayez el-Sarraj", Label::Per);
     sarraj.aliases = vec!["Sarraj".into()];
     sarraj.description = Some("Homme politique libyen".into());
+    sarraj.name_en = Some("Fayez al-Sarraj".into());
+    sarraj.description_en = Some("Libyan politician".into());
     let edited = add_entry(HAFTAR_TOML, &sarraj).unwrap();
     let file = parse_toml(&edited).unwrap();
     assert_eq!(file.entries[2], sarraj);
@@ -370,11 +372,73 @@ fn embedded_default_knows_countries_capitals_and_organisations() {
         );
     }
     assert!(kb.lookup("un").is_none());
-    let libya = kb.lookup("Libya").unwrap().description.as_deref().unwrap();
+    let libya = kb.lookup("Libya").unwrap();
+    assert_eq!(libya.name_in(Lang::En), "Libya");
+    assert_eq!(libya.name_in(Lang::Fr), "Libye");
     assert_eq!(
-        libya,
-        "Libye : pays d’Afrique du Nord ; capitale Tripoli. / \
-         Libya: country in Northern Africa; capital Tripoli."
+        libya.description_in(Lang::Fr),
+        Some("Libye : pays d’Afrique du Nord ; capitale Tripoli.")
+    );
+    assert_eq!(
+        libya.description_in(Lang::En),
+        Some("Libya: country in Northern Africa; capital Tripoli.")
+    );
+    let un = kb.lookup("UN").unwrap();
+    assert_eq!(un.name_in(Lang::En), "United Nations");
+}
+
+#[test]
+fn every_embedded_entry_speaks_both_languages() {
+    // English documents show `name_en` and `description_en`: an entry without them would show
+    // French there. A name the same in both languages ("BRICS", "Aruba") needs no `name_en`.
+    for text in [embedded::ORGANISATIONS, embedded::COUNTRIES] {
+        let file = parse_toml(text)
+            .or_else(|_| parse_jsonl(text))
+            .expect("embedded files parse");
+        for entry in &file.entries {
+            assert!(entry.description.is_some(), "{}", entry.name);
+            assert!(entry.description_en.is_some(), "{}", entry.name);
+            let english = entry.description_en.as_deref().unwrap();
+            assert!(
+                key(english).starts_with(&key(entry.name_in(Lang::En))),
+                "{}: {english}",
+                entry.name
+            );
+            assert!(
+                !english.contains(" / ") && !entry.description.as_ref().unwrap().contains(" / ")
+            );
+        }
+    }
+}
+
+#[test]
+fn english_names_and_descriptions_are_read_and_found() {
+    let toml = "[[entity]]\nname = \"Cour des comptes\"\nname_en = \"Court of Audit\"\n\
+                kind = \"organisation\"\ndescription = \"Juridiction financière\"\n\
+                description_en = \"Financial court\"\n";
+    let jsonl = r#"{"name": "Pékin", "name_en": "Beijing", "kind": "place", "description_en": "Capital of China"}"#;
+    for file in [parse_toml(toml).unwrap(), parse_jsonl(jsonl).unwrap()] {
+        let kb = KnowledgeBase::from_files(std::slice::from_ref(&file));
+        let entry = &file.entries[0];
+        let en = entry.name_en.as_deref().unwrap();
+        assert_eq!(kb.lookup(en), Some(entry), "the English name is a form");
+        assert_eq!(entry.name_in(Lang::En), en);
+        assert_eq!(entry.name_in(Lang::Fr), entry.name);
+    }
+    let pekin = &parse_jsonl(jsonl).unwrap().entries[0];
+    // No French description: French documents show none, English ones theirs.
+    assert_eq!(pekin.description_in(Lang::Fr), None);
+    assert_eq!(pekin.description_in(Lang::En), Some("Capital of China"));
+    check_toml_errors(
+        "[[entity]]\nname = \"Sénat\"\nname_en = \" \"\nkind = \"organisation\"\n",
+        expect![[r#"2:10: `name_en` must not be empty"#]],
+    );
+    assert_eq!(
+        render_errors(
+            &parse_jsonl(r#"{"name": "Sénat", "name_en": "", "kind": "organisation"}"#)
+                .unwrap_err()
+        ),
+        "0:18: `name_en` must not be empty"
     );
 }
 
@@ -441,7 +505,7 @@ fn documented_examples_parse() {
         docs[start..start + len].to_string()
     };
     let toml = parse_toml(&block("```toml\n")).unwrap();
-    assert_eq!((toml.entries.len(), toml.ignored.len()), (2, 1));
+    assert_eq!((toml.entries.len(), toml.ignored.len()), (3, 1));
     let jsonl = parse_jsonl(&block("```text\n")).unwrap();
     assert_eq!(jsonl.entries.len(), 3);
 }

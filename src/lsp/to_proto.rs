@@ -171,7 +171,7 @@ pub(crate) fn document_symbols(
                     mentions.len()
                 );
                 symbol(
-                    s.name.clone(),
+                    s.shown.clone(),
                     Some(detail),
                     symbol_kind(label),
                     whole,
