@@ -343,6 +343,11 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
     }
     let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+    if is_dateline(context, m.range) {
+        m.label = Label::Loc;
+        m.evidence = Evidence::Context;
+        return true;
+    }
     if let Some(place) = place_before_based(context.text, m.range) {
         m.range = place;
         m.label = Label::Loc;
@@ -383,6 +388,44 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
     !context.after_ministry(i)
 }
 
+/// A dateline: the place a story was filed from, in capitals at the very start of the
+/// paragraph and followed by a dash, perhaps after a date or an agency ("LIVERPOOL — ...",
+/// "WASHINGTON (Reuters) - ...", "PARIS, 3 mars (AFP) – ..."), a place the lexicons know. The
+/// model, which met few datelines, reads a word in capitals as an acronym.
+fn is_dateline(context: &Rules, range: TextRange) -> bool {
+    let text = context.text;
+    let (Some(before), Some(name), Some(rest)) = (
+        text.get(..usize::from(range.start())),
+        text.get(std::ops::Range::<usize>::from(range)),
+        text.get(usize::from(range.end())..),
+    ) else {
+        return false;
+    };
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    if !before.trim().is_empty() || letters < 3 || name.chars().any(char::is_lowercase) {
+        return false;
+    }
+    // Up to the dash: nothing, or a short aside that starts with a comma or a parenthesis.
+    let Some(dash) = rest
+        .match_indices(['—', '–', '-'])
+        .map(|(at, _)| at)
+        .find(|&at| rest[..at].ends_with(char::is_whitespace))
+    else {
+        return false;
+    };
+    let aside = rest[..dash].trim();
+    let after_dash = rest[dash..].chars().nth(1);
+    let dated = after_dash.is_some_and(char::is_whitespace)
+        && (aside.is_empty()
+            || (aside.len() <= 40
+                && aside.starts_with([',', '('])
+                && !aside.contains(['.', '\n', '—', '–'])));
+    let mut key = String::with_capacity(name.len());
+    lexicon::push_normalized(&mut key, name);
+    let flags = context.lex.get(&key);
+    dated && (flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY))
+}
+
 /// `Redmond-based`, `London-born`: the place in a mention that ends so, which the model took
 /// whole for a name.
 fn place_before_based(text: &str, range: TextRange) -> Option<TextRange> {
@@ -414,6 +457,9 @@ fn named_by_kind(context: &Rules, tokens: &[Token], mut rules: Vec<Mention>) -> 
         };
         if let Some(label) = kind {
             m.label = label;
+            m.evidence = Evidence::Context;
+        } else if is_dateline(context, m.range) {
+            m.label = Label::Loc;
             m.evidence = Evidence::Context;
         } else if let Some(place) = place_before_based(context.text, m.range) {
             m.range = place;

@@ -274,6 +274,43 @@ fn a_storm_named_with_its_capitalised_kind_is_an_event() {
 }
 
 #[test]
+fn a_dateline_in_capitals_is_a_place() {
+    // The model read LIVERPOOL as an organisation (an acronym, by its shape).
+    for (text, lang, name) in [
+        (
+            "LIVERPOOL — Dock workers walked out on Tuesday.",
+            Lang::En,
+            "LIVERPOOL",
+        ),
+        (
+            "WASHINGTON (Reuters) - The Senate voted on Friday.",
+            Lang::En,
+            "WASHINGTON",
+        ),
+        ("NEW YORK — Shares fell sharply.", Lang::En, "NEW YORK"),
+        (
+            "PARIS, 3 mars (AFP) – Le gouvernement a annoncé un plan.",
+            Lang::Fr,
+            "PARIS",
+        ),
+    ] {
+        assert_eq!(labels_of(text, lang, name), [Label::Loc], "{text}");
+    }
+    // Not places: an acronym that opens a paragraph before an aside (the lexicons know no
+    // such place).
+    for (text, name, label) in [
+        (
+            "NASA - the agency said - will launch in May.",
+            "NASA",
+            Label::Org,
+        ),
+        ("IBM — the company said — will cut jobs.", "IBM", Label::Org),
+    ] {
+        assert_eq!(labels_of(text, Lang::En, name), [label], "{text}");
+    }
+}
+
+#[test]
 fn the_place_in_a_based_or_born_adjective_is_a_place() {
     // The model took "Redmond-based" whole for an organisation.
     let text = "The Redmond-based company hired a London-born engineer.";
