@@ -45,7 +45,11 @@ pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> 
                 continue;
             }
             let text = super::read_text(&path)?;
-            for (i, d) in conll::parse(&text).into_iter().enumerate() {
+            let (docs, problems) = conll::parse_reporting(&text);
+            for problem in problems {
+                eprintln!("nomen: {}: {problem}; skipped", path.display());
+            }
+            for (i, d) in docs.into_iter().enumerate() {
                 let doc = GoldDoc {
                     name: format!("{}#{i}", path.display()),
                     text: d.text,

@@ -32,13 +32,21 @@ pub fn map_type(kind: &str) -> Option<Label> {
 /// Parses a CoNLL file. Token and tag columns: `ID TOKEN TAG ...` when the first column is a
 /// number and there are at least three columns (Universal NER), else the first and last.
 pub fn parse(input: &str) -> Vec<Document> {
+    parse_reporting(input).0
+}
+
+/// [`parse`], with the lines it skipped: a line of one field (a blank token before its tag, as
+/// the Broad Twitter Corpus has a few, or a token without its tag), as "line N: ...", numbered
+/// from 1.
+pub fn parse_reporting(input: &str) -> (Vec<Document>, Vec<String>) {
+    let mut problems = Vec::new();
     let has_docs = input
         .lines()
         .any(|l| l.starts_with("-DOCSTART-") || l.starts_with("# newdoc"));
     let mut docs = Vec::new();
     let mut doc = Document::default();
     let mut sentence: Vec<(&str, &str)> = Vec::new();
-    for line in input.lines().chain(std::iter::once("")) {
+    for (number, line) in input.lines().chain(std::iter::once("")).enumerate() {
         let line = line.trim_end_matches('\r');
         let doc_break = line.starts_with("-DOCSTART-") || line.starts_with("# newdoc");
         if line.trim().is_empty() || doc_break {
@@ -63,14 +71,20 @@ pub fn parse(input: &str) -> Vec<Document> {
                 (*token, *tag)
             }
             [token, .., tag] => (*token, *tag),
-            _ => continue,
+            _ => {
+                problems.push(format!(
+                    "line {}: one field only (a blank token, or a token without its tag)",
+                    number + 1
+                ));
+                continue;
+            }
         };
         sentence.push(pair);
     }
     if !doc.text.is_empty() {
         docs.push(doc);
     }
-    docs
+    (docs, problems)
 }
 
 fn push_sentence(doc: &mut Document, sentence: &[(&str, &str)]) {

@@ -190,6 +190,22 @@ fn conll_reading_iob1_iob2_and_uner_columns() {
 }
 
 #[test]
+fn conll_lines_of_one_field_are_reported_and_skipped() {
+    let input = "Ada\tB-PER\n \tO\nLovelace\n\nParis\tB-LOC\n";
+    let (docs, problems) = conll::parse_reporting(input);
+    assert_eq!(
+        problems,
+        [
+            "line 2: one field only (a blank token, or a token without its tag)",
+            "line 3: one field only (a blank token, or a token without its tag)"
+        ]
+    );
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["Ada", "Paris"]);
+    assert!(conll::parse_reporting("Ada\tB-PER\n").1.is_empty());
+}
+
+#[test]
 fn conll_twitter_handles_and_hashtags_are_named_without_their_sigil() {
     let render = |input: &str| {
         conll::parse(input)
