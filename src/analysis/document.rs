@@ -17,6 +17,7 @@ use super::blocks::split;
 use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
+use super::known::known_names;
 use super::prose::{detect_language, prose};
 use super::{DocOptions, Format};
 use crate::extract::{Evidence, Extractor, Label, Lang};
@@ -67,6 +68,9 @@ pub struct Batch {
     /// Bytes of the document's other blocks detected as French and English, then leaning so
     /// (see [`vote`]).
     votes: [u64; 4],
+    /// The knowledge base whose names are marked (see [`known_names`]), and its generation.
+    knowledge: Arc<KnowledgeBase>,
+    generation: u64,
 }
 
 #[derive(Debug)]
@@ -81,6 +85,8 @@ struct Job {
 #[derive(Debug)]
 pub struct BatchResult {
     results: Vec<(usize, u64, Arc<BlockResult>)>,
+    /// The knowledge base generation the results were found with.
+    generation: u64,
 }
 
 #[derive(Debug)]
@@ -100,8 +106,11 @@ pub struct DocumentAnalysis {
     language: Lang,
     /// Results of blocks that edits removed, by hash, for blocks that come back unchanged.
     recycled: FxHashMap<u64, Arc<BlockResult>>,
-    /// What the knowledge base says; it changes how mentions resolve, not what is extracted.
+    /// What the knowledge base says: how mentions resolve, and names it knows that extraction
+    /// missed (so a new knowledge base means extracting again).
     knowledge: Arc<KnowledgeBase>,
+    /// Counts knowledge bases set, so that results found with an older one are not installed.
+    generation: u64,
 }
 
 impl DocumentAnalysis {
@@ -119,6 +128,7 @@ impl DocumentAnalysis {
             language,
             recycled: FxHashMap::default(),
             knowledge: Arc::new(KnowledgeBase::default()),
+            generation: 0,
         }
     }
 
@@ -129,9 +139,24 @@ impl DocumentAnalysis {
         fresh
     }
 
-    /// Resolves mentions through `knowledge` from now on (no re-extraction needed).
+    /// Resolves mentions through `knowledge` from now on, and marks the names it knows: every
+    /// block is extracted again (the next [`DocumentAnalysis::plan`] returns them all) unless
+    /// it is the knowledge base already in use.
     pub fn set_knowledge(&mut self, knowledge: Arc<KnowledgeBase>) {
+        if Arc::ptr_eq(&self.knowledge, &knowledge) {
+            return;
+        }
         self.knowledge = knowledge;
+        self.generation += 1;
+        self.recycled.clear();
+        for i in 0..self.blocks.len() {
+            if self.blocks[i].result.is_some() {
+                self.forget(i);
+                self.blocks[i].result = None;
+                self.unextracted += 1;
+            }
+        }
+        self.recycled.clear();
     }
 
     pub fn knowledge(&self) -> &KnowledgeBase {
@@ -397,12 +422,17 @@ impl DocumentAnalysis {
             format: self.options.format,
             setting: self.options.language,
             votes: self.votes,
+            knowledge: self.knowledge.clone(),
+            generation: self.generation,
         }
     }
 
     /// Installs the results of a batch planned on this analysis. Returns `true` when the
     /// document's language changed so that more blocks need extracting (plan again).
     pub fn install(&mut self, done: BatchResult) -> bool {
+        if done.generation != self.generation {
+            return false;
+        }
         for (i, hash, result) in done.results {
             let Some(block) = self.blocks.get_mut(i) else {
                 continue;
@@ -514,6 +544,13 @@ impl Batch {
             .map(|((job, prose), (detected, leaning))| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mut mentions = extract_block(extractor, &job.text, &prose, lang);
+                known_names(
+                    &self.knowledge,
+                    &prose,
+                    &job.text,
+                    |w| extractor.is_dictionary_word(w),
+                    &mut mentions,
+                );
                 acronyms_after_names(
                     &prose,
                     &job.text,
@@ -534,7 +571,10 @@ impl Batch {
                 (job.block, job.hash, Arc::new(result))
             })
             .collect();
-        BatchResult { results }
+        BatchResult {
+            results,
+            generation: self.generation,
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod context;
 mod document;
 mod entities;
 mod fenwick;
+mod known;
 mod navigation;
 mod prose;
 mod render;

@@ -352,6 +352,50 @@ fn an_english_document_names_knowledge_base_entries_in_english() {
 }
 
 #[test]
+fn names_the_knowledge_base_knows_are_marked_once_it_knows_them() {
+    let text = Text::new(
+        "Dockers voted to strike at the terminal run by zorbex holdings, a union official said.\n\nThe talks resume on Friday.\n",
+    );
+    let names = |analysis: &DocumentAnalysis| -> Vec<String> {
+        analysis
+            .resolved()
+            .map(|m| format!("{} {}", text.slice(m.range), m.label.tag()))
+            .collect()
+    };
+    let mut analysis = DocumentAnalysis::new(DocOptions::default());
+    let work = analysis.plan(&[], &text);
+    analysis.install(work.run(extractor()));
+    assert!(analysis.is_ready());
+    assert_eq!(names(&analysis), Vec::<String>::new());
+
+    let file = crate::kb::parse_toml(
+        "[[entity]]\nname = \"Zorbex Holdings\"\nkind = \"organisation\"\naliases = [\"zorbex holdings\"]\n",
+    )
+    .unwrap();
+    let knowledge = std::sync::Arc::new(crate::kb::KnowledgeBase::from_file(file));
+    // A new knowledge base: every block is extracted again.
+    analysis.set_knowledge(knowledge.clone());
+    assert!(!analysis.is_ready());
+    let work = analysis.plan(&[], &text);
+    analysis.install(work.run(extractor()));
+    assert!(analysis.is_ready());
+    assert_eq!(names(&analysis), ["zorbex holdings ORG"]);
+    // The same knowledge base again changes nothing.
+    analysis.set_knowledge(knowledge.clone());
+    assert!(analysis.is_ready());
+
+    // Results found with the old knowledge base are not installed after the change.
+    let mut analysis = DocumentAnalysis::new(DocOptions::default());
+    let stale = analysis.plan(&[], &text);
+    analysis.set_knowledge(knowledge);
+    analysis.install(stale.run(extractor()));
+    assert!(!analysis.is_ready());
+    let work = analysis.plan(&[], &text);
+    analysis.install(work.run(extractor()));
+    assert_eq!(names(&analysis), ["zorbex holdings ORG"]);
+}
+
+#[test]
 fn a_name_after_a_french_preposition_does_not_make_a_person_a_place() {
     // "à Kovalczyk" reads like "à Genève"; the rest of the document says who it is.
     check(

@@ -249,6 +249,13 @@ fn fold(form: &str, mut out: impl FnMut(char)) {
     }
 }
 
+/// Whether `range` of `text` neither starts nor ends inside a word.
+fn at_word_boundaries(text: &str, range: &std::ops::Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
 /// Whether a form is written like an acronym: letters, none of them lower case.
 fn is_acronym(form: &str) -> bool {
     form.chars().any(char::is_alphabetic) && !form.chars().any(char::is_lowercase)
@@ -257,6 +264,9 @@ fn is_acronym(form: &str) -> bool {
 /// One layer of a knowledge base: a set of files merged, with their index.
 #[derive(Debug, Default)]
 struct Layer {
+    /// Every form as written (and with its other apostrophe), for finding them in a text;
+    /// built on the first [`KnowledgeBase::find_in`].
+    finder: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     entries: Vec<KbEntry>,
     /// [`key_hash`] of a form -> the entry that owns it (the first with that form) and whether
     /// the form is an acronym. Hashes rather than keys save building and storing a `String`
@@ -310,6 +320,31 @@ impl Layer {
                 }
             }
         }
+    }
+
+    fn finder(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.finder
+            .get_or_init(|| {
+                let mut patterns: Vec<String> = Vec::new();
+                for form in self.entries.iter().flat_map(KbEntry::forms) {
+                    let form = form.trim();
+                    if form.chars().any(char::is_alphanumeric) {
+                        patterns.push(form.to_string());
+                        if form.contains(['\'', '’']) {
+                            patterns.push(form.replace('\'', "’"));
+                            patterns.push(form.replace('’', "'"));
+                        }
+                    }
+                }
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .map_err(|e| {
+                        tracing::warn!("knowledge base too large to search texts for: {e}")
+                    })
+                    .ok()
+            })
+            .as_ref()
     }
 
     fn get(&self, form: &str) -> Option<Claim> {
@@ -385,6 +420,44 @@ impl KnowledgeBase {
             Claim { acronym: true, .. } if has_lower_case => None,
             Claim { entry, .. } => Some(&l.entries[entry as usize]),
         })
+    }
+
+    /// Where the text writes a form of an entry, as the entry's file writes it (apostrophes
+    /// either way) and between word boundaries: sorted, non-overlapping byte ranges, the
+    /// longest first where two start together, each with the entry that owns the form.
+    pub fn find_in(&self, text: &str) -> Vec<(std::ops::Range<usize>, &KbEntry)> {
+        let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+        for layer in &self.layers {
+            let Some(finder) = layer.finder() else {
+                continue;
+            };
+            found.extend(
+                finder
+                    .find_iter(text)
+                    .map(|m| m.range())
+                    .filter(|r| at_word_boundaries(text, r)),
+            );
+        }
+        found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut out: Vec<(std::ops::Range<usize>, &KbEntry)> = Vec::new();
+        for range in found {
+            if out.last().is_some_and(|(last, _)| last.end > range.start) {
+                continue;
+            }
+            if let Some(entry) = self.lookup(&text[range.clone()]) {
+                out.push((range, entry));
+            }
+        }
+        out
+    }
+
+    /// Bytes held by the automata that [`KnowledgeBase::find_in`] has built so far.
+    pub fn finder_memory(&self) -> usize {
+        self.layers
+            .iter()
+            .filter_map(|l| l.finder.get()?.as_ref())
+            .map(aho_corasick::AhoCorasick::memory_usage)
+            .sum()
     }
 
     /// Whether some layer lists `form` under `[ignore]`.

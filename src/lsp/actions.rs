@@ -52,8 +52,78 @@ pub(crate) async fn code_actions(
                     let others: Vec<_> = others.into_iter().map(|s| (s.name, s.label)).collect();
                     actions.extend(knowledge::actions(&uri, &form, &entity, known, &others));
                 }
+            } else if let Some(form) = unmarked_name(&st.text, at) {
+                // A name extraction missed: marking it puts it in the knowledge base, whose
+                // names are marked wherever they are written. A form the knowledge base has
+                // already (left out here as a false friend) is not offered: its kind is set
+                // where the entity is marked.
+                if st.analysis.knowledge().lookup(&form).is_none() {
+                    actions.extend(knowledge::mark_actions(&uri, &form));
+                }
             }
             Some(actions)
         })
         .await
+}
+
+/// The name to offer marking at `at`, where no mention is: the selection (one line, up to 100
+/// bytes, some letter in it), else the word under the cursor if it starts with a capital.
+fn unmarked_name(text: &crate::text::Text, at: crate::text::TextRange) -> Option<String> {
+    let selected = if at.is_empty() {
+        let line = text.line_of(at.start());
+        let start = text.line_start(line);
+        let line_text = text.slice(crate::text::TextRange::new(start, text.line_end(line)));
+        let offset = usize::from(at.start() - start);
+        let is_part = |c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
+        let from = line_text[..offset]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_part(*c))
+            .last()
+            .map_or(offset, |(i, _)| i);
+        let to = line_text[offset..]
+            .char_indices()
+            .find(|(_, c)| !is_part(*c))
+            .map_or(line_text.len(), |(i, _)| offset + i);
+        let word = line_text[from..to]
+            .trim_matches(['-', '\'', '’'])
+            .to_string();
+        if !word.starts_with(char::is_uppercase) {
+            return None;
+        }
+        word
+    } else {
+        text.slice(at).into_owned()
+    };
+    let form = selected.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = !selected.trim().contains('\n');
+    (one_line && form.len() <= 100 && form.chars().any(char::is_alphabetic)).then_some(form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unmarked_name;
+    use crate::text::{Text, TextRange, TextSize};
+
+    #[test]
+    fn the_name_offered_is_the_selection_or_a_capitalised_word() {
+        let text = Text::new("Talks with Peel Ports resumed.\nA second\nline.\n");
+        let at = |start: u32, end: u32| TextRange::new(TextSize::new(start), TextSize::new(end));
+        let name = |start, end| unmarked_name(&text, at(start, end));
+        assert_eq!(name(11, 21).as_deref(), Some("Peel Ports"));
+        assert_eq!(
+            name(13, 13).as_deref(),
+            Some("Peel"),
+            "the word under the cursor"
+        );
+        assert_eq!(
+            name(11, 11).as_deref(),
+            Some("Peel"),
+            "the cursor before it"
+        );
+        assert_eq!(name(7, 7), None, "a word in lower case");
+        assert_eq!(name(30, 30), None, "no word");
+        assert_eq!(name(31, 44), None, "a selection over two lines");
+        assert_eq!(name(29, 30), None, "no letter");
+    }
 }

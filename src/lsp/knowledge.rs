@@ -369,6 +369,24 @@ pub(crate) fn actions(
     out
 }
 
+/// The corrections offered on a name extraction missed: each kind, written to the knowledge
+/// base (which creates the entity).
+pub(crate) fn mark_actions(uri: &Uri, form: &str) -> Vec<lsp::CodeActionOrCommand> {
+    Label::ALL
+        .into_iter()
+        .map(|label| {
+            action(
+                format!("nomen: “{form}” is {}", article(label)),
+                Correction::Kind {
+                    uri: uri.as_str().to_string(),
+                    name: form.to_string(),
+                    kind: kb::kind_name(label).to_string(),
+                },
+            )
+        })
+        .collect()
+}
+
 fn article(label: Label) -> String {
     match label {
         Label::Per => "a person".into(),

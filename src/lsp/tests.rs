@@ -717,6 +717,62 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
     );
 }
 
+#[tokio::test]
+async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str(),
+        "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
+        .await;
+    let doc = dir.path().join("article.txt");
+    let doc_uri = Uri::from_file_path(&doc).unwrap();
+    let text = "Dockers struck at the terminal run by zorbex holdings on Monday.\n";
+    std::fs::write(&doc, text).unwrap();
+    server
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": doc_uri.as_str(), "languageId": "plaintext", "version": 1, "text": text}}))
+        .await;
+    let start = text.find("zorbex").unwrap();
+    let before = published(&mut server, doc_uri.as_str(), |_| true).await;
+    assert!(
+        before
+            .iter()
+            .all(|d| d["range"]["start"]["character"] != start),
+        "{before:?}"
+    );
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 0, "character": start}, "end": {"line": 0, "character": start + 15}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let mark = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "nomen: “zorbex holdings” is an organisation")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let command = &mark["command"];
+    server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+        .await;
+    let written = std::fs::read_to_string(dir.path().join(".nomen/knowledge.toml")).unwrap();
+    assert!(written.contains("name = \"zorbex holdings\""), "{written}");
+    let after = published(&mut server, doc_uri.as_str(), |d| {
+        d.iter().any(|d| d["range"]["start"]["character"] == start)
+    })
+    .await;
+    let marked = after
+        .iter()
+        .find(|d| d["range"]["start"]["character"] == start)
+        .unwrap();
+    assert_eq!(marked["message"], "zorbex holdings — organisation");
+    assert_eq!(marked["range"]["end"]["character"], start + 15);
+}
+
 /// Writes one framed message to the server's input.
 async fn write_frame(input: &mut (impl tokio::io::AsyncWrite + Unpin), body: &[u8]) {
     use tokio::io::AsyncWriteExt;
