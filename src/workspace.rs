@@ -8,6 +8,8 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::{self, DocOptions, Format, fold};
 use crate::extract::{Extractor, Label, Lang};
+use crate::kb::KnowledgeBase;
+use std::sync::Arc;
 
 /// Folders never indexed: version control, build output, dependencies.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", "dist", "build", "out"];
@@ -108,11 +110,12 @@ pub fn prose_files(roots: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// The entities of one file; `None` when it cannot be read, is not UTF-8 text, or is larger
-/// than `max_bytes`.
+/// The entities of one file, as they resolve through `knowledge` (and with the names it knows
+/// marked); `None` when it cannot be read, is not UTF-8 text, or is larger than `max_bytes`.
 pub fn index_file(
     path: &Path,
     extractor: &Extractor,
+    knowledge: &Arc<KnowledgeBase>,
     language: Option<Lang>,
     max_bytes: u64,
 ) -> Option<Vec<IndexedEntity>> {
@@ -124,6 +127,7 @@ pub fn index_file(
     Some(entities_of(
         &text,
         extractor,
+        knowledge,
         &DocOptions {
             format: Format::guess(&path.to_string_lossy()),
             language,
@@ -132,9 +136,14 @@ pub fn index_file(
 }
 
 /// The entities of a text, one per entity with its mention count and first line.
-pub fn entities_of(text: &str, extractor: &Extractor, options: &DocOptions) -> Vec<IndexedEntity> {
+pub fn entities_of(
+    text: &str,
+    extractor: &Extractor,
+    knowledge: &Arc<KnowledgeBase>,
+    options: &DocOptions,
+) -> Vec<IndexedEntity> {
     let t = crate::text::Text::new(text);
-    let analysis = analysis::analyze(extractor, &t, options);
+    let analysis = analysis::analyze_with(extractor, &t, options, knowledge.clone());
     analysis
         .symbols()
         .into_iter()
@@ -173,7 +182,9 @@ mod tests {
         let extractor = Extractor::new();
         let mut index = WorkspaceIndex::default();
         for f in &files {
-            if let Some(entities) = index_file(f, &extractor, None, 1 << 20) {
+            if let Some(entities) =
+                index_file(f, &extractor, &analysis::default_knowledge(), None, 1 << 20)
+            {
                 index.insert(f.clone(), entities);
             }
         }

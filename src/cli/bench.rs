@@ -172,13 +172,14 @@ fn workspace(dir: &std::path::Path) -> Result<()> {
     use crate::workspace::{WorkspaceIndex, index_file, prose_files};
     let started = Instant::now();
     let extractor = Extractor::new();
+    let knowledge = crate::analysis::default_knowledge();
     let files = prose_files(&[dir.to_path_buf()]);
     let listed = started.elapsed();
     let mut index = WorkspaceIndex::default();
     let mut bytes = 0;
     for path in &files {
         bytes += std::fs::metadata(path).map_or(0, |m| m.len());
-        if let Some(entities) = index_file(path, &extractor, None, u64::MAX) {
+        if let Some(entities) = index_file(path, &extractor, &knowledge, None, u64::MAX) {
             index.insert(path.clone(), entities);
         }
     }

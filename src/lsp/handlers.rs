@@ -156,13 +156,7 @@ impl LanguageServer for Backend {
         if let Some(previous) = previous {
             previous.close();
         }
-        doc.set_knowledge(
-            self.shared
-                .knowledge
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .current(),
-        );
+        doc.set_knowledge(self.shared.current_knowledge());
         tokio::spawn(worker(self.shared.clone(), doc.clone()));
         doc.wake();
     }

@@ -16,6 +16,9 @@ use crate::workspace::{index_file, is_prose_file, prose_files};
 const CHUNK: usize = 16;
 
 pub(crate) async fn index_workspace(shared: Arc<Shared>) {
+    use std::sync::atomic::Ordering;
+    let run = shared.index_runs.fetch_add(1, Ordering::SeqCst) + 1;
+    let superseded = || shared.index_runs.load(Ordering::SeqCst) != run;
     let roots = shared
         .roots
         .lock()
@@ -54,16 +57,21 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
         let chunk = chunk.to_vec();
         let cell = shared.extractor.clone();
         let config = shared.config();
+        let knowledge = shared.current_knowledge();
         let done = tokio::task::spawn_blocking(move || {
             let extractor = extractor(&cell);
             let language = config.language.lang();
             chunk
                 .into_iter()
                 .filter_map(|p| {
-                    Some((
-                        index_file(&p, extractor, language, config.max_document_bytes)?,
-                        p,
-                    ))
+                    let found = index_file(
+                        &p,
+                        extractor,
+                        &knowledge,
+                        language,
+                        config.max_document_bytes,
+                    )?;
+                    Some((found, p))
                 })
                 .collect::<Vec<_>>()
         })
@@ -71,6 +79,9 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
         let Ok(done) = done else { continue };
         {
             let mut index = shared.workspace.write().unwrap_or_else(|e| e.into_inner());
+            if superseded() {
+                break;
+            }
             for (found, path) in done {
                 entities += found.len();
                 index.insert(path, found);
@@ -82,11 +93,15 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
                 .await;
         }
     }
-    let message = format!(
-        "{} files, {entities} entities in {} ms",
-        files.len(),
-        started.elapsed().as_millis()
-    );
+    let message = if superseded() {
+        "stopped: the knowledge base changed, indexing again".to_string()
+    } else {
+        format!(
+            "{} files, {entities} entities in {} ms",
+            files.len(),
+            started.elapsed().as_millis()
+        )
+    };
     tracing::info!("workspace index: {message}");
     if let Some(progress) = progress {
         progress.finish_with_message(message).await;
@@ -132,10 +147,12 @@ pub(crate) async fn files_changed(shared: &Arc<Shared>, params: DidChangeWatched
         let cell = shared.extractor.clone();
         let config = shared.config();
         let target = path.clone();
+        let knowledge = shared.current_knowledge();
         let found = tokio::task::spawn_blocking(move || {
             index_file(
                 &target,
                 extractor(&cell),
+                &knowledge,
                 config.language.lang(),
                 config.max_document_bytes,
             )

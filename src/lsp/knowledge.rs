@@ -123,9 +123,12 @@ pub(crate) async fn load(shared: &Arc<Shared>) {
 }
 
 /// Reads one knowledge file again: in force if it parses, diagnostics in it if it does not.
+/// The workspace is indexed again, since the names the knowledge base knows are marked in
+/// files that are not open too.
 pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
     reload_file(shared, path).await;
     apply(shared);
+    tokio::spawn(super::indexer::index_workspace(shared.clone()));
 }
 
 async fn reload_file(shared: &Arc<Shared>, path: &Path) {

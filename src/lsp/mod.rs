@@ -50,10 +50,21 @@ pub(crate) struct Shared {
     /// The workspace folders, and the entities of the prose files under them.
     roots: Mutex<Vec<std::path::PathBuf>>,
     workspace: RwLock<crate::workspace::WorkspaceIndex>,
+    /// Counts the workspace indexing runs started: a run stops when a newer one has begun (the
+    /// knowledge base changed), so that its older results never overwrite the newer ones.
+    index_runs: std::sync::atomic::AtomicU64,
     knowledge: RwLock<knowledge::Knowledge>,
 }
 
 impl Shared {
+    /// The knowledge base in force: the workspace's files over the embedded default.
+    pub(crate) fn current_knowledge(&self) -> Arc<crate::kb::KnowledgeBase> {
+        self.knowledge
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .current()
+    }
+
     pub(crate) fn config(&self) -> Config {
         self.config
             .read()
@@ -159,6 +170,7 @@ pub fn service() -> (
             docs: Mutex::new(FxHashMap::default()),
             roots: Mutex::new(Vec::new()),
             workspace: RwLock::new(Default::default()),
+            index_runs: Default::default(),
             knowledge: RwLock::new(Default::default()),
         };
         handlers::Backend::new(Arc::new(shared))

@@ -720,6 +720,12 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
 #[tokio::test]
 async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
     let dir = tempfile::tempdir().unwrap();
+    // A file that is never opened: indexed again with the new knowledge base.
+    std::fs::write(
+        dir.path().join("other.txt"),
+        "Talks with zorbex holdings stalled in May.\n",
+    )
+    .unwrap();
     let root = Uri::from_file_path(dir.path()).unwrap();
     let (mut server, _) =
         TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str(),
@@ -771,6 +777,21 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         .unwrap();
     assert_eq!(marked["message"], "zorbex holdings — organisation");
     assert_eq!(marked["range"]["end"]["character"], start + 15);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let hover = server
+            .request("textDocument/hover", json!({"textDocument": {"uri": doc_uri.as_str()}, "position": {"line": 0, "character": start + 2}}))
+            .await;
+        let value = hover["contents"]["value"].as_str().unwrap_or_default();
+        if value.contains(r"Also in: other\.txt (1)") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the unopened file was not indexed again: {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Writes one framed message to the server's input.
