@@ -25,23 +25,21 @@ pub(crate) fn known_names(
     if found.is_empty() {
         return;
     }
-    let mut added = false;
+    // Both lists are sorted and each is free of overlaps: the mentions a known form overlaps
+    // are found by binary search, so a long block costs no more than its matches.
+    let mut dropped = vec![false; mentions.len()];
+    let mut added = Vec::new();
     for (range, entry) in found {
         let span = TextRange::new(
             TextSize::new(range.start as u32),
             TextSize::new(range.end as u32),
         );
-        let overlapping: Vec<usize> = (0..mentions.len())
-            .filter(|&i| {
-                mentions[i]
-                    .range
-                    .intersect(span)
-                    .is_some_and(|r| !r.is_empty())
-            })
-            .collect();
-        if overlapping
+        let first = mentions.partition_point(|m| m.range.end() <= span.start());
+        let last = first + mentions[first..].partition_point(|m| m.range.start() < span.end());
+        let overlapping = first..last;
+        if mentions[overlapping.clone()]
             .iter()
-            .any(|&i| !span.contains_range(mentions[i].range) || mentions[i].range == span)
+            .any(|m| !span.contains_range(m.range) || m.range == span)
         {
             continue;
         }
@@ -56,20 +54,21 @@ pub(crate) fn known_names(
         let Some(form) = text.get(range.clone()).map(normalize) else {
             continue;
         };
-        for i in overlapping.into_iter().rev() {
-            mentions.remove(i);
-        }
-        mentions.push(BlockMention {
+        dropped[overlapping].fill(true);
+        added.push(BlockMention {
             range: span,
             label: entry.label,
             evidence: Evidence::Context,
             form: form.into(),
         });
-        added = true;
     }
-    if added {
-        mentions.sort_by_key(|m| m.range.start());
+    if added.is_empty() {
+        return;
     }
+    let mut keep = dropped.iter().map(|d| !d);
+    mentions.retain(|_| keep.next().unwrap_or(true));
+    mentions.extend(added);
+    mentions.sort_by_key(|m| m.range.start());
 }
 
 /// Whether only opening punctuation separates `at` from the start of the block or the end of
