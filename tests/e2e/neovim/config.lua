@@ -7,7 +7,8 @@
 -- the server attaches with UTF-8 positions, that diagnostics cover exactly the names, that hover
 -- gives the full name, that semantic tokens colour the names and that a setting passed through
 -- vim.lsp.config reaches the server, and that a correction chosen from the code actions is carried
--- out by the server (written to .nomen/knowledge.toml, reflected at once). Ends with
+-- out by the server (written to .nomen/knowledge.toml, reflected at once), and that a name the
+-- server missed can be selected and marked, and is found from then on. Ends with
 -- `neovim config e2e: N passed, M failed`.
 
 local root = vim.fn.getcwd()
@@ -49,6 +50,8 @@ local lines = {
   'La chancelière Angela Merkel a reçu l’économiste Thomas Piketty à Berlin.',
   '',
   'Selon Merkel, l’accord est « historique ». Piketty n’a pas commenté.',
+  '',
+  'Les dockers de la coopérative vollmarine ont voté la grève.',
 }
 vim.fn.writefile(lines, file)
 vim.cmd.edit(file)
@@ -149,6 +152,35 @@ if check('code actions offer the correction "is not a name"', ignore ~= nil and 
     return #diagnostics_on(2, piketty_col) == 0
   end, 20)
   check('the document reflects it at once', #diagnostics_on(2, piketty_col) == 0)
+end
+
+-- A name nomen missed, selected and marked from the code actions: from then on it is found.
+local vm_col = lines[7]:find('vollmarine', 1, true) - 1
+check('vollmarine is not marked before', #diagnostics_on(6, vm_col) == 0)
+local mark_params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = 6, character = vm_col }, ['end'] = { line = 6, character = vm_col + #'vollmarine' } },
+  context = { diagnostics = {} },
+}
+local mark
+for _, r in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', mark_params, 5000) or {}) do
+  for _, action in ipairs(r.result or {}) do
+    if action.title == 'nomen: “vollmarine” is an organisation' then
+      mark = action
+    end
+  end
+end
+if check('code actions offer to mark a missed name', mark ~= nil and mark.command ~= nil) then
+  vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', mark.command, 5000)
+  vim.wait(10000, function()
+    return #diagnostics_on(6, vm_col) == 1
+  end, 20)
+  local found = diagnostics_on(6, vm_col)
+  check(
+    'the marked name is found',
+    #found == 1 and found[1].message == 'vollmarine — organisation',
+    vim.inspect(found)
+  )
 end
 
 client:stop()
