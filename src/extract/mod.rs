@@ -343,6 +343,10 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.range = TextRange::new(tokens[i].range.start(), m.range.end());
     }
     let end = tokens.partition_point(|t| t.range.end() <= m.range.end());
+    if let Some(start) = context.past_address(i, end) {
+        i = start;
+        m.range = TextRange::new(tokens[i].range.start(), m.range.end());
+    }
     if is_dateline(context, m.range) {
         m.label = Label::Loc;
         m.evidence = Evidence::Context;
@@ -359,6 +363,16 @@ fn settle(context: &Rules, tokens: &[Token], m: &mut Mention) -> bool {
         m.label = Label::Misc;
         m.evidence = Evidence::Context;
         return true;
+    }
+    if end > i + 1 {
+        // A name of several words that the curated list states outright keeps its label,
+        // whatever the model read ("Morgan Stanley" is no place).
+        if let Some(label) = curated_label(context, m.range) {
+            if label != m.label {
+                m.label = label;
+                m.evidence = Evidence::Lexicon;
+            }
+        }
     }
     if let Some((past, label)) = context.possessive_name(i, end) {
         m.range = TextRange::new(m.range.start(), tokens[past - 1].range.end());
@@ -424,6 +438,23 @@ fn is_dateline(context: &Rules, range: TextRange) -> bool {
     lexicon::push_normalized(&mut key, name);
     let flags = context.lex.get(&key);
     dated && (flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY))
+}
+
+/// The label the curated list gives the whole of `range`, if it lists it.
+fn curated_label(context: &Rules, range: TextRange) -> Option<Label> {
+    let name = context.text.get(std::ops::Range::<usize>::from(range))?;
+    let mut key = String::with_capacity(name.len());
+    lexicon::push_normalized(&mut key, name);
+    let flags = context.lex.get(&key);
+    [
+        (Flags::CURATED_ORG, Label::Org),
+        (Flags::CURATED_LOC, Label::Loc),
+        (Flags::CURATED_PER, Label::Per),
+        (Flags::CURATED_MISC, Label::Misc),
+    ]
+    .into_iter()
+    .find(|(flag, _)| flags.has(*flag))
+    .map(|(_, label)| label)
 }
 
 /// `Redmond-based`, `London-born`: the place in a mention that ends so, which the model took

@@ -403,6 +403,23 @@ impl<'a> Rules<'a> {
             && self.toks.get(k + 1).is_some_and(|t| t.is_capitalized())
     }
 
+    /// `Mr Smith`, `Mrs. Jones`, `M. Macron`, `Mme Merkel`: the mention of several tokens
+    /// starting at `k` (and ending before `end`) opens with a form of address, which is no part
+    /// of the name; returns where the name starts, past the address and its full stop.
+    pub(super) fn past_address(&self, k: usize, end: usize) -> Option<usize> {
+        let key = self.word_key(k)?;
+        let dotted = self
+            .toks
+            .get(k + 1)
+            .is_some_and(|t| &self.text[t.range] == ".");
+        let address = matches!(
+            key,
+            "mr" | "mrs" | "ms" | "dr" | "prof" | "mme" | "mmes" | "mlle" | "mlles"
+        ) || (key == "m" && dotted);
+        let start = k + 1 + usize::from(dotted);
+        (address && start < end && self.toks[start].is_capitalized()).then_some(start)
+    }
+
     /// `Le Loir-et-Cher`, `Russe Ivan Petrov`: an article or a nationality before a name.
     fn is_leading_article(&self, k: usize) -> bool {
         let article = matches!(self.key(k), "le" | "la" | "les" | "l'");

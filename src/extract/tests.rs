@@ -274,6 +274,23 @@ fn a_storm_named_with_its_capitalised_kind_is_an_event() {
 }
 
 #[test]
+fn a_curated_name_of_several_words_keeps_its_label() {
+    // The model read a place.
+    let text = "Analysts at Morgan Stanley and Goldman Sachs said the plan could cost $12bn.";
+    assert_eq!(labels_of(text, Lang::En, "Morgan Stanley"), [Label::Org]);
+}
+
+#[test]
+fn a_form_of_address_is_no_part_of_the_name() {
+    let found = tagged("Mr Smith met Mrs. Jones and Dr Patel on Monday.", Lang::En);
+    let names: Vec<&str> = found.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["Smith", "Jones", "Patel"]);
+    let found = tagged("M. Macron a reçu Mme Merkel et Mlle Dupont.", Lang::Fr);
+    let names: Vec<&str> = found.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["Macron", "Merkel", "Dupont"]);
+}
+
+#[test]
 fn a_dateline_in_capitals_is_a_place() {
     // The model read LIVERPOOL as an organisation (an acronym, by its shape).
     for (text, lang, name) in [
