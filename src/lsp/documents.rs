@@ -118,9 +118,15 @@ impl DocHandle {
         self.wake.notify_one();
     }
 
-    /// Resolves through a new knowledge base; the worker republishes.
+    /// Resolves through a new knowledge base, whose names are marked: the worker extracts the
+    /// blocks again and republishes, and requests wait for it as after an edit.
     pub(crate) fn set_knowledge(&self, knowledge: Arc<crate::kb::KnowledgeBase>) {
-        self.lock().analysis.set_knowledge(knowledge);
+        let mut st = self.lock();
+        st.analysis.set_knowledge(knowledge);
+        if !st.analysis.is_ready() {
+            st.ready_version = None;
+        }
+        drop(st);
         self.wake.notify_one();
     }
 
