@@ -111,39 +111,49 @@ pub(crate) async fn load(shared: &Arc<Shared>) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
+    let mut reports = Vec::new();
     for root in roots {
         for name in [TOML_FILE, JSONL_FILE] {
             let path = root.join(name);
             if path.exists() {
-                reload_file(shared, &path).await;
+                reports.extend(reload_file(shared, &path).await);
             }
         }
     }
     apply(shared);
+    publish(shared, reports).await;
+}
+
+/// Publishes the knowledge files' diagnostics: after the knowledge base is in force, so that a
+/// client that sees them and asks a question is answered with it.
+async fn publish(shared: &Shared, reports: impl IntoIterator<Item = (Uri, Vec<lsp::Diagnostic>)>) {
+    for (uri, diagnostics) in reports {
+        shared
+            .client
+            .publish_diagnostics(uri, diagnostics, None)
+            .await;
+    }
 }
 
 /// Reads one knowledge file again: in force if it parses, diagnostics in it if it does not.
 /// The workspace is indexed again, since the names the knowledge base knows are marked in
 /// files that are not open too.
 pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
-    reload_file(shared, path).await;
+    let report = reload_file(shared, path).await;
     apply(shared);
+    publish(shared, report).await;
     tokio::spawn(super::indexer::index_workspace(shared.clone()));
 }
 
-async fn reload_file(shared: &Arc<Shared>, path: &Path) {
-    let Some(uri) = Uri::from_file_path(path) else {
-        return;
-    };
+/// Reads one knowledge file into the workspace's files (not yet in force: see [`apply`]);
+/// returns the diagnostics to publish for it.
+async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp::Diagnostic>)> {
+    let uri = Uri::from_file_path(path)?;
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             forget(shared, path);
-            shared
-                .client
-                .publish_diagnostics(uri, Vec::new(), None)
-                .await;
-            return;
+            return Some((uri, Vec::new()));
         }
         Err(e) => {
             let message = format!("nomen: cannot read {}: {e}", path.display());
@@ -151,7 +161,7 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) {
                 .client
                 .show_message(lsp::MessageType::WARNING, message)
                 .await;
-            return;
+            return None;
         }
     };
     let parsed = if path.ends_with(JSONL_FILE) {
@@ -179,10 +189,7 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) {
                 .collect()
         }
     };
-    shared
-        .client
-        .publish_diagnostics(uri, diagnostics, None)
-        .await;
+    Some((uri, diagnostics))
 }
 
 fn forget(shared: &Shared, path: &Path) {
