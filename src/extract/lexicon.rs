@@ -104,6 +104,13 @@ impl Lexicon {
         }
     }
 
+    /// The flags of a word or phrase as written (normalised here).
+    pub fn flags_of(&self, written: &str) -> Flags {
+        let mut key = String::with_capacity(written.len());
+        push_normalized(&mut key, written);
+        self.get(&key)
+    }
+
     /// The flags of an already normalised key.
     pub fn get(&self, key: &str) -> Flags {
         if self.index.is_empty() {

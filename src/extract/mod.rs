@@ -172,9 +172,7 @@ impl Extractor {
 
     /// Whether `word`, in lower case, is a word of the French or English dictionary.
     pub fn is_dictionary_word(&self, word: &str) -> bool {
-        let mut key = String::with_capacity(word.len());
-        lexicon::push_normalized(&mut key, word);
-        self.lexicon.get(&key).is_dictionary_word()
+        self.lexicon.flags_of(word).is_dictionary_word()
     }
 
     /// Number of distinct lexicon keys, for reports.
@@ -434,18 +432,14 @@ fn is_dateline(context: &Rules, range: TextRange) -> bool {
             || (aside.len() <= 40
                 && aside.starts_with([',', '('])
                 && !aside.contains(['.', '\n', '—', '–'])));
-    let mut key = String::with_capacity(name.len());
-    lexicon::push_normalized(&mut key, name);
-    let flags = context.lex.get(&key);
+    let flags = context.lex.flags_of(name);
     dated && (flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY))
 }
 
 /// The label the curated list gives the whole of `range`, if it lists it.
 fn curated_label(context: &Rules, range: TextRange) -> Option<Label> {
     let name = context.text.get(std::ops::Range::<usize>::from(range))?;
-    let mut key = String::with_capacity(name.len());
-    lexicon::push_normalized(&mut key, name);
-    let flags = context.lex.get(&key);
+    let flags = context.lex.flags_of(name);
     [
         (Flags::CURATED_ORG, Label::Org),
         (Flags::CURATED_LOC, Label::Loc),
