@@ -5,7 +5,8 @@ Usage: python3 tools/build-kb.py [path/to/shared/lexicons]   (default: ../shared
 
 Sources (see data/kb/README.md and THIRD_PARTY_NOTICES.md):
 - world-countries (ODbL-1.0): English names and official names, alternative spellings,
-  ISO 3166 alpha-3 codes, independence, capitals, regions and subregions;
+  independence, capitals, regions and subregions (ISO alpha-3 codes sort the countries but are
+  not aliases: nomen marks aliases wherever a text writes them, and NER is seldom Niger);
 - i18n-iso-countries (MIT): French and English names and aliases;
 - Unicode CLDR (Unicode-DFS-2016): French and English territory names, French city names.
 
@@ -129,17 +130,6 @@ def latin(s):
     return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in s)
 
 
-def words():
-    """English and French words, to keep ISO codes like AND, CAN or MAR out of the aliases."""
-    found = set()
-    for name in ("american-english", "british-english"):
-        path = LEX / "wordlists-en" / name
-        found.update(w.strip().lower() for w in path.read_text(errors="replace").splitlines())
-    dic = (LEX / "hunspell-fr" / "fr.dic").read_text(errors="replace").splitlines()[1:]
-    found.update(line.split("/")[0].split("\t")[0].lower() for line in dic)
-    return found
-
-
 def names(values):
     values = values if isinstance(values, list) else [values]
     return [v for v in values if "," not in v and "(" not in v]
@@ -167,7 +157,6 @@ def main():
         k.split("/")[-1].replace("_", " "): v.split(" (")[0]
         for k, v in cldr["fr"]["exemplar_cities"].items()
     }
-    vocabulary = words()
     countries.sort(key=lambda c: c["cca3"])
 
     entries, taken, capitals = [], set(), []
@@ -179,8 +168,6 @@ def main():
         forms += [cldr["en"]["territories"].get(code, en)]
         forms += names(i18n_fr.get(code, [])) + names(i18n_en.get(code, []))
         forms += [a for a in c["altSpellings"] if len(a) > 2 and latin(a)]
-        if c["cca3"].lower() not in vocabulary:
-            forms.append(c["cca3"])
         aliases, seen = [], {key(fr)}
         for form in forms[1:]:
             k = key(form)

@@ -48,7 +48,9 @@ pub(crate) fn known_names(
         if one_word && is_word(&written.to_lowercase()) && opens_sentence(prose, range.start) {
             continue;
         }
-        if !written.chars().any(char::is_lowercase) && among_capitals(prose, &range) {
+        // A neighbour that the knowledge base knows is an acronym beside this one.
+        let shouted = |w: &str| is_word(&w.to_lowercase()) && knowledge.lookup(w).is_none();
+        if !written.chars().any(char::is_lowercase) && among_capitals(prose, &range, shouted) {
             continue;
         }
         let Some(form) = text.get(range.clone()).map(normalize) else {
@@ -80,16 +82,21 @@ fn opens_sentence(prose: &str, at: usize) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '…', '\n'])
 }
 
-/// Whether the nearest words on each side of `range` (those there are) are in capitals too.
-fn among_capitals(prose: &str, range: &std::ops::Range<usize>) -> bool {
-    let is_word = |w: &&str| w.chars().any(char::is_alphabetic);
-    let before = prose[..range.start].split_whitespace().rev().find(is_word);
-    let after = prose[range.end..].split_whitespace().find(is_word);
-    let shouting = |w: &str| !w.chars().any(char::is_lowercase);
-    match (before, after) {
-        (None, None) => false,
-        (b, a) => b.is_none_or(shouting) && a.is_none_or(shouting),
-    }
+/// Whether a word next to `range` is written in capitals and is a word (`is_word`, given the
+/// word as written): text in capitals, where an acronym cannot be told from a word ("UN
+/// HOMME", "US TROOPS"). Acronyms side by side ("WHO, UNICEF") are not that.
+fn among_capitals(
+    prose: &str,
+    range: &std::ops::Range<usize>,
+    is_word: impl Fn(&str) -> bool,
+) -> bool {
+    let before = prose[..range.start].split_whitespace().next_back();
+    let after = prose[range.end..].split_whitespace().next();
+    let shouting = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase) && is_word(w)
+    };
+    before.is_some_and(shouting) || after.is_some_and(shouting)
 }
 
 #[cfg(test)]
@@ -159,10 +166,19 @@ mod tests {
         let found = run(text, vec![mention(text, "Peel Ports Group", Label::Org)]);
         // The sentence-opening verb is left out, the union after "of" is found.
         assert_eq!(found, ["Peel Ports Group ORG", "Unite ORG"]);
-        // Capitals among capitals: a French headline's article, not the United Nations.
+        // Capitals among capitals: a French headline's article, not the United Nations, here
+        // or quoted in a sentence; but acronyms side by side are found.
         assert_eq!(
             run("UN HOMME ARRÊTÉ À LYON", Vec::new()),
             Vec::<String>::new()
+        );
+        assert_eq!(
+            run("On lit « UN HOMME » en une.", Vec::new()),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            run("The UN, ONU in French.", Vec::new()),
+            ["UN ORG", "ONU ORG"]
         );
         assert_eq!(
             run("Peel Portsmouth and unite", Vec::new()),
