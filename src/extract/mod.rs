@@ -220,7 +220,9 @@ impl Extractor {
                 let mut tagged = tagged_mentions(tagged, &rules);
                 tagged.retain_mut(|m| settle(&context, &tokens, m));
                 let rules = named_by_kind(&context, &tokens, rules);
-                with_candidates(tagged, &rules)
+                let mut mentions = with_candidates(tagged, &rules);
+                coordinated(&context, &mut mentions);
+                mentions
             }
             None => rules,
         };
@@ -434,6 +436,40 @@ fn is_dateline(context: &Rules, range: TextRange) -> bool {
                 && !aside.contains(['.', '\n', '—', '–'])));
     let flags = context.lex.flags_of(name);
     dated && (flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY))
+}
+
+/// "Roissy et Orly", "Leeds and Bradford": a name the model only guessed, joined by a
+/// conjunction to a place or an organisation that a lexicon or the text vouches for, is of the
+/// same kind, when it is one word that no list of first names or surnames has ("Rio Ferdinand
+/// and Manchester", "Jorgensen et Copenhague" stay persons).
+fn coordinated(context: &Rules, mentions: &mut [Mention]) {
+    let text = context.text;
+    let lone_word = |m: &Mention| {
+        let word = &text[m.range];
+        let flags = context.lex.flags_of(word);
+        !word.contains(char::is_whitespace)
+            && !flags.has(Flags::FIRST_NAME)
+            && !flags.has(Flags::SURNAME)
+    };
+    for k in 1..mentions.len() {
+        let (a, b) = (&mentions[k - 1], &mentions[k]);
+        let between = text
+            .get(usize::from(a.range.end())..usize::from(b.range.start()))
+            .unwrap_or_default()
+            .trim();
+        if !matches!(between, "et" | "and" | "ou" | "or") || a.label == b.label {
+            continue;
+        }
+        let sure = |m: &Mention| m.evidence >= Evidence::Lexicon && m.label != Label::Per;
+        let (weak, strong) = match (a.evidence == Evidence::Guess, b.evidence == Evidence::Guess) {
+            (true, false) if sure(b) => (k - 1, k),
+            (false, true) if sure(a) => (k, k - 1),
+            _ => continue,
+        };
+        if lone_word(&mentions[weak]) {
+            mentions[weak].label = mentions[strong].label;
+        }
+    }
 }
 
 /// The label the curated list gives the whole of `range`, if it lists it.

@@ -281,6 +281,13 @@ fn a_curated_name_of_several_words_keeps_its_label() {
 }
 
 #[test]
+fn a_guessed_word_joined_to_a_known_place_is_a_place() {
+    // The model read a person in Roissy; Orly is a place the lexicons know.
+    let text = "Grève des contrôleurs : Roissy et Orly tournent au ralenti.";
+    assert_eq!(labels_of(text, Lang::Fr, "Roissy"), [Label::Loc]);
+}
+
+#[test]
 fn a_form_of_address_is_no_part_of_the_name() {
     let found = tagged("Mr Smith met Mrs. Jones and Dr Patel on Monday.", Lang::En);
     let names: Vec<&str> = found.iter().map(|(n, _)| *n).collect();
