@@ -12,8 +12,9 @@ use crate::text::{TextRange, TextSize};
 /// `prose` writes, as the file writes them: where no mention overlaps, or where the known form
 /// holds every mention it overlaps ("Mersey Docks and Harbour Company" over "Mersey Docks" and
 /// "Harbour Company"). Left out: a single dictionary word opening a sentence (`is_word`:
-/// "Unite the party" is no trade union) and a form in capitals among words in capitals (a
-/// headline's "UN HOMME" is no United Nations).
+/// "Unite the party" is no trade union) and a form in capitals next to a dictionary word in
+/// capitals that the knowledge base does not know (a headline's "UN HOMME" is no United
+/// Nations; "the UN, ONU" keeps both).
 pub(crate) fn known_names(
     knowledge: &KnowledgeBase,
     prose: &str,
