@@ -30,13 +30,22 @@ pub(crate) async fn code_actions(
                     ))
                 })
                 .collect();
-            if let Some((range, key)) = st.analysis.entity_at(at.start()) {
-                let form = st
-                    .text
-                    .slice(range)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+            let at_entity = st.analysis.entity_at(at.start());
+            // What to offer marking as a name: where no mention is, the selection or the
+            // capitalised word under the cursor (a name extraction missed); on a mention, a
+            // selection written otherwise (other bounds: "Union des aéroports français" where
+            // "Union des aéroports" was found). Marking puts it in the knowledge base, whose
+            // names are marked wherever they are written, and a known form replaces the
+            // mentions it holds. A form the knowledge base has already is not offered: its
+            // kind is set where the entity is marked.
+            let to_mark = unmarked_name(&st.text, at).filter(|form| {
+                let other_bounds = at_entity.as_ref().is_none_or(|(range, _)| {
+                    !at.is_empty() && *form != normalized(&st.text.slice(*range))
+                });
+                other_bounds && st.analysis.knowledge().lookup(form).is_none()
+            });
+            if let Some((range, key)) = at_entity {
+                let form = normalized(&st.text.slice(range));
                 if let Some(entity) = st.analysis.entity_info(&key) {
                     let known = st.analysis.knowledge().lookup(&key).is_some();
                     let mut others: Vec<_> = st
@@ -52,22 +61,22 @@ pub(crate) async fn code_actions(
                     let others: Vec<_> = others.into_iter().map(|s| (s.name, s.label)).collect();
                     actions.extend(knowledge::actions(&uri, &form, &entity, known, &others));
                 }
-            } else if let Some(form) = unmarked_name(&st.text, at) {
-                // A name extraction missed: marking it puts it in the knowledge base, whose
-                // names are marked wherever they are written. A form the knowledge base has
-                // already (left out here as a false friend) is not offered: its kind is set
-                // where the entity is marked.
-                if st.analysis.knowledge().lookup(&form).is_none() {
-                    actions.extend(knowledge::mark_actions(&uri, &form));
-                }
+            }
+            if let Some(form) = to_mark {
+                actions.extend(knowledge::mark_actions(&uri, &form));
             }
             Some(actions)
         })
         .await
 }
 
-/// The name to offer marking at `at`, where no mention is: the selection (one line, up to 100
-/// bytes, some letter in it), else the word under the cursor if it starts with a capital.
+/// `text` with every run of white space made one space.
+fn normalized(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The name to offer marking at `at`: the selection (one line, up to 100 bytes, some letter in
+/// it), else the word under the cursor if it starts with a capital.
 fn unmarked_name(text: &crate::text::Text, at: crate::text::TextRange) -> Option<String> {
     let selected = if at.is_empty() {
         let line = text.line_of(at.start());
@@ -95,7 +104,7 @@ fn unmarked_name(text: &crate::text::Text, at: crate::text::TextRange) -> Option
     } else {
         text.slice(at).into_owned()
     };
-    let form = selected.split_whitespace().collect::<Vec<_>>().join(" ");
+    let form = normalized(&selected);
     let one_line = !selected.trim().contains('\n');
     (one_line && form.len() <= 100 && form.chars().any(char::is_alphabetic)).then_some(form)
 }

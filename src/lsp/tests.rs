@@ -733,7 +733,7 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         .await;
     let doc = dir.path().join("article.txt");
     let doc_uri = Uri::from_file_path(&doc).unwrap();
-    let text = "Dockers struck at the terminal run by zorbex holdings on Monday.\n";
+    let text = "Dockers struck at the terminal run by zorbex holdings on Monday.\n\nSelon la porte-parole de l’Union des aéroports français, la perte est lourde.\n";
     std::fs::write(&doc, text).unwrap();
     server
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": doc_uri.as_str(), "languageId": "plaintext", "version": 1, "text": text}}))
@@ -792,6 +792,60 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    // Other bounds: extraction finds "Union des aéroports"; the annotator selects the whole
+    // name (positions in UTF-16, the client's default here) and marks it.
+    let line = text.lines().nth(2).unwrap();
+    let utf16 = |s: &str| s.encode_utf16().count();
+    let from = utf16(&line[..line.find("Union").unwrap()]);
+    let to = from + utf16("Union des aéroports français");
+    let on_line = |d: &[Value]| -> Vec<(Value, Value)> {
+        d.iter()
+            .filter(|d| d["range"]["start"]["line"] == 2)
+            .map(|d| {
+                (
+                    d["range"]["start"]["character"].clone(),
+                    d["range"]["end"]["character"].clone(),
+                )
+            })
+            .collect()
+    };
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 2, "character": from}, "end": {"line": 2, "character": to}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    let mark = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "nomen: “Union des aéroports français” is an organisation")
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("“Union des aéroports” is not a name")),
+        "the found mention's corrections are offered too: {titles:?}"
+    );
+    let command = &mark["command"];
+    server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+        .await;
+    let after = published(&mut server, doc_uri.as_str(), |d| {
+        on_line(d).contains(&(json!(from), json!(to)))
+    })
+    .await;
+    assert_eq!(on_line(&after), [(json!(from), json!(to))]);
 }
 
 /// Writes one framed message to the server's input.
