@@ -33,14 +33,15 @@ pub(crate) async fn code_actions(
             let at_entity = st.analysis.entity_at(at.start());
             // What to offer marking as a name: where no mention is, the selection or the
             // capitalised word under the cursor (a name extraction missed); on a mention, a
-            // selection written otherwise (other bounds: "Union des aéroports français" where
-            // "Union des aéroports" was found). Marking puts it in the knowledge base, whose
+            // selection that holds it and more ("Union des aéroports français" where "Union
+            // des aéroports" was found). Marking puts it in the knowledge base, whose
             // names are marked wherever they are written, and a known form replaces the
             // mentions it holds. A form the knowledge base has already is not offered: its
             // kind is set where the entity is marked.
             let to_mark = unmarked_name(&st.text, at).filter(|form| {
+                // Only wider bounds: extraction's mention stands over a known form it holds.
                 let other_bounds = at_entity.as_ref().is_none_or(|(range, _)| {
-                    !at.is_empty() && *form != normalized(&st.text.slice(*range))
+                    at.contains_range(*range) && *form != normalized(&st.text.slice(*range))
                 });
                 other_bounds && st.analysis.knowledge().lookup(form).is_none()
             });

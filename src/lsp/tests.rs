@@ -834,6 +834,21 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
             .any(|t| t.contains("“Union des aéroports” is not a name")),
         "the found mention's corrections are offered too: {titles:?}"
     );
+    // A selection inside the mention offers no marking: the mention would stand over it.
+    let inside = server
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 2, "character": from}, "end": {"line": 2, "character": from + 5}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert!(
+        inside
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["title"] != "nomen: “Union” is an organisation"),
+        "{inside}"
+    );
     let command = &mark["command"];
     server
         .request(
