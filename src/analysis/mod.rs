@@ -226,7 +226,17 @@ pub fn analyze_with(
 
 /// The entities of a whole document, after document-level agreement.
 pub fn extract_document(extractor: &Extractor, text: &str, options: &DocOptions) -> DocEntities {
-    let analysis = analyze(extractor, &Text::new(text), options);
+    extract_document_with(extractor, text, options, default_knowledge())
+}
+
+/// [`extract_document`] with a given knowledge base.
+pub fn extract_document_with(
+    extractor: &Extractor,
+    text: &str,
+    options: &DocOptions,
+    knowledge: std::sync::Arc<crate::kb::KnowledgeBase>,
+) -> DocEntities {
+    let analysis = analyze_with(extractor, &Text::new(text), options, knowledge);
     DocEntities {
         language: analysis.language(),
         mentions: analysis.resolved_mentions(),

@@ -55,6 +55,68 @@ fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
     }
 }
 
+/// The knowledge base for each file, as the server would use it: the nearest `.nomen/` folder
+/// at or above the file's directory gives its `knowledge.toml` over its `knowledge.jsonl`,
+/// both over the embedded default. A file with errors is reported (each error with its line
+/// and column) and left out. Each folder is read once.
+#[derive(Default)]
+struct Knowledge {
+    by_folder:
+        std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, std::sync::Arc<crate::kb::KnowledgeBase>>>,
+}
+
+impl Knowledge {
+    fn for_file(&self, path: &Path) -> std::sync::Arc<crate::kb::KnowledgeBase> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let Some(folder) = absolute
+            .ancestors()
+            .skip(1)
+            .map(|dir| dir.join(".nomen"))
+            .find(|dir| dir.is_dir())
+        else {
+            return analysis::default_knowledge();
+        };
+        let mut cache = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(folder.clone())
+            .or_insert_with(|| std::sync::Arc::new(load_knowledge(&folder)))
+            .clone()
+    }
+}
+
+fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
+    let mut files = Vec::new();
+    for (name, parse) in [
+        (
+            "knowledge.toml",
+            crate::kb::parse_toml as fn(&str) -> Result<crate::kb::KbFile, _>,
+        ),
+        ("knowledge.jsonl", crate::kb::parse_jsonl),
+    ] {
+        let path = folder.join(name);
+        if !path.exists() {
+            continue;
+        }
+        match read_text(&path).map(|text| parse(&text)) {
+            Ok(Ok(file)) => files.push(file),
+            Ok(Err(errors)) => {
+                for e in errors {
+                    eprintln!(
+                        "nomen: {}:{}:{}: {}",
+                        path.display(),
+                        e.line + 1,
+                        e.column + 1,
+                        e.message
+                    );
+                }
+                eprintln!("nomen: {}: not used", path.display());
+            }
+            Err(e) => eprintln!("nomen: {e:#}; not used"),
+        }
+    }
+    crate::kb::KnowledgeBase::layered(&analysis::default_knowledge(), &files)
+}
+
 /// Runs `each` on every readable file; unreadable ones are reported and make the exit status 2.
 fn for_each_file(
     files: &[PathBuf],
@@ -78,11 +140,13 @@ fn for_each_file(
 /// `nomen check`: the server's diagnostics, one per line.
 pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
     let extractor = Extractor::new();
+    let knowledge = Knowledge::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let code = for_each_file(files, |path, text| {
         let t = Text::new(&text);
-        let analysis = analysis::analyze(&extractor, &t, &options_for(path, language));
+        let options = options_for(path, language);
+        let analysis = analysis::analyze_with(&extractor, &t, &options, knowledge.for_file(path));
         for d in analysis.diagnostics(&analysis::DiagnosticsConfig::default()) {
             let lc = t.line_col(d.range.start(), crate::text::Encoding::Utf32);
             let severity = format!("{:?}", d.severity).to_lowercase();
@@ -116,10 +180,13 @@ pub fn extract(
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
     }
     let extractor = Extractor::new();
+    let knowledge = Knowledge::default();
     // Files are analysed on every core and written in the order given.
     let rendered = in_parallel(files, |path| {
         let text = read_text(path)?;
-        let entities = analysis::extract_document(&extractor, &text, &options_for(path, language));
+        let options = options_for(path, language);
+        let entities =
+            analysis::extract_document_with(&extractor, &text, &options, knowledge.for_file(path));
         Ok(export::render(format, path, &text, &entities))
     });
     let stdout = std::io::stdout();

@@ -1,0 +1,88 @@
+//! The command line as users run it: `nomen check` and `nomen extract` use the knowledge base
+//! of the nearest `.nomen/` folder above each file, as the server uses its workspace's, so that
+//! corrections made in the editor are in what the command line prints and exports.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn nomen(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nomen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("nomen runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn check_and_extract_use_the_nearest_knowledge_base() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".nomen")).unwrap();
+    std::fs::create_dir_all(dir.path().join("articles/2026")).unwrap();
+    std::fs::write(
+        dir.path().join(".nomen/knowledge.toml"),
+        "[[entity]]\nname = \"zorbex holdings\"\nkind = \"organisation\"\n\n[ignore]\nforms = [\"Dockers\"]\n",
+    )
+    .unwrap();
+    let article = "articles/2026/strike.txt";
+    std::fs::write(
+        dir.path().join(article),
+        "Dockers struck at the terminal run by zorbex holdings on Monday.\n",
+    )
+    .unwrap();
+
+    let check = nomen(&["check", article], dir.path());
+    assert!(check.status.success(), "{check:?}");
+    let printed = stdout(&check);
+    assert!(
+        printed.contains("zorbex holdings — organisation"),
+        "{printed}"
+    );
+    assert!(!printed.contains("Dockers"), "an ignored form: {printed}");
+
+    let extract = nomen(&["extract", article], dir.path());
+    let printed = stdout(&extract);
+    assert!(
+        printed.contains(r#""label":"ORG","text":"zorbex holdings""#),
+        "{printed}"
+    );
+
+    // Outside the folder, only the embedded default applies.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("strike.txt"),
+        "Dockers struck at the terminal run by zorbex holdings on Monday.\n",
+    )
+    .unwrap();
+    let printed = stdout(&nomen(&["check", "strike.txt"], elsewhere.path()));
+    assert!(!printed.contains("zorbex"), "{printed}");
+}
+
+#[test]
+fn a_broken_knowledge_file_is_reported_and_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".nomen")).unwrap();
+    std::fs::write(
+        dir.path().join(".nomen/knowledge.toml"),
+        "[[entity]]\nname = \"zorbex holdings\"\nkind = \"planet\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "Talks with zorbex holdings resumed in Paris.\n",
+    )
+    .unwrap();
+    let check = nomen(&["check", "a.txt"], dir.path());
+    assert!(check.status.success(), "{check:?}");
+    let errors = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        errors.contains("knowledge.toml:3:8: unknown kind `planet`") && errors.contains("not used"),
+        "{errors}"
+    );
+    let printed = stdout(&check);
+    assert!(printed.contains("Paris — place"), "{printed}");
+    assert!(!printed.contains("zorbex"), "{printed}");
+}
