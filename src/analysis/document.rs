@@ -148,7 +148,6 @@ impl DocumentAnalysis {
         }
         self.knowledge = knowledge;
         self.generation += 1;
-        self.recycled.clear();
         for i in 0..self.blocks.len() {
             if self.blocks[i].result.is_some() {
                 self.forget(i);
@@ -156,6 +155,7 @@ impl DocumentAnalysis {
                 self.unextracted += 1;
             }
         }
+        // Results kept for reuse (`forget` keeps these too) were found with the old one.
         self.recycled.clear();
     }
 

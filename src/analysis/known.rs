@@ -11,9 +11,9 @@ use crate::text::{TextRange, TextSize};
 /// Adds to `mentions` (sorted, non-overlapping, block-relative) the knowledge base's forms that
 /// `prose` writes, as the file writes them: where no mention overlaps, or where the known form
 /// holds every mention it overlaps ("Mersey Docks and Harbour Company" over "Mersey Docks" and
-/// "Harbour Company"). Left out: a single dictionary word opening a sentence (`is_word`:
-/// "Unite the party" is no trade union) and a form in capitals next to a dictionary word in
-/// capitals that the knowledge base does not know (a headline's "UN HOMME" is no United
+/// "Harbour Company"). Left out: a single dictionary word opening a sentence (`is_word`, given
+/// a word as written: "Unite the party" is no trade union) and a form in capitals next to a
+/// dictionary word in capitals that the knowledge base does not know (a headline's "UN HOMME" is no United
 /// Nations; "the UN, ONU" keeps both).
 pub(crate) fn known_names(
     knowledge: &KnowledgeBase,
@@ -46,11 +46,11 @@ pub(crate) fn known_names(
         }
         let written = &prose[range.clone()];
         let one_word = !written.contains(char::is_whitespace);
-        if one_word && is_word(&written.to_lowercase()) && opens_sentence(prose, range.start) {
+        if one_word && is_word(written) && opens_sentence(prose, range.start) {
             continue;
         }
         // A neighbour that the knowledge base knows is an acronym beside this one.
-        let shouted = |w: &str| is_word(&w.to_lowercase()) && knowledge.lookup(w).is_none();
+        let shouted = |w: &str| is_word(w) && knowledge.lookup(w).is_none();
         if !written.chars().any(char::is_lowercase) && among_capitals(prose, &range, shouted) {
             continue;
         }
@@ -130,7 +130,8 @@ mod tests {
     }
 
     fn run(text: &str, mut mentions: Vec<BlockMention>) -> Vec<String> {
-        let is_word = |w: &str| matches!(w, "unite" | "the" | "un" | "homme");
+        let is_word =
+            |w: &str| matches!(w.to_lowercase().as_str(), "unite" | "the" | "un" | "homme");
         known_names(&kb(), text, text, is_word, &mut mentions);
         mentions
             .iter()

@@ -71,8 +71,8 @@ impl Knowledge {
         let Some(folder) = absolute
             .ancestors()
             .skip(1)
-            .map(|dir| dir.join(".nomen"))
-            .find(|dir| dir.is_dir())
+            .find(|dir| dir.join(".nomen").is_dir())
+            .map(Path::to_path_buf)
         else {
             return analysis::default_knowledge();
         };
@@ -86,18 +86,12 @@ impl Knowledge {
 
 fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
     let mut files = Vec::new();
-    for (name, parse) in [
-        (
-            "knowledge.toml",
-            crate::kb::parse_toml as fn(&str) -> Result<crate::kb::KbFile, _>,
-        ),
-        ("knowledge.jsonl", crate::kb::parse_jsonl),
-    ] {
+    for name in [crate::kb::TOML_FILE, crate::kb::JSONL_FILE] {
         let path = folder.join(name);
         if !path.exists() {
             continue;
         }
-        match read_text(&path).map(|text| parse(&text)) {
+        match read_text(&path).map(|text| crate::kb::parse_file(&path, &text)) {
             Ok(Ok(file)) => files.push(file),
             Ok(Err(errors)) => {
                 for e in errors {

@@ -169,6 +169,21 @@ pub struct KbFile {
     pub ignored: Vec<String>,
 }
 
+/// The files a workspace's knowledge base lives in, relative to the workspace folder: the
+/// TOML file, edited by hand, wins over the JSON Lines import.
+pub const TOML_FILE: &str = ".nomen/knowledge.toml";
+pub const JSONL_FILE: &str = ".nomen/knowledge.jsonl";
+
+/// Reads a knowledge file's text with the parser its name calls for (JSON Lines for
+/// `.jsonl`, TOML otherwise).
+pub fn parse_file(path: &std::path::Path, text: &str) -> Result<KbFile, Vec<KbError>> {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        parse_jsonl(text)
+    } else {
+        parse_toml(text)
+    }
+}
+
 /// The word a file uses for a label.
 pub fn kind_name(label: Label) -> &'static str {
     match label {

@@ -18,9 +18,7 @@ use crate::text::{Encoding, LineCol, Text};
 /// The command that code actions run to correct an entity.
 pub(crate) const CORRECT_COMMAND: &str = "nomen.correct";
 
-/// The files a workspace's knowledge base lives in, under its first folder.
-pub(crate) const TOML_FILE: &str = ".nomen/knowledge.toml";
-pub(crate) const JSONL_FILE: &str = ".nomen/knowledge.jsonl";
+use crate::kb::{JSONL_FILE, TOML_FILE};
 
 pub(crate) fn is_knowledge_file(path: &Path) -> bool {
     path.ends_with(TOML_FILE) || path.ends_with(JSONL_FILE)
@@ -164,11 +162,7 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp:
             return None;
         }
     };
-    let parsed = if path.ends_with(JSONL_FILE) {
-        kb::parse_jsonl(&text)
-    } else {
-        kb::parse_toml(&text)
-    };
+    let parsed = kb::parse_file(path, &text);
     let diagnostics = match parsed {
         Ok(file) => {
             let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());

@@ -84,6 +84,32 @@ impl TestServer {
         self.call(request).await.expect("a request gets a response")
     }
 
+    /// The code actions on line `line` of `uri` from column `from` to `to` (no diagnostics
+    /// given).
+    async fn code_actions(&mut self, uri: &str, line: usize, from: usize, to: usize) -> Vec<Value> {
+        let actions = self
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": {"start": {"line": line, "character": from}, "end": {"line": line, "character": to}}, "context": {"diagnostics": []}}),
+            )
+            .await;
+        actions.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Runs the command of the action titled `title` among `actions`; its result.
+    async fn run_action(&mut self, actions: &[Value], title: &str) -> Value {
+        let Some(action) = actions.iter().find(|a| a["title"] == title) else {
+            let titles: Vec<&Value> = actions.iter().map(|a| &a["title"]).collect();
+            panic!("no action {title:?} among {titles:?}");
+        };
+        let command = &action["command"];
+        self.request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+        .await
+    }
+
     async fn notify(&mut self, method: &'static str, params: Value) {
         assert!(
             self.call(Request::build(method).params(params).finish())
@@ -485,12 +511,7 @@ async fn consistency_checks_come_with_quick_fixes() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"surname-before-full-name"), "{codes:?}");
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 2}, "end": {"line": 0, "character": 2}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = server.code_actions(URI, 0, 2, 2).await;
     let fix = &actions[0];
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["edit"]["changes"][URI][0]["newText"], "Khalifa Haftar");
@@ -669,15 +690,8 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
     );
 
     // A correction from a code action: "Marc Tessier" is not a name the user wants marked.
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 0, "character": 17}, "end": {"line": 0, "character": 17}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = server.code_actions(doc_uri.as_str(), 0, 17, 17).await;
     let titles: Vec<&str> = actions
-        .as_array()
-        .unwrap()
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
@@ -685,18 +699,8 @@ async fn the_knowledge_base_reloads_and_corrections_stick() {
         titles.contains(&"nomen: “Marc Tessier” is an organisation"),
         "{titles:?}"
     );
-    let ignore = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "nomen: “Marc Tessier” is not a name")
-        .unwrap();
-    let command = &ignore["command"];
     let done = server
-        .request(
-            "workspace/executeCommand",
-            json!({"command": command["command"], "arguments": command["arguments"]}),
-        )
+        .run_action(&actions, "nomen: “Marc Tessier” is not a name")
         .await;
     assert_eq!(done, Value::Null);
     let written = std::fs::read_to_string(&kb_path).unwrap();
@@ -747,23 +751,10 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         "{before:?}"
     );
     let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 0, "character": start}, "end": {"line": 0, "character": start + 15}}, "context": {"diagnostics": []}}),
-        )
+        .code_actions(doc_uri.as_str(), 0, start, start + 15)
         .await;
-    let mark = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "nomen: “zorbex holdings” is an organisation")
-        .unwrap_or_else(|| panic!("{actions}"));
-    let command = &mark["command"];
     server
-        .request(
-            "workspace/executeCommand",
-            json!({"command": command["command"], "arguments": command["arguments"]}),
-        )
+        .run_action(&actions, "nomen: “zorbex holdings” is an organisation")
         .await;
     let written = std::fs::read_to_string(dir.path().join(".nomen/knowledge.toml")).unwrap();
     assert!(written.contains("name = \"zorbex holdings\""), "{written}");
@@ -810,24 +801,11 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
             })
             .collect()
     };
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 2, "character": from}, "end": {"line": 2, "character": to}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = server.code_actions(doc_uri.as_str(), 2, from, to).await;
     let titles: Vec<&str> = actions
-        .as_array()
-        .unwrap()
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
-    let mark = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "nomen: “Union des aéroports français” is an organisation")
-        .unwrap_or_else(|| panic!("{titles:?}"));
     assert!(
         titles
             .iter()
@@ -836,24 +814,18 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
     );
     // A selection inside the mention offers no marking: the mention would stand over it.
     let inside = server
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": doc_uri.as_str()}, "range": {"start": {"line": 2, "character": from}, "end": {"line": 2, "character": from + 5}}, "context": {"diagnostics": []}}),
-        )
+        .code_actions(doc_uri.as_str(), 2, from, from + 5)
         .await;
     assert!(
         inside
-            .as_array()
-            .unwrap()
             .iter()
             .all(|a| a["title"] != "nomen: “Union” is an organisation"),
-        "{inside}"
+        "{inside:?}"
     );
-    let command = &mark["command"];
     server
-        .request(
-            "workspace/executeCommand",
-            json!({"command": command["command"], "arguments": command["arguments"]}),
+        .run_action(
+            &actions,
+            "nomen: “Union des aéroports français” is an organisation",
         )
         .await;
     let after = published(&mut server, doc_uri.as_str(), |d| {

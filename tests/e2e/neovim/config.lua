@@ -122,22 +122,24 @@ local function diagnostics_on(lnum, col)
   end
   return found
 end
-local piketty_col = lines[3]:find('Thomas Piketty', 1, true) - 1
-check('Thomas Piketty is marked before the correction', #diagnostics_on(2, piketty_col) == 1)
-local action_params = {
-  textDocument = { uri = vim.uri_from_bufnr(buf) },
-  range = { start = { line = 2, character = piketty_col + 2 }, ['end'] = { line = 2, character = piketty_col + 2 } },
-  context = { diagnostics = {} },
-}
-local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', action_params, 5000) or {}
-local ignore
-for _, r in pairs(responses) do
-  for _, action in ipairs(r.result or {}) do
-    if action.title == 'nomen: “Thomas Piketty” is not a name' then
-      ignore = action
+-- The code action titled `title` on line `lnum` (0-based) from byte column `from` to `to`.
+local function action_titled(lnum, from, to, title)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = lnum, character = from }, ['end'] = { line = lnum, character = to } },
+    context = { diagnostics = {} },
+  }
+  for _, r in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 5000) or {}) do
+    for _, action in ipairs(r.result or {}) do
+      if action.title == title then
+        return action
+      end
     end
   end
 end
+local piketty_col = lines[3]:find('Thomas Piketty', 1, true) - 1
+check('Thomas Piketty is marked before the correction', #diagnostics_on(2, piketty_col) == 1)
+local ignore = action_titled(2, piketty_col + 2, piketty_col + 2, 'nomen: “Thomas Piketty” is not a name')
 if check('code actions offer the correction "is not a name"', ignore ~= nil and ignore.command ~= nil) then
   local done = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', ignore.command, 5000) or {}
   local err
@@ -157,19 +159,7 @@ end
 -- A name nomen missed, selected and marked from the code actions: from then on it is found.
 local vm_col = lines[7]:find('vollmarine', 1, true) - 1
 check('vollmarine is not marked before', #diagnostics_on(6, vm_col) == 0)
-local mark_params = {
-  textDocument = { uri = vim.uri_from_bufnr(buf) },
-  range = { start = { line = 6, character = vm_col }, ['end'] = { line = 6, character = vm_col + #'vollmarine' } },
-  context = { diagnostics = {} },
-}
-local mark
-for _, r in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', mark_params, 5000) or {}) do
-  for _, action in ipairs(r.result or {}) do
-    if action.title == 'nomen: “vollmarine” is an organisation' then
-      mark = action
-    end
-  end
-end
+local mark = action_titled(6, vm_col, vm_col + #'vollmarine', 'nomen: “vollmarine” is an organisation')
 if check('code actions offer to mark a missed name', mark ~= nil and mark.command ~= nil) then
   vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', mark.command, 5000)
   vim.wait(10000, function()
