@@ -18,13 +18,17 @@ pub struct Document {
     pub gold: Vec<(TextRange, Label)>,
 }
 
-/// Maps a corpus entity type to nomen's label: the CoNLL tags and WNUT-17's types.
+/// Maps a corpus entity type to nomen's label: the CoNLL tags, WNUT-17's types, CrossNER's
+/// (a politician is a person, a political party an organisation, a country a place, an election
+/// an event) and Universal NER's `OTH`.
 pub fn map_type(kind: &str) -> Option<Label> {
     match kind {
-        "PER" | "person" | "Person" => Some(Label::Per),
-        "LOC" | "location" | "Location" | "GEO-LOC" | "geo-loc" => Some(Label::Loc),
-        "ORG" | "group" | "corporation" | "Organization" | "company" => Some(Label::Org),
-        "MISC" | "product" | "creative-work" | "Event" | "Product" => Some(Label::Misc),
+        "PER" | "person" | "Person" | "politician" => Some(Label::Per),
+        "LOC" | "location" | "Location" | "GEO-LOC" | "geo-loc" | "country" => Some(Label::Loc),
+        "ORG" | "group" | "corporation" | "Organization" | "company" | "organisation"
+        | "politicalparty" => Some(Label::Org),
+        "MISC" | "product" | "creative-work" | "Event" | "Product" | "misc" | "event"
+        | "election" | "OTH" => Some(Label::Misc),
         _ => None,
     }
 }
