@@ -3,10 +3,11 @@
 
 Usage, from the repository root:
 
-    python3 tools/build-lexicons.py [SHARED_LEXICONS_DIR]
+    python3 tools/build-lexicons.py [SHARED_LEXICONS_DIR [OUT_DIR]]
 
-The default source is ../shared/lexicons. The hand-written data/lexicons/curated.txt
-(LABEL<TAB>name) is read and merged in. The output is deterministic: a re-run on the same
+The default source is ../shared/lexicons and the default output data/lexicons (a test builds
+tiny lexicons elsewhere). The hand-written data/lexicons/curated.txt (LABEL<TAB>name) is read
+and merged in. The output is deterministic: a re-run on the same
 input gives byte-identical files.
 
 Every key is normalised the way `src/extract/lexicon.rs` normalises tokens at run time:
@@ -33,6 +34,20 @@ The flags say which lists hold the key:
     CURATED_*     the hand-written curated.txt, by label
     PHRASE_START  the first word of a multi-word key
     PHRASE_PREFIX the words that begin a longer multi-word key, one or more (lookups stop early)
+    GAZ_COMMUNE   French communes and arrondissements of every size (INSEE Code officiel
+                  géographique) and GeoNames places of France and its overseas territories
+    GAZ_ADMIN     French départements and régions (INSEE), US states (GeoNames)
+    GAZ_PLACE     GeoNames places of 500 inhabitants or more anywhere, with their Latin-script
+                  alternate names for places of 1,000 or more
+    POP_SMALL     the largest gazetteer place of that name has fewer than 2,000 inhabitants
+    POP_LARGE     the largest gazetteer place of that name has 20,000 inhabitants or more
+    GAZ_ORG       French media and their owners (media-fr), French groupings of communes (EPCI,
+                  EPT: INSEE)
+
+The gazetteer flags are features the tagger weighs with the word's capitalisation, whether it is
+a dictionary word and the population: "Orange", "Tours" or "Y" are communes and words, and the
+model learns how much each combination says. They are not rules, and they do not make the rules
+propose mentions (only COUNTRY, PLACE and the curated lists do).
 """
 
 import json
@@ -44,7 +59,8 @@ import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "lexicons")
-OUT = os.path.join(ROOT, "data", "lexicons")
+OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "data", "lexicons")
+CURATED_FILE = os.path.join(ROOT, "data", "lexicons", "curated.txt")
 
 
 def norm(s):
@@ -187,6 +203,70 @@ FR_WORD, FR_ADJ, EN_WORD = 6, 7, 8
 CURATED = {"PER": 9, "ORG": 10, "LOC": 11, "MISC": 12}
 PHRASE_START = 13
 PHRASE_PREFIX = 14
+GAZ_COMMUNE, GAZ_ADMIN, GAZ_PLACE, POP_SMALL, POP_LARGE, GAZ_ORG = 15, 16, 17, 18, 19, 20
+
+
+def load_json(*parts):
+    with open(src(*parts), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def geo_name(s):
+    """A place name as running text writes it: Latin script, a capital letter, not a code."""
+    return proper(s) and len(s) > 1 and not s.isupper()
+
+
+FRANCE = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF"}
+
+
+def gazetteers():
+    """(communes, admin, places, population by key, organisations) from INSEE, GeoNames and
+    media-fr."""
+    population = {}
+
+    def seen(name, pop):
+        key = norm(name)
+        population[key] = max(population.get(key, 0), pop or 0)
+
+    communes, admin, world, orgs = set(), set(), set(), set()
+    for c in load_json("insee", "communes.json"):
+        if geo_name(c["nom"]):
+            communes.add(c["nom"])
+            seen(c["nom"], c.get("population", 0))
+    for a in load_json("insee", "arrondissements.json"):
+        if geo_name(a["nom"]):
+            communes.add(a["nom"])
+    for d in load_json("insee", "departements.json") + load_json("insee", "regions.json"):
+        if geo_name(d["nom"]):
+            admin.add(d["nom"])
+    for state in load_json("geonames", "us_states.json").values():
+        if geo_name(state["name"]):
+            admin.add(state["name"])
+    with open(src("geonames", "cities500_latin.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            name, country, pop = cols[1], cols[2], int(cols[4] or 0)
+            names = [name]
+            if pop >= 1000 and len(cols) > 8 and cols[8]:
+                names += [a for a in cols[8].split("|") if len(a) > 3]
+            for n in names:
+                if not geo_name(n):
+                    continue
+                world.add(n)
+                seen(n, pop)
+                if country in FRANCE and n == name:
+                    communes.add(n)
+    for e in load_json("insee", "epci.json") + load_json("insee", "ept.json"):
+        if latin(e["nom"]):
+            orgs.add(e["nom"])
+    for table in ("medias.tsv", "organisations.tsv"):
+        for line in read_lines("media-fr", table)[1:]:
+            name = line.split("\t")[0].strip()
+            if latin(name) and (name[:1].isupper() or name[:1].isdigit()):
+                orgs.add(name)
+    return communes, admin, world, population, orgs
 
 
 def fnv1a(data):
@@ -199,7 +279,7 @@ def fnv1a(data):
 def curated():
     """The hand-written list: LABEL<TAB>name lines, `#` comments."""
     out = []
-    with open(os.path.join(OUT, "curated.txt"), encoding="utf-8") as f:
+    with open(CURATED_FILE, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
             if line and not line.startswith("#") and "\t" in line:
@@ -231,7 +311,7 @@ def write_lexicon(entries):
         offsets[key] = len(blob)
         blob += f"{key}\t{flags[key]:x}\n".encode("utf-8")
     slots = 1
-    while slots < 2 * len(flags):
+    while slots * 2 < len(flags) * 3:
         slots *= 2
     table = [0] * slots
     for key in sorted(flags):
@@ -267,6 +347,17 @@ def main():
         (FR_WORD, words),
         (FR_ADJ, adjs),
         (EN_WORD, en_words),
+    ]
+    communes, admin, world, population, orgs = gazetteers()
+    small = {k for k, p in population.items() if p < 2000}
+    large = {k for k, p in population.items() if p >= 20000}
+    entries += [
+        (GAZ_COMMUNE, communes),
+        (GAZ_ADMIN, admin),
+        (GAZ_PLACE, world),
+        (POP_SMALL, small),
+        (POP_LARGE, large),
+        (GAZ_ORG, orgs),
     ]
     entries += [(bit, [name]) for bit, name in curated()]
     write_lexicon(entries)

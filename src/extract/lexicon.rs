@@ -32,6 +32,19 @@ impl Flags {
     /// The key is the first words (one or more) of some longer multi-word key: a lookup that
     /// grows a key word by word stops when this is missing.
     pub const PHRASE_PREFIX: Flags = Flags(1 << 14);
+    /// Gazetteers (`tools/build-lexicons.py`): features the tagger weighs, never rules.
+    /// French communes and arrondissements of every size, places of France overseas.
+    pub const GAZ_COMMUNE: Flags = Flags(1 << 15);
+    /// French départements and régions, US states.
+    pub const GAZ_ADMIN: Flags = Flags(1 << 16);
+    /// Places of 500 inhabitants or more anywhere (GeoNames).
+    pub const GAZ_PLACE: Flags = Flags(1 << 17);
+    /// The largest gazetteer place of the name has fewer than 2,000 inhabitants.
+    pub const POP_SMALL: Flags = Flags(1 << 18);
+    /// The largest gazetteer place of the name has 20,000 inhabitants or more.
+    pub const POP_LARGE: Flags = Flags(1 << 19);
+    /// French media, their owners, groupings of communes.
+    pub const GAZ_ORG: Flags = Flags(1 << 20);
 
     pub const NONE: Flags = Flags(0);
 
@@ -51,6 +64,20 @@ impl Flags {
         } else if self.has(Flags::CURATED_MISC) {
             Some(Label::Misc)
         } else if self.has(Flags::PLACE) {
+            Some(Label::Loc)
+        } else {
+            None
+        }
+    }
+
+    /// The label a gazetteer gives a name: a hint for the tagger's features, weaker than
+    /// [`Flags::entity_label`], which the rules act on.
+    pub fn gazetteer_label(self) -> Option<Label> {
+        if self.has(Flags::GAZ_ORG) {
+            Some(Label::Org)
+        } else if self.has(Flags(
+            Flags::GAZ_COMMUNE.0 | Flags::GAZ_ADMIN.0 | Flags::GAZ_PLACE.0,
+        )) {
             Some(Label::Loc)
         } else {
             None
