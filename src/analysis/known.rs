@@ -38,10 +38,11 @@ pub(crate) fn known_names(
         let first = mentions.partition_point(|m| m.range.end() <= span.start());
         let last = first + mentions[first..].partition_point(|m| m.range.start() < span.end());
         let overlapping = first..last;
-        if mentions[overlapping.clone()]
-            .iter()
-            .any(|m| !span.contains_range(m.range) || m.range == span)
-        {
+        // A candidate of the same bounds does not count: the document would drop it unless it
+        // named it surely elsewhere, and the knowledge base is that sure naming.
+        if mentions[overlapping.clone()].iter().any(|m| {
+            !span.contains_range(m.range) || (m.range == span && m.evidence != Evidence::Candidate)
+        }) {
             continue;
         }
         let written = &prose[range.clone()];
