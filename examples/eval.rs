@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
     }
     let keys = extractor.lexicon_size();
     eprintln!("Extractor::new: {fastest:.1} ms (fastest of 5), {keys} lexicon keys");
-    let report = evaluate_brat(&files, &extractor, language)?;
+    let report = evaluate_brat(&files, &extractor, language, None)?;
     print!("{report}");
     for spurious in [true, false] {
         let kind = if spurious { "spurious" } else { "missed" };

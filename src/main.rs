@@ -71,6 +71,10 @@ enum Command {
         /// trained on.
         #[arg(long)]
         dev: Vec<PathBuf>,
+        /// CoNLL files to train on whole, no tenth held out (repeatable): for a corpus whose
+        /// development split is another file.
+        #[arg(long)]
+        whole: Vec<PathBuf>,
         #[arg(long, default_value_t = 12)]
         epochs: usize,
         #[arg(long, default_value_t = 1)]
@@ -86,10 +90,18 @@ enum Command {
         /// Leave the rules' mentions out of the features.
         #[arg(long)]
         no_rule_features: bool,
+        /// Word-identity dropout: the probability (0 to 1) that a training token's own word
+        /// features are left out of a visit.
+        #[arg(long, default_value_t = 0.0)]
+        identity_dropout: f64,
+        /// Per-corpus copies of the features (domain adaptation), the corpus named by the
+        /// folder of each input file.
+        #[arg(long)]
+        domain_copies: bool,
         #[command(flatten)]
         fold: Fold,
         /// brat files or directories and CoNLL files (their every tenth document is held out).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "whole")]
         inputs: Vec<PathBuf>,
     },
     /// Scores extraction on brat documents and CoNLL files (P/R/F1 per label, exact spans).
@@ -113,6 +125,13 @@ enum Command {
         /// Print this many misses.
         #[arg(long, default_value_t = 0)]
         misses: usize,
+        /// The training corpora of the model (as given to `train`): recall is also reported on
+        /// the gold mentions whose form their gold never has. Repeat for each path.
+        #[arg(long)]
+        seen: Vec<PathBuf>,
+        /// Training corpora trained on whole (`train --whole`). Repeat for each path.
+        #[arg(long)]
+        seen_whole: Vec<PathBuf>,
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
@@ -169,12 +188,15 @@ fn main() -> ExitCode {
             lang,
             out,
             dev,
+            whole,
             epochs,
             seed,
             min_count,
             members,
             crf,
             no_rule_features,
+            identity_dropout,
+            domain_copies,
             fold,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
@@ -183,12 +205,15 @@ fn main() -> ExitCode {
                 out,
                 dev,
                 inputs,
+                whole,
                 config: nomen::tagger::TrainConfig {
                     epochs,
                     seed,
                     min_count,
                     members,
                     crf,
+                    identity_dropout: (identity_dropout.clamp(0.0, 1.0) * 1000.0).round() as u32,
+                    domain_copies,
                 },
                 rule_features: !no_rule_features,
                 fold: fold.tenth(),
@@ -202,6 +227,8 @@ fn main() -> ExitCode {
             fold,
             brat_dir,
             misses,
+            seen,
+            seen_whole,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
             cli::eval::run(&cli::eval::EvalOptions {
@@ -212,6 +239,8 @@ fn main() -> ExitCode {
                 fold: fold.tenth(),
                 brat_dir,
                 misses,
+                seen,
+                seen_whole,
                 inputs,
             })
         }),

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::train::{GoldDoc, expand, is_brat, load};
-use crate::eval::{EvalReport, HEADLINE, evaluate_brat};
+use crate::eval::{EvalReport, HEADLINE, SeenForms, evaluate_brat};
 use crate::extract::{Extractor, Lang};
 use crate::tagger::{Model, Tagger};
 
@@ -32,6 +32,11 @@ pub struct EvalOptions {
     pub brat_dir: Option<PathBuf>,
     /// Print this many misses.
     pub misses: usize,
+    /// The corpora the model was trained on (brat documents whole, CoNLL files without the
+    /// scored tenth): recall is also reported on gold forms their gold never has.
+    pub seen: Vec<PathBuf>,
+    /// Training corpora trained on whole (`nomen train --whole`).
+    pub seen_whole: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
 }
 
@@ -65,6 +70,23 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
             dir
         }
     };
+    let seen = if options.seen.is_empty() && options.seen_whole.is_empty() {
+        None
+    } else {
+        let corpus = load(&options.seen, &options.seen_whole, &[], options.fold)?;
+        let forms = SeenForms::from_gold(
+            corpus
+                .train
+                .iter()
+                .flat_map(|d| d.gold.iter().map(|(range, _)| &d.text[*range])),
+        );
+        eprintln!(
+            "nomen eval: {} gold forms in {} training documents",
+            forms.len(),
+            corpus.train.len()
+        );
+        Some(forms)
+    };
     // Each CoNLL file and each directory is scored on its own, for the per-input table, and
     // added to the total; brat files named one by one make one group.
     let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = options
@@ -86,7 +108,7 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
         let paths: Vec<PathBuf> = if inputs[0].is_dir() || is_brat(&inputs[0]) {
             expand(&inputs)?
         } else {
-            let corpus = load(&inputs, &[], options.fold)?;
+            let corpus = load(&inputs, &[], &[], options.fold)?;
             let mut docs = corpus.dev;
             if options.all {
                 docs.extend(corpus.train);
@@ -95,7 +117,7 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
             written += docs.len();
             paths
         };
-        let part = evaluate_brat(&paths, &extractor, Some(options.lang))?;
+        let part = evaluate_brat(&paths, &extractor, Some(options.lang), seen.as_ref())?;
         rows.push((name, part.documents, part.micro(HEADLINE)));
         report.merge(part);
     }

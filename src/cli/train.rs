@@ -18,6 +18,8 @@ use crate::tagger::{self, Example, Model, Tagger, TrainConfig, TrainStats, conll
 /// A document with gold mentions, from either format.
 pub struct GoldDoc {
     pub name: String,
+    /// The corpus: the name of the folder the file is in.
+    pub corpus: String,
     pub text: String,
     pub gold: Vec<(TextRange, Label)>,
 }
@@ -29,11 +31,16 @@ pub struct Corpus {
     pub dev: Vec<GoldDoc>,
 }
 
-/// Reads `inputs` (training, except held-out tenth `fold` of CoNLL files) and `dev` (brat,
-/// development only). Directories are walked in sorted order.
-pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> {
+/// Reads `inputs` (training, except held-out tenth `fold` of CoNLL files), `whole` (training,
+/// every document: a corpus whose own development split is another file) and `dev`
+/// (development only). Directories are walked in sorted order.
+pub fn load(inputs: &[PathBuf], whole: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> {
     let mut corpus = Corpus::default();
-    for (paths, is_dev) in [(inputs, false), (dev, true)] {
+    for (paths, is_dev, split) in [
+        (inputs, false, true),
+        (whole, false, false),
+        (dev, true, false),
+    ] {
         for path in expand(paths)? {
             if is_brat(&path) {
                 let doc = read_brat(&path)?;
@@ -52,10 +59,11 @@ pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> 
             for (i, d) in docs.into_iter().enumerate() {
                 let doc = GoldDoc {
                     name: format!("{}#{i}", path.display()),
+                    corpus: corpus_of(&path),
                     text: d.text,
                     gold: d.gold,
                 };
-                if is_dev || conll::is_dev(i, fold) {
+                if is_dev || (split && conll::is_dev(i, fold)) {
                     corpus.dev.push(doc);
                 } else {
                     corpus.train.push(doc);
@@ -64,6 +72,24 @@ pub fn load(inputs: &[PathBuf], dev: &[PathBuf], fold: usize) -> Result<Corpus> 
         }
     }
     Ok(corpus)
+}
+
+/// A corpus is named by the folder its file is in (`btc`, `winer-fr/2016`'s `2016`...), or by
+/// the file's stem before a dash (`gum-train.iob2`: `gum`) when several corpora share a folder.
+fn corpus_of(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match stem.split_once('-') {
+        Some((head, _)) if head == "gum" => head.to_owned(),
+        _ => folder,
+    }
 }
 
 /// Files under `paths`: a directory gives its `.ann` files (recursively, sorted).
@@ -110,6 +136,7 @@ fn read_brat(path: &Path) -> Result<GoldDoc> {
         .collect();
     Ok(GoldDoc {
         name: path.display().to_string(),
+        corpus: corpus_of(path),
         text,
         gold,
     })
@@ -121,6 +148,8 @@ pub struct TrainOptions {
     pub out: PathBuf,
     pub dev: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
+    /// CoNLL files trained on whole (no tenth held out).
+    pub whole: Vec<PathBuf>,
     pub config: TrainConfig,
     /// Whether the rules' mentions are features. A model trained without them ignores them.
     pub rule_features: bool,
@@ -130,11 +159,16 @@ pub struct TrainOptions {
 
 /// `nomen train`.
 pub fn run(options: &TrainOptions) -> Result<ExitCode> {
-    let corpus = load(&options.inputs, &options.dev, options.fold)?;
+    let corpus = load(&options.inputs, &options.whole, &options.dev, options.fold)?;
     let examples: Vec<Example> = corpus
         .train
         .iter()
-        .flat_map(|d| tagger::examples(&d.text, &d.gold))
+        .flat_map(|d| {
+            let domain = tagger::features::part(&d.corpus);
+            tagger::examples(&d.text, &d.gold)
+                .into_iter()
+                .map(move |ex| Example { domain, ..ex })
+        })
         .collect();
     eprintln!(
         "nomen train: {} training documents ({} paragraphs), {} development documents",

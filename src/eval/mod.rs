@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use rustc_hash::FxHashSet;
 
 use crate::analysis::{DocOptions, extract_document};
 use crate::extract::{Extractor, Label, Lang};
@@ -92,6 +93,69 @@ impl ErrorKinds {
 /// The labels of the headline figure, the micro average the targets are set on.
 pub const HEADLINE: &[Label] = &[Label::Per, Label::Loc, Label::Org];
 
+/// The surface forms of the gold mentions a model was trained on: a gold mention whose form is
+/// not among them is "unseen", and recall on those is what a user meets in new text.
+#[derive(Clone, Debug, Default)]
+pub struct SeenForms {
+    forms: FxHashSet<String>,
+}
+
+impl SeenForms {
+    /// The forms of the given texts' gold mentions (white space runs as one space).
+    pub fn from_gold<'a>(mentions: impl IntoIterator<Item = &'a str>) -> SeenForms {
+        SeenForms {
+            forms: mentions.into_iter().map(form).collect(),
+        }
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.forms.contains(&form(text))
+    }
+
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+}
+
+/// A mention's form as compared for "seen": as written, white space runs as one space (a form
+/// cut by a line break is the same form).
+fn form(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Recall on the gold mentions whose form the training gold never has, and on the others.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Novelty {
+    /// Indexed like [`Label::ALL`]: (found, gold) of unseen forms.
+    pub unseen: [(usize, usize); 4],
+    /// Indexed like [`Label::ALL`]: (found, gold) of seen forms.
+    pub seen: [(usize, usize); 4],
+}
+
+impl Novelty {
+    fn add(&mut self, other: &Novelty) {
+        for k in 0..4 {
+            self.unseen[k].0 += other.unseen[k].0;
+            self.unseen[k].1 += other.unseen[k].1;
+            self.seen[k].0 += other.seen[k].0;
+            self.seen[k].1 += other.seen[k].1;
+        }
+    }
+
+    /// (found, gold) of unseen (or seen) forms over the given labels.
+    pub fn total(&self, labels: &[Label], unseen: bool) -> (usize, usize) {
+        let table = if unseen { &self.unseen } else { &self.seen };
+        labels.iter().fold((0, 0), |(f, g), &l| {
+            let (a, b) = table[label_index(l)];
+            (f + a, g + b)
+        })
+    }
+}
+
 /// The scores of a run over a set of documents.
 #[derive(Clone, Debug, Default)]
 pub struct EvalReport {
@@ -100,6 +164,8 @@ pub struct EvalReport {
     pub per_label: [Counts; 4],
     pub errors: ErrorKinds,
     pub misses: Vec<Miss>,
+    /// Recall on unseen and seen forms, when the training forms were given.
+    pub novelty: Option<Novelty>,
 }
 
 impl EvalReport {
@@ -124,6 +190,30 @@ impl EvalReport {
         }
         self.errors.add(other.errors);
         self.misses.extend(other.misses);
+        if let Some(theirs) = other.novelty {
+            self.novelty.get_or_insert_default().add(&theirs);
+        }
+    }
+
+    /// Counts the gold mentions found and missed by whether the training gold has their form.
+    fn score_novelty(
+        &mut self,
+        seen: &SeenForms,
+        text: &str,
+        gold: &[GoldMention],
+        predicted: &[GoldMention],
+    ) {
+        let novelty = self.novelty.get_or_insert_default();
+        for g in gold {
+            let k = label_index(g.label);
+            let slot = if seen.contains(&text[g.range]) {
+                &mut novelty.seen[k]
+            } else {
+                &mut novelty.unseen[k]
+            };
+            slot.1 += 1;
+            slot.0 += usize::from(predicted.binary_search(g).is_ok());
+        }
     }
 
     fn score(&mut self, file: &Path, text: &str, gold: &[GoldMention], predicted: &[GoldMention]) {
@@ -227,7 +317,28 @@ impl fmt::Display for EvalReport {
              label and other bounds, {} with both wrong, {} with nothing predicted; {} predictions \
              overlap no gold mention",
             e.label, e.span, e.span_and_label, e.missed, e.spurious
-        )
+        )?;
+        if let Some(n) = &self.novelty {
+            for (unseen, name) in [(true, "unseen"), (false, "seen")] {
+                write!(f, "recall on {name} forms:")?;
+                for label in HEADLINE {
+                    let (found, gold) = n.total(&[*label], unseen);
+                    write!(
+                        f,
+                        " {} {:.3} ({found}/{gold}),",
+                        label.tag(),
+                        ratio(found, gold)
+                    )?;
+                }
+                let (found, gold) = n.total(HEADLINE, unseen);
+                writeln!(
+                    f,
+                    " micro PER+LOC+ORG {:.3} ({found}/{gold})",
+                    ratio(found, gold)
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -254,6 +365,7 @@ pub fn evaluate_brat(
     paths: &[PathBuf],
     extractor: &Extractor,
     language: Option<Lang>,
+    seen: Option<&SeenForms>,
 ) -> anyhow::Result<EvalReport> {
     let mut report = EvalReport::default();
     for path in paths {
@@ -280,6 +392,9 @@ pub fn evaluate_brat(
         let mut gold = gold;
         gold.sort();
         report.score(&ann, &text, &gold, &predicted);
+        if let Some(seen) = seen {
+            report.score_novelty(seen, &text, &gold, &predicted);
+        }
     }
     Ok(report)
 }
@@ -298,7 +413,8 @@ mod tests {
         std::fs::write(dir.join("doc.txt"), text).unwrap();
         std::fs::write(dir.join("doc.ann"), ann).unwrap();
         let extractor = Extractor::new();
-        let report = evaluate_brat(&[dir.join("doc.ann")], &extractor, Some(Lang::Fr)).unwrap();
+        let report =
+            evaluate_brat(&[dir.join("doc.ann")], &extractor, Some(Lang::Fr), None).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             report.micro(&Label::ALL),
@@ -352,6 +468,40 @@ mod tests {
         );
         let instead: Vec<_> = report.misses.iter().map(|m| m.instead.len()).collect();
         assert_eq!(instead, [0, 0, 0, 0, 2, 0]);
+    }
+
+    #[test]
+    fn recall_on_unseen_forms() {
+        let text = "Anna Berg vit à Oslo chez Acme, loin de Bergen.";
+        let gold = [
+            g(0, 9, Label::Per),
+            g(17, 21, Label::Loc),
+            g(27, 31, Label::Org),
+            g(41, 47, Label::Loc),
+        ];
+        assert_eq!(
+            [&text[0..9], &text[17..21], &text[27..31], &text[41..47]],
+            ["Anna Berg", "Oslo", "Acme", "Bergen"]
+        );
+        // The training gold wrote "Anna Berg" across a line break: the same form.
+        let seen = SeenForms::from_gold(["Anna\nBerg", "Bergen", "Paris"]);
+        let predicted = [
+            g(0, 9, Label::Per),
+            g(17, 21, Label::Loc),
+            g(42, 48, Label::Org),
+        ];
+        let mut report = EvalReport::default();
+        report.score_novelty(&seen, text, &gold, &predicted);
+        let n = report.novelty.unwrap();
+        assert_eq!(n.total(&[Label::Loc], true), (1, 1));
+        assert_eq!(n.total(&[Label::Org], true), (0, 1));
+        assert_eq!(n.total(&[Label::Per], false), (1, 1));
+        assert_eq!(n.total(&[Label::Loc], false), (0, 1));
+        assert_eq!(n.total(HEADLINE, true), (1, 2));
+        let mut total = EvalReport::default();
+        total.merge(report.clone());
+        total.merge(report);
+        assert_eq!(total.novelty.unwrap().total(HEADLINE, false), (2, 4));
     }
 
     #[test]

@@ -410,3 +410,60 @@ mod tests {
         assert!(!not_a_chunk("Emmanuel Macron"));
     }
 }
+
+/// The letters of a road's number as signs and articles write it: `A7`, `N118`, `RN7`,
+/// `D906`, `M25`, `I-95`, `E40`. `None` for anything else.
+pub fn road_code(word: &str) -> Option<&str> {
+    let letters = word.find(|c: char| !c.is_ascii_uppercase())?;
+    let (prefix, rest) = word.split_at(letters);
+    // Only the Interstates write a hyphen ("I-95"); "B-52" and "F-16" are aircraft.
+    let digits = match (prefix, rest.strip_prefix('-')) {
+        ("I", Some(digits)) => digits,
+        (_, Some(_)) => return None,
+        (_, None) => rest,
+    };
+    let number = digits.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let ok = matches!(
+        prefix,
+        "A" | "N" | "D" | "RN" | "RD" | "M" | "E" | "B" | "I" | "US" | "SR" | "CD" | "R"
+    ) && (1..=4).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && digits.len() - number.len() <= 1
+        // The Airbus family: "l'A380", "l'A320" are aircraft, and no motorway is numbered so.
+        && !(prefix == "A" && number.len() == 3 && number.starts_with('3'));
+    ok.then_some(prefix)
+}
+
+/// Words right before a road's number that make it a road ("l'A62", "la N113", "autoroute A7",
+/// "the M25", "Interstate 95" is written "I-95" after "on").
+#[rustfmt::skip]
+const ROAD_BEFORE: &[&str] = &[
+    "l'", "la", "autoroute", "nationale", "départementale", "route", "rocade", "voie",
+    "the", "interstate", "highway", "motorway", "on", "via", "off",
+];
+
+/// Whether the word before a road's number makes it one.
+pub fn road_before(key: &str) -> bool {
+    ROAD_BEFORE.contains(&key)
+}
+
+#[cfg(test)]
+mod road_tests {
+    use super::*;
+
+    #[test]
+    fn road_numbers() {
+        assert_eq!(road_code("A7"), Some("A"));
+        assert_eq!(road_code("N118"), Some("N"));
+        assert_eq!(road_code("RN7"), Some("RN"));
+        assert_eq!(road_code("D906a"), Some("D"));
+        assert_eq!(road_code("I-95"), Some("I"));
+        assert_eq!(road_code("M25"), Some("M"));
+        let others = [
+            "G7", "A12345", "Paris", "A", "7", "RN", "Q12", "a7", "A7B", "A380", "B-52", "F-16",
+        ];
+        for other in others {
+            assert_eq!(road_code(other), None, "{other}");
+        }
+    }
+}

@@ -19,6 +19,7 @@ use text_size::{TextRange, TextSize};
 
 use crate::tagger::Tagger;
 
+pub use cues::road_code;
 pub(crate) use lexicon::{Flags, Keys, Lexicon};
 use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};
@@ -226,6 +227,8 @@ impl Extractor {
             }
             None => rules,
         };
+        let mut mentions = mentions;
+        roads(text, &tokens, &keys, &mut mentions);
         let mut mentions = split_at_line_starts(text, mentions);
         // The rules emit in order without overlaps; keep the contract even if a rule slips.
         let mut last_end = text_size::TextSize::new(0);
@@ -241,6 +244,37 @@ impl Extractor {
             keep
         });
         mentions
+    }
+}
+
+/// A road's number right after a word that makes it one ("l'A62", "la N113", "autoroute A7",
+/// "the M25") is a place, whatever the model did: the training data has few roads, and the
+/// model reads an unseen number as an organisation as often as a place. A mention that holds
+/// the number and more ("autoroute A7" as one name) is left as it is.
+fn roads(text: &str, tokens: &[Token], keys: &Keys, mentions: &mut Vec<Mention>) {
+    let mut added = Vec::new();
+    for (i, t) in tokens.iter().enumerate().skip(1) {
+        if road_code(t.text(text)).is_none() || !cues::road_before(keys.key(i - 1)) {
+            continue;
+        }
+        let at = mentions.partition_point(|m| m.range.end() <= t.range.start());
+        match mentions.get_mut(at) {
+            Some(m) if m.range == t.range => {
+                // The word before says it is a road: not a candidate for the document to confirm.
+                m.label = Label::Loc;
+                m.evidence = Evidence::Context;
+            }
+            Some(m) if m.range.start() < t.range.end() => {}
+            _ => added.push(Mention {
+                range: t.range,
+                label: Label::Loc,
+                evidence: Evidence::Context,
+            }),
+        }
+    }
+    if !added.is_empty() {
+        mentions.extend(added);
+        mentions.sort_by_key(|m| m.range.start());
     }
 }
 

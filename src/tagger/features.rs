@@ -4,7 +4,9 @@
 //! final mix. The hash is spelled out here rather than taken from `std` so that the ids, and so
 //! the model files, are the same on every platform and every Rust version.
 
-use crate::extract::{Evidence, Flags, Keys, Lang, Lexicon, Mention, Shape, Token, TokenKind};
+use crate::extract::{
+    Evidence, Flags, Keys, Lang, Lexicon, Mention, Shape, Token, TokenKind, road_code,
+};
 
 /// The features of every token of one paragraph, flattened: token `i` owns
 /// `ids[starts[i]..starts[i + 1]]`.
@@ -29,7 +31,7 @@ impl Features {
 }
 
 /// The lexicon lists that become features, with the name used in the feature string.
-const FLAGS: [(Flags, &str); 13] = [
+const FLAGS: [(Flags, &str); 17] = [
     (Flags::COUNTRY, "country"),
     (Flags::PLACE, "place"),
     (Flags::FIRST_NAME, "first"),
@@ -43,6 +45,10 @@ const FLAGS: [(Flags, &str); 13] = [
     (Flags::CURATED_ORG, "corg"),
     (Flags::CURATED_LOC, "cloc"),
     (Flags::CURATED_MISC, "cmisc"),
+    (Flags::GAZ_COMMUNE, "commune"),
+    (Flags::GAZ_ADMIN, "admin"),
+    (Flags::GAZ_PLACE, "geo"),
+    (Flags::GAZ_ORG, "gazorg"),
 ];
 
 /// Longest multi-word lexicon entry looked for, in tokens.
@@ -76,6 +82,7 @@ pub(crate) struct Paragraph<'a> {
     words: Vec<Word<'a>>,
     style: u64,
     phrases: Vec<Option<(bool, &'static str)>>,
+    gazetteer_phrases: Vec<Option<(bool, &'static str)>>,
     rules: Vec<Option<(bool, &'static str, Evidence)>>,
     lang: Lang,
 }
@@ -96,7 +103,10 @@ impl<'a> Paragraph<'a> {
             .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
             .collect();
         let style = style(&words, tokens);
-        let phrases = phrase_tags(tokens, &words, lexicon, lang);
+        let phrases = phrase_tags(tokens, &words, lexicon, lang, Flags::entity_label);
+        let gazetteer_phrases = phrase_tags(tokens, &words, lexicon, lang, |f| {
+            f.gazetteer_label().or_else(|| f.entity_label())
+        });
         let rules = hint_tags(tokens, hints);
         Paragraph {
             text,
@@ -104,6 +114,7 @@ impl<'a> Paragraph<'a> {
             words,
             style,
             phrases,
+            gazetteer_phrases,
             rules,
             lang,
         }
@@ -115,11 +126,38 @@ impl<'a> Paragraph<'a> {
         token_features(text, tokens, words, i, self.lang, self.phrases[i], out);
         extra_features(text, tokens, words, i, self.style, out);
         rule_features(&self.rules, i, words[i].h_shape, out);
+        gazetteer_features(&words[i], tokens[i].sentence_start, out);
+        if let Some((begin, tag)) = self.gazetteer_phrases[i] {
+            out.push(id(GAZ_PHRASE, &[u64::from(begin), part(tag)]));
+        }
+        if let Some(prefix) = road_code(tokens[i].text(text)) {
+            out.push(id(ROAD, &[part(prefix)]));
+            out.push(id(ROAD, &[]));
+        }
+    }
+
+    /// The ids of the features that name token `i` itself (its word, raw form and the pairs
+    /// with its neighbours), which training drops now and then so that the model also learns
+    /// what carries a name it has never seen: shape, context, gazetteers.
+    pub(crate) fn identity(&self, i: usize) -> [u64; 5] {
+        let w = &self.words[i];
+        let near = |j: Option<usize>| j.and_then(|j| self.words.get(j)).map(|n| n.h);
+        const BOS: u64 = part("<s>");
+        const EOS: u64 = part("</s>");
+        let next_shape = self.words.get(i + 1).map_or(EOS, |n| n.h_shape);
+        [
+            id(W0, &[w.h]),
+            id(W0_RAW, &[part(self.tokens[i].text(self.text))]),
+            id(W_M1_W0, &[near(i.checked_sub(1)).unwrap_or(BOS), w.h]),
+            id(W0_W_P1, &[w.h, near(Some(i + 1)).unwrap_or(EOS)]),
+            id(SHAPE_P1_W0, &[w.h, next_shape]),
+        ]
     }
 }
 
 /// Computes the features of every token of `tokens`, which were cut from `text`; `hints` are
 /// the rules' mentions of the same text.
+#[cfg(test)]
 pub(crate) fn extract(
     text: &str,
     tokens: &[Token],
@@ -283,6 +321,40 @@ fn extra_features(
     }
 }
 
+/// A gazetteer's word weighed with what makes it a name or not: how it is written, whether it
+/// is a dictionary word or a person's name, and the population of the largest place so called
+/// ("Orange" the commune and the colour, "Y" the village of 90 people).
+fn gazetteer_features(w: &Word, sentence_start: bool, out: &mut Vec<u64>) {
+    let kinds = [
+        Flags::GAZ_COMMUNE,
+        Flags::GAZ_ADMIN,
+        Flags::GAZ_PLACE,
+        Flags::GAZ_ORG,
+    ]
+    .iter()
+    .enumerate()
+    .fold(0u64, |acc, (k, f)| acc | (u64::from(w.flags.has(*f)) << k));
+    if kinds == 0 {
+        return;
+    }
+    let population = if w.flags.has(Flags::POP_SMALL) {
+        0
+    } else if w.flags.has(Flags::POP_LARGE) {
+        2
+    } else {
+        1
+    };
+    let how = [
+        u64::from(w.capitalized),
+        u64::from(w.common),
+        u64::from(w.flags.is_name()),
+        u64::from(sentence_start),
+    ];
+    out.push(id(GAZ_GATE, &[kinds, how[0], how[1], how[2], population]));
+    out.push(id(GAZ_GATE, &[how[0], how[1], how[3], population]));
+    out.push(id(GAZ_GATE, &[kinds, how[0]]));
+}
+
 /// `Xx`, `XX`, `Xx-Xx`, `d`, `x'`: each run of one character class written once.
 pub fn shape(word: &str) -> String {
     let mut out = String::new();
@@ -314,6 +386,7 @@ fn phrase_tags(
     words: &[Word],
     lexicon: &Lexicon,
     lang: Lang,
+    label_of: impl Fn(Flags) -> Option<crate::extract::Label>,
 ) -> Vec<Option<(bool, &'static str)>> {
     let mut out = vec![None; tokens.len()];
     let mut key = String::new();
@@ -344,7 +417,7 @@ fn phrase_tags(
             }
             key.push_str(words[j].lower);
             flags = lexicon.get(&key);
-            if let Some(label) = flags.entity_label() {
+            if let Some(label) = label_of(flags) {
                 found = Some((j, label.tag()));
             }
         }
@@ -453,6 +526,9 @@ const TITLE_CLUSTER: u8 = 41;
 const CLUSTER_NEAR: u8 = 42;
 const ALL_CAPS: u8 = 43;
 const SIGIL: u8 = 44;
+const GAZ_GATE: u8 = 45;
+const GAZ_PHRASE: u8 = 46;
+const ROAD: u8 = 47;
 
 /// [`part`] of each name in [`FLAGS`].
 const FLAG_PARTS: [u64; FLAGS.len()] = {
@@ -795,6 +871,42 @@ mod tests {
             style_of("The minister in Leeds resigned over the budget row."),
             3
         );
+    }
+
+    #[test]
+    fn road_numbers() {
+        let text = "Un accident sur l’A62 près de Langon.";
+        assert!(has(text, 4, ROAD, &["A"]) && !has(text, 6, ROAD, &[]));
+    }
+
+    #[test]
+    fn gazetteer_words_are_weighed_with_their_writing_and_population() {
+        let text = "Il habite Figeac et mange une orange à Orange.";
+        let (tokens, feats) = features_of(text);
+        assert_eq!(
+            [
+                tokens[2].text(text),
+                tokens[6].text(text),
+                tokens[8].text(text)
+            ],
+            ["Figeac", "orange", "Orange"]
+        );
+        // Figeac: a commune and a GeoNames place, capitalised.
+        let (commune, geo) = (1u64, 4u64);
+        assert!(has(text, 2, FLAG0, &["commune"]) && has(text, 2, FLAG0, &["geo"]));
+        assert!(feats.of(2).contains(&id(GAZ_GATE, &[commune | geo, 1])));
+        // The fruit and the town are both in the gazetteers; the capital tells them apart.
+        assert!(feats.of(8).contains(&id(GAZ_GATE, &[commune | geo, 1])));
+        assert!(feats.of(6).contains(&id(GAZ_GATE, &[commune | geo, 0])));
+        // A word no gazetteer holds has no gazetteer feature.
+        let gated = |i: usize| {
+            (0..16u64).any(|k| {
+                [0u64, 1]
+                    .iter()
+                    .any(|&c| feats.of(i).contains(&id(GAZ_GATE, &[k, c])))
+            })
+        };
+        assert!(!gated(1) && !gated(7));
     }
 
     #[test]

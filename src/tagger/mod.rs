@@ -161,6 +161,7 @@ pub fn examples(text: &str, gold: &[(TextRange, Label)]) -> Vec<Example> {
                     .filter(|(r, _)| range.contains_range(*r))
                     .map(|&(r, l)| (r - offset, l))
                     .collect(),
+                domain: 0,
             });
         }
         start = end;

@@ -25,7 +25,11 @@ fn example(marked: &str) -> Example {
         rest = &rest[end + 1..];
     }
     text.push_str(rest);
-    Example { text, gold }
+    Example {
+        text,
+        gold,
+        domain: 0,
+    }
 }
 
 fn small_corpus() -> Vec<Example> {
@@ -77,6 +81,8 @@ fn learns_a_small_corpus() {
         min_count: 1,
         members: 2,
         crf: false,
+        identity_dropout: 0,
+        domain_copies: false,
     };
     // The CRF, which `nomen train --crf` trains instead, learns it too.
     for config in [
@@ -105,6 +111,8 @@ fn training_twice_gives_the_same_bytes() {
         min_count: 1,
         members: 2,
         crf: false,
+        identity_dropout: 0,
+        domain_copies: false,
     };
     assert_eq!(train_small(config), train_small(config));
     let crf = TrainConfig {

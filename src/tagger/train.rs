@@ -20,6 +20,9 @@ use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token, tokenize};
 pub struct Example {
     pub text: String,
     pub gold: Vec<(TextRange, Label)>,
+    /// The corpus the paragraph comes from, when training keeps per-corpus copies of the
+    /// features (0: none). See [`TrainConfig::domain_copies`].
+    pub domain: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +38,16 @@ pub struct TrainConfig {
     /// Train a linear-chain CRF (log-likelihood, stochastic gradient) instead of the
     /// perceptron.
     pub crf: bool,
+    /// Word-identity dropout, in thousandths: at each visit of a training token the perceptron
+    /// leaves out, with this probability, the features that name the token itself (its word,
+    /// raw form and word pairs), so that it also learns from what carries a name it has never
+    /// seen: shape, context, gazetteers. 0 leaves nothing out.
+    pub identity_dropout: u32,
+    /// Per-corpus feature copies ("frustratingly easy" domain adaptation): each feature of a
+    /// paragraph from corpus `d` also fires as a copy of its own for `d`, which absorbs what
+    /// that corpus's genre and guidelines do differently; the shared features, the only ones
+    /// that fire on new text, keep what the corpora agree on.
+    pub domain_copies: bool,
 }
 
 impl Default for TrainConfig {
@@ -45,6 +58,8 @@ impl Default for TrainConfig {
             min_count: 2,
             members: 4,
             crf: false,
+            identity_dropout: 0,
+            domain_copies: false,
         }
     }
 }
@@ -108,6 +123,7 @@ pub(crate) fn train(
     stats: &mut TrainStats,
     mut after_epoch: impl FnMut(usize, &Model),
 ) -> Vec<u8> {
+    let mut identity_ids: rustc_hash::FxHashSet<u64> = rustc_hash::FxHashSet::default();
     let featurized: Vec<(features::Features, Vec<usize>)> = examples
         .iter()
         .map(|ex| {
@@ -118,10 +134,25 @@ pub(crate) fn train(
             stats.tokens += tokens.len();
             let keys = Keys::new(&ex.text, &tokens, lexicon);
             let hints = hints(&ex.text, &tokens, &keys);
-            (
-                features::extract(&ex.text, &tokens, &keys, lexicon, lang, &hints),
-                gold,
-            )
+            let paragraph =
+                features::Paragraph::new(&ex.text, &tokens, &keys, lexicon, lang, &hints);
+            let mut f = features::Features::default();
+            f.starts.push(0);
+            for i in 0..tokens.len() {
+                let first = f.ids.len();
+                paragraph.token(i, &mut f.ids);
+                if config.domain_copies && ex.domain != 0 {
+                    for k in first..f.ids.len() {
+                        let copy = features::id(DOMAIN_COPY, &[ex.domain, f.ids[k]]);
+                        f.ids.push(copy);
+                    }
+                }
+                f.starts.push(f.ids.len() as u32);
+                if config.identity_dropout > 0 {
+                    identity_ids.extend(paragraph.identity(i));
+                }
+            }
+            (f, gold)
         })
         .collect();
     stats.examples = examples.len();
@@ -156,6 +187,7 @@ pub(crate) fn train(
         })
         .collect();
     stats.features = hashes.len();
+    let identity: Vec<bool> = hashes.iter().map(|h| identity_ids.contains(h)).collect();
 
     let members = config.members.max(1) as u64;
     let mut sum: Option<Averaged> = None;
@@ -163,7 +195,14 @@ pub(crate) fn train(
         let mut p = if config.crf {
             Learner::Crf(Box::new(Crf::new(hashes.len(), CRF_RATE)))
         } else {
-            Learner::Perceptron(Box::new(Perceptron::new(hashes.len())))
+            Learner::Perceptron(Box::new(Perceptron::new(
+                hashes.len(),
+                Dropout {
+                    identity: identity.clone(),
+                    threshold: u64::MAX / 1000 * u64::from(config.identity_dropout.min(1000)),
+                    rng: SplitMix64(config.seed.wrapping_add(member) ^ 0x5eed),
+                },
+            )))
         };
         let mut rng = SplitMix64(config.seed.wrapping_add(member));
         let mut order: Vec<usize> = (0..prepared.len()).collect();
@@ -186,6 +225,9 @@ pub(crate) fn train(
     }
     sum.map(|avg| avg.quantised(&hashes)).unwrap_or_default()
 }
+
+/// The template number of per-corpus feature copies (outside the feature templates' range).
+const DOMAIN_COPY: u8 = 200;
 
 /// The step size of the CRF's first epoch; epoch `k` (from 0) uses `CRF_RATE / (1 + k)`.
 const CRF_RATE: f64 = 0.3;
@@ -268,7 +310,16 @@ impl Averaged {
     }
 }
 
+/// Which feature rows name a token itself, and how often to leave them out of a visit.
+struct Dropout {
+    identity: Vec<bool>,
+    /// A token's identity rows are left out when a draw falls below this.
+    threshold: u64,
+    rng: SplitMix64,
+}
+
 struct Perceptron {
+    dropout: Dropout,
     weights: Vec<[i32; TAGS]>,
     totals: Vec<[i64; TAGS]>,
     trans: [i32; TRANSITIONS],
@@ -278,8 +329,9 @@ struct Perceptron {
 }
 
 impl Perceptron {
-    fn new(rows: usize) -> Perceptron {
+    fn new(rows: usize, dropout: Dropout) -> Perceptron {
         Perceptron {
+            dropout,
             weights: vec![[0; TAGS]; rows],
             totals: vec![[0; TAGS]; rows],
             trans: [0; TRANSITIONS],
@@ -290,10 +342,17 @@ impl Perceptron {
 
     fn learn(&mut self, ex: &Prepared) {
         let n = ex.gold.len();
+        let dropped: Vec<bool> = (0..n)
+            .map(|_| self.dropout.threshold > 0 && self.dropout.rng.next() < self.dropout.threshold)
+            .collect();
+        let identity = std::mem::take(&mut self.dropout.identity);
+        let (identity_ref, dropped_ref) = (&identity, &dropped);
         let rows_of = |t: usize| {
+            let drop = dropped_ref[t];
             ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize]
                 .iter()
                 .copied()
+                .filter(move |&row| !(drop && identity_ref[row as usize]))
         };
         let scores: Vec<[i32; TAGS]> = (0..n)
             .map(|t| {
@@ -325,6 +384,7 @@ impl Perceptron {
                 self.bump_trans(pp * TAGS + pred, -1);
             }
         }
+        self.dropout.identity = identity;
         self.clock += 1;
     }
 
