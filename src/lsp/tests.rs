@@ -737,7 +737,7 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         .await;
     let doc = dir.path().join("article.txt");
     let doc_uri = Uri::from_file_path(&doc).unwrap();
-    let text = "Dockers struck at the terminal run by zorbex holdings on Monday.\n\nSelon la porte-parole de l’Union des aéroports français, la perte est lourde.\n";
+    let text = "Dockers struck at the terminal run by zorbex holdings on Monday.\n\nSelon la porte-parole de l’Association des amis du vieux Lectoure, la perte est lourde.\n";
     std::fs::write(&doc, text).unwrap();
     server
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": doc_uri.as_str(), "languageId": "plaintext", "version": 1, "text": text}}))
@@ -784,12 +784,12 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    // Other bounds: extraction finds "Union des aéroports"; the annotator selects the whole
+    // Other bounds: extraction finds "Association des amis" and "Lectoure"; the annotator selects the whole
     // name (positions in UTF-16, the client's default here) and marks it.
     let line = text.lines().nth(2).unwrap();
     let utf16 = |s: &str| s.encode_utf16().count();
-    let from = utf16(&line[..line.find("Union").unwrap()]);
-    let to = from + utf16("Union des aéroports français");
+    let from = utf16(&line[..line.find("Association").unwrap()]);
+    let to = from + utf16("Association des amis du vieux Lectoure");
     let on_line = |d: &[Value]| -> Vec<(Value, Value)> {
         d.iter()
             .filter(|d| d["range"]["start"]["line"] == 2)
@@ -809,7 +809,7 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
     assert!(
         titles
             .iter()
-            .any(|t| t.contains("“Union des aéroports” is not a name")),
+            .any(|t| t.contains("“Association des amis” is not a name")),
         "the found mention's corrections are offered too: {titles:?}"
     );
     // A selection inside the mention offers no marking: the mention would stand over it.
@@ -819,13 +819,13 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
     assert!(
         inside
             .iter()
-            .all(|a| a["title"] != "nomen: “Union” is an organisation"),
+            .all(|a| a["title"] != "nomen: “Assoc” is an organisation"),
         "{inside:?}"
     );
     server
         .run_action(
             &actions,
-            "nomen: “Union des aéroports français” is an organisation",
+            "nomen: “Association des amis du vieux Lectoure” is an organisation",
         )
         .await;
     let after = published(&mut server, doc_uri.as_str(), |d| {
