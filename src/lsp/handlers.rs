@@ -32,6 +32,10 @@ impl Backend {
         }
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     fn options_for(&self, language_id: &str, uri: &Uri) -> DocOptions {
         DocOptions {
             format: from_proto::format(language_id, uri),
@@ -104,7 +108,9 @@ impl LanguageServer for Backend {
             std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
         self.report_settings_errors(errors).await;
         knowledge::load(&self.shared).await;
-        indexer::watch_files(&self.shared).await;
+        // Not awaited here: the registration waits for the client's answer.
+        let shared = self.shared.clone();
+        tokio::spawn(async move { indexer::watch_files(&shared).await });
         tokio::spawn(indexer::index_workspace(self.shared.clone()));
     }
 
@@ -132,6 +138,9 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shared
+            .shut_down
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         for doc in self.shared.all_docs() {
             doc.close();
         }

@@ -33,10 +33,23 @@ enum Frame {
     End,
 }
 
+/// Why the relay stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// The client sent `exit`.
+    Exit,
+    /// The client's stream ended (or the server stopped reading).
+    Closed,
+}
+
 /// Copies the client's messages from `input` to `output` (the server's side), skipping or
-/// replacing those the server could not decode, until `input` ends.
-pub(crate) async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+/// replacing those the server could not decode, until `input` ends or `exit` passes.
+pub(crate) async fn relay(
+    input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+) -> Ending {
     let mut input = tokio::io::BufReader::new(input);
+    let mut ending = Ending::Closed;
     loop {
         let body = match read_frame(&mut input).await {
             Frame::Body(body) => body,
@@ -55,6 +68,9 @@ pub(crate) async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncW
             output.write_all(&body).await?;
             output.flush().await
         };
+        if exit {
+            ending = Ending::Exit;
+        }
         if written.await.is_err() || exit {
             // The server has stopped reading, or stops after this message: a read left waiting
             // on stdin would hold up the process's exit.
@@ -62,6 +78,7 @@ pub(crate) async fn relay(input: impl AsyncRead + Unpin, mut output: impl AsyncW
         }
     }
     let _ = output.shutdown().await;
+    ending
 }
 
 /// Reads one frame: header lines up to an empty line, then `Content-Length` bytes. Lines that
