@@ -208,6 +208,13 @@ fn checked(body: Vec<u8>) -> Option<(Vec<u8>, bool)> {
         .get("id")
         .filter(|id| id.is_number() || id.is_string())?;
     value.get("method")?;
+    // tower-lsp-server stops reading at an id it cannot hold (1.5, 1e2, 2^63): answer those
+    // with the unknown id, `null`, as JSON-RPC does when it cannot tell the id.
+    let id = match id {
+        Value::Number(n) if n.is_i64() => id.clone(),
+        Value::String(_) => id.clone(),
+        _ => Value::Null,
+    };
     let call = json!({
         "jsonrpc": "2.0",
         "id": id,
@@ -337,5 +344,39 @@ mod tests {
         // A declared length far beyond what follows, and one over the limit.
         assert!(relayed(b"Content-Length: 99999999999\r\n\r\n{}").is_empty());
         assert!(relayed(format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).as_bytes()).is_empty());
+    }
+    fn ids(out: &[String]) -> Vec<Value> {
+        out.iter()
+            .map(|m| serde_json::from_str::<Value>(m).unwrap()["id"].clone())
+            .collect()
+    }
+
+    #[test]
+    fn ids_the_server_cannot_hold_are_answered_as_null() {
+        let mut input = Vec::new();
+        for id in ["1.5", "1e2", "9223372036854775808", "-3", "\"s\""] {
+            let body = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"textDocument/hover","params":{{}}}}"#
+            );
+            input.extend_from_slice(&frame(body.as_bytes()));
+        }
+        let out = relayed(&input);
+        assert_eq!(
+            ids(&out),
+            [json!(null), json!(null), json!(null), json!(-3), json!("s")]
+        );
+        let methods: Vec<Value> = out
+            .iter()
+            .map(|m| serde_json::from_str::<Value>(m).unwrap()["method"].clone())
+            .collect();
+        assert_eq!(
+            methods[..3],
+            [
+                json!(INVALID_REQUEST),
+                json!(INVALID_REQUEST),
+                json!(INVALID_REQUEST)
+            ]
+        );
+        assert_eq!(methods[3], "textDocument/hover");
     }
 }
