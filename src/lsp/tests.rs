@@ -930,3 +930,45 @@ async fn broken_messages_on_the_wire_do_not_stop_the_server() {
         .expect("the server exits after `exit`")
         .unwrap();
 }
+
+#[tokio::test]
+async fn odd_ids_and_wrong_lengths_on_the_wire_do_not_make_the_server_deaf() {
+    let (mut client_out, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, client_in) = tokio::io::duplex(1 << 16);
+    let server = tokio::spawn(super::serve(server_in, server_out));
+    let mut client_in = tokio::io::BufReader::new(client_in);
+    let request = |id: i64, method: &str| {
+        serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": null}))
+            .unwrap()
+    };
+    let initialize =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+    write_frame(&mut client_out, &serde_json::to_vec(&initialize).unwrap()).await;
+    read_response(&mut client_in, 1).await;
+    // Ids tower-lsp-server cannot hold: each gets an error, and reading goes on.
+    for id in ["1.5", "1e2", "9223372036854775808"] {
+        let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#);
+        write_frame(&mut client_out, body.as_bytes()).await;
+    }
+    write_frame(&mut client_out, &request(2, "shutdown")).await;
+    read_response(&mut client_in, 2).await;
+    // Lengths off by one either way, and by ten, then garbage with no line break.
+    use tokio::io::AsyncWriteExt;
+    for (id, delta) in [(3, 1), (4, -1), (5, 10)] {
+        let body = request(id, "shutdown");
+        let length = body.len() as i64 + delta;
+        let header = format!("Content-Length: {length}\r\n\r\n");
+        client_out.write_all(header.as_bytes()).await.unwrap();
+        client_out.write_all(&body).await.unwrap();
+    }
+    client_out.write_all(b"garbage").await.unwrap();
+    write_frame(&mut client_out, &request(6, "shutdown")).await;
+    // Answered (the requests after the first `shutdown` are refused, but answered).
+    read_response(&mut client_in, 6).await;
+    write_frame(&mut client_out, br#"{"jsonrpc":"2.0","method":"exit"}"#).await;
+    let clean = tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server exits after `exit`")
+        .unwrap();
+    assert!(clean, "shutdown came before exit");
+}

@@ -6,12 +6,12 @@
 //! charset other than UTF-8. [`relay`] reads the frames itself and passes on, re-framed, only
 //! messages the server decodes. A broken message is logged and skipped; one that still shows a
 //! request's `id` and `method` becomes a call of [`INVALID_REQUEST`], so that the client gets an
-//! error response instead of waiting forever.
+//! error response instead of waiting forever. Bytes that are in no frame (garbage, or a frame
+//! whose `Content-Length` was wrong) are skipped, with a log line, up to the next
+//! `Content-Length:` header, wherever it appears.
 
 use serde_json::{Value, json};
-use tokio::io::{
-    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
-};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// The method a broken request is turned into; its handler answers with an `InvalidRequest`
@@ -48,10 +48,10 @@ pub(crate) async fn relay(
     input: impl AsyncRead + Unpin,
     mut output: impl AsyncWrite + Unpin,
 ) -> Ending {
-    let mut input = tokio::io::BufReader::new(input);
+    let mut frames = Frames::new(input);
     let mut ending = Ending::Closed;
     loop {
-        let body = match read_frame(&mut input).await {
+        let body = match frames.next().await {
             Frame::Body(body) => body,
             Frame::Skipped(why) => {
                 tracing::warn!("skipped a message from the client: {why}");
@@ -81,98 +81,199 @@ pub(crate) async fn relay(
     ending
 }
 
-/// Reads one frame: header lines up to an empty line, then `Content-Length` bytes. Lines that
-/// are not headers are skipped with the block they are in, so that reading resumes at the next
-/// well-formed header block.
-async fn read_frame(input: &mut (impl AsyncBufRead + Unpin)) -> Frame {
-    let mut length: Option<Result<usize, String>> = None;
-    let mut garbage = false;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        match (&mut *input)
-            .take(MAX_HEADER_LINE as u64)
-            .read_until(b'\n', &mut line)
-            .await
-        {
-            Ok(0) | Err(_) => return Frame::End,
-            Ok(_) => {}
+/// The header that starts a frame; reading resynchronises on it wherever it appears.
+const CONTENT_LENGTH: &[u8] = b"content-length:";
+
+/// The client's byte stream cut into frames. Bytes that belong to no frame (garbage, or the
+/// rest of a frame whose `Content-Length` was wrong) are skipped up to the next
+/// `Content-Length:` header, wherever it appears, and reported once with a preview.
+struct Frames<R> {
+    input: R,
+    /// Bytes read and not consumed yet.
+    buf: Vec<u8>,
+    /// Bytes skipped since the last frame, and the first of them.
+    skipped: usize,
+    preview: Vec<u8>,
+}
+
+impl<R: AsyncRead + Unpin> Frames<R> {
+    fn new(input: R) -> Frames<R> {
+        Frames {
+            input,
+            buf: Vec::new(),
+            skipped: 0,
+            preview: Vec::new(),
         }
-        if line.last() != Some(&b'\n') {
-            // A line longer than any header: skip the rest of it.
-            garbage = true;
-            if skip_line(input).await.is_none() {
+    }
+
+    /// Reads more input into the buffer; `false` at the end of the input.
+    async fn fill(&mut self) -> bool {
+        let mut chunk = [0; 8 << 10];
+        match self.input.read(&mut chunk).await {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    }
+
+    /// Drops the first `n` buffered bytes as belonging to no frame.
+    fn skip(&mut self, n: usize) {
+        let room = 80usize.saturating_sub(self.preview.len()).min(n);
+        self.preview.extend_from_slice(&self.buf[..room]);
+        self.skipped += n;
+        self.buf.drain(..n);
+    }
+
+    /// What was skipped since the last frame, as a report; `None` if nothing was.
+    fn skipped_report(&mut self) -> Option<Frame> {
+        if self.skipped == 0 {
+            return None;
+        }
+        let why = format!(
+            "{} bytes that were not a message, up to the next Content-Length header: {:?}",
+            self.skipped,
+            String::from_utf8_lossy(&self.preview)
+        );
+        self.skipped = 0;
+        self.preview.clear();
+        Some(Frame::Skipped(why))
+    }
+
+    /// The next frame: header lines up to an empty line, then `Content-Length` bytes.
+    async fn next(&mut self) -> Frame {
+        let mut length: Option<Result<usize, String>> = None;
+        let mut headers = false;
+        let length = loop {
+            let Some(nl) = self.buf.iter().position(|b| *b == b'\n') else {
+                if let Some(at) = find_header(&self.buf).filter(|at| *at > 0) {
+                    self.skip(at);
+                } else if self.buf.len() > MAX_HEADER_LINE {
+                    // A line longer than any header: keep only what could begin one.
+                    self.skip(self.buf.len() - (CONTENT_LENGTH.len() - 1));
+                } else if !self.fill().await {
+                    return self.skipped_report().unwrap_or(Frame::End);
+                }
+                continue;
+            };
+            match find_header(&self.buf[..nl]) {
+                Some(0) => {
+                    if let Some(report) = self.skipped_report() {
+                        return report;
+                    }
+                }
+                Some(at) => {
+                    // A header after bytes that belong to no frame: start over from it.
+                    self.skip(at);
+                    length = None;
+                    headers = false;
+                    continue;
+                }
+                None => {}
+            }
+            let line = String::from_utf8_lossy(&self.buf[..nl]).into_owned();
+            let text = line.trim_end_matches(['\r', '\n']);
+            if text.is_empty() {
+                self.buf.drain(..=nl);
+                match length {
+                    Some(Ok(length)) => break length,
+                    Some(Err(why)) => return Frame::Skipped(why),
+                    None if headers => {
+                        return Frame::Skipped("a header block without Content-Length".into());
+                    }
+                    // Blank lines between messages.
+                    None => continue,
+                }
+            }
+            match text.split_once(':') {
+                Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
+                    let value = value.trim();
+                    length = Some(
+                        value
+                            .parse::<usize>()
+                            .map_err(|_| format!("Content-Length {value:?} is not a length")),
+                    );
+                }
+                // Content-Type and the like: the relay frames the body anew.
+                Some((name, _)) if !name.is_empty() && name.bytes().all(is_token_byte) => {
+                    headers = true;
+                }
+                _ => {
+                    self.skip(nl + 1);
+                    length = None;
+                    headers = false;
+                    continue;
+                }
+            }
+            self.buf.drain(..=nl);
+        };
+        if let Some(report) = self.skipped_report() {
+            tracing::warn!("skipped a message from the client: {report:?}");
+        }
+        if length > MAX_BODY {
+            return self.skip_body(length).await;
+        }
+        let mut body = if self.buf.len() >= length {
+            let rest = self.buf.split_off(length);
+            std::mem::replace(&mut self.buf, rest)
+        } else {
+            let mut body = std::mem::take(&mut self.buf);
+            let have = body.len();
+            body.resize(length, 0);
+            if self.input.read_exact(&mut body[have..]).await.is_err() {
                 return Frame::End;
             }
-            continue;
+            body
+        };
+        if let Some(end) = first_value_end(&body) {
+            // The declared length was too long: what follows the message is the start of the
+            // next one.
+            let rest = body.split_off(end);
+            tracing::warn!(
+                "a Content-Length {} bytes too long; reading on after the message",
+                rest.len()
+            );
+            self.buf.splice(..0, rest);
         }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
-        if text.is_empty() {
-            if length.is_none() && !garbage {
-                // Blank lines between messages.
-                continue;
-            }
-            break;
-        }
-        match text.split_once(':') {
-            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
-                let value = value.trim();
-                length = Some(
-                    value
-                        .parse::<usize>()
-                        .map_err(|_| format!("Content-Length {value:?} is not a length")),
-                );
-            }
-            // Content-Type and the like: the relay frames the body anew.
-            Some((name, _)) if !name.is_empty() && name.bytes().all(is_token_byte) => {}
-            _ => garbage = true,
-        }
+        Frame::Body(body)
     }
-    let length = match length {
-        None => return Frame::Skipped("a header block without Content-Length".into()),
-        Some(Err(why)) => return Frame::Skipped(why),
-        Some(Ok(length)) => length,
-    };
-    if length > MAX_BODY {
-        let skipped = tokio::io::copy(
-            &mut (&mut *input).take(length as u64),
-            &mut tokio::io::sink(),
-        )
-        .await
-        .unwrap_or(0);
-        if skipped < length as u64 {
+
+    /// Skips a body over the size limit without keeping it.
+    async fn skip_body(&mut self, length: usize) -> Frame {
+        let buffered = self.buf.len().min(length);
+        self.buf.drain(..buffered);
+        let left = (length - buffered) as u64;
+        let skipped = tokio::io::copy(&mut (&mut self.input).take(left), &mut tokio::io::sink())
+            .await
+            .unwrap_or(0);
+        if skipped < left {
             return Frame::End;
         }
-        return Frame::Skipped(format!(
+        Frame::Skipped(format!(
             "a body of {length} bytes, over the limit of {MAX_BODY}"
-        ));
-    }
-    let mut body = vec![0; length];
-    match input.read_exact(&mut body).await {
-        Ok(_) => Frame::Body(body),
-        Err(_) => Frame::End,
+        ))
     }
 }
 
-/// Skips to the end of the current line; `None` at the end of the input.
-async fn skip_line(input: &mut (impl AsyncBufRead + Unpin)) -> Option<()> {
-    loop {
-        let buf = input.fill_buf().await.ok()?;
-        if buf.is_empty() {
-            return None;
-        }
-        match buf.iter().position(|b| *b == b'\n') {
-            Some(at) => {
-                input.consume(at + 1);
-                return Some(());
-            }
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
-        }
-    }
+/// Where `Content-Length:` begins in `bytes` (in any case), if it does.
+fn find_header(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(CONTENT_LENGTH.len())
+        .position(|w| w.eq_ignore_ascii_case(CONTENT_LENGTH))
+}
+
+/// Where the first JSON value of `body` ends, when something other than white space follows
+/// it: the body holds a whole message and the start of the next.
+fn first_value_end(body: &[u8]) -> Option<usize> {
+    let mut values =
+        serde_json::Deserializer::from_slice(body).into_iter::<serde::de::IgnoredAny>();
+    values.next()?.ok()?;
+    let end = values.byte_offset();
+    body[end..]
+        .iter()
+        .any(|b| !b.is_ascii_whitespace())
+        .then_some(end)
 }
 
 /// A byte of an HTTP header name.
@@ -345,10 +446,43 @@ mod tests {
         assert!(relayed(b"Content-Length: 99999999999\r\n\r\n{}").is_empty());
         assert!(relayed(format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).as_bytes()).is_empty());
     }
+
     fn ids(out: &[String]) -> Vec<Value> {
         out.iter()
             .map(|m| serde_json::from_str::<Value>(m).unwrap()["id"].clone())
             .collect()
+    }
+
+    #[test]
+    fn a_wrong_length_or_garbage_loses_at_most_one_message() {
+        let hover = |id: i64| {
+            format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"textDocument/hover","params":{{}}}}"#)
+        };
+        // The declared length of the first message is off by `delta`, or garbage with no line
+        // break comes before it.
+        for (delta, garbage, first) in [
+            (1, "", true),
+            (10, "", true),
+            (-1, "", false),
+            (0, "garbage with no line break", true),
+        ] {
+            let body = hover(1);
+            let mut input = garbage.as_bytes().to_vec();
+            let length = body.len() as i64 + delta;
+            input.extend_from_slice(format!("Content-Length: {length}\r\n\r\n{body}").as_bytes());
+            for id in 2..5 {
+                input.extend_from_slice(&frame(hover(id).as_bytes()));
+            }
+            let expected: Vec<Value> = (1..5)
+                .filter(|id| first || *id > 1)
+                .map(Value::from)
+                .collect();
+            assert_eq!(
+                ids(&relayed(&input)),
+                expected,
+                "delta {delta}, garbage {garbage:?}"
+            );
+        }
     }
 
     #[test]
