@@ -43,6 +43,9 @@ pub(crate) struct DocHandle {
     state: Mutex<DocState>,
     wake: Notify,
     ready: watch::Sender<Option<i32>>,
+    /// Held from the snapshot of what is published to the end of its sending, so that a close
+    /// cannot send its empty list between the two and be overtaken by stale diagnostics.
+    publishing: tokio::sync::Mutex<()>,
 }
 
 impl DocHandle {
@@ -62,6 +65,7 @@ impl DocHandle {
             state: Mutex::new(state),
             wake: Notify::new(),
             ready: watch::Sender::new(None),
+            publishing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -130,9 +134,23 @@ impl DocHandle {
         self.wake.notify_one();
     }
 
+    /// Marks the document closed: the worker stops, and the requests waiting for its analysis
+    /// are woken and answer nothing.
     pub(crate) fn close(&self) {
         self.lock().closed = true;
         self.wake.notify_one();
+        self.ready.send_modify(|_| {});
+    }
+
+    /// Closes the document and takes its diagnostics back: after any publication in progress,
+    /// and with nothing published after it.
+    pub(crate) async fn close_and_clear(&self, shared: &Shared) {
+        let _publishing = self.publishing.lock().await;
+        self.close();
+        shared
+            .client
+            .publish_diagnostics(self.uri.clone(), Vec::new(), None)
+            .await;
     }
 
     /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`.
@@ -166,6 +184,12 @@ impl DocHandle {
         }
     }
 }
+
+/// A pause between the snapshot of the diagnostics and their publication, in milliseconds: tests
+/// widen that window to show that a close cannot fall into it.
+#[cfg(test)]
+pub(crate) static PUBLISH_PAUSE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
 
 enum Step {
     Extract(Batch),
@@ -211,6 +235,8 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 return true;
             }
             Step::Oversize { warn, len } => {
+                // Requests waiting for the analysis answer nothing now.
+                doc.ready.send_modify(|_| {});
                 if warn {
                     let message = format!(
                         "nomen: {} is {len} bytes, over the limit of {max} (setting maxDocumentBytes): names are not extracted",
@@ -221,11 +247,17 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                         .show_message(MessageType::WARNING, message)
                         .await;
                 }
-                let version = doc.lock().version;
-                shared
-                    .client
-                    .publish_diagnostics(doc.uri.clone(), Vec::new(), Some(version))
-                    .await;
+                let _publishing = doc.publishing.lock().await;
+                let (version, closed) = {
+                    let st = doc.lock();
+                    (st.version, st.closed)
+                };
+                if !closed {
+                    shared
+                        .client
+                        .publish_diagnostics(doc.uri.clone(), Vec::new(), Some(version))
+                        .await;
+                }
                 return true;
             }
             Step::Extract(batch) => batch,
@@ -287,6 +319,7 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let config = shared.config().diagnostics();
     let encoding = shared.session().encoding;
     let checks = shared.config().checks;
+    let _publishing = doc.publishing.lock().await;
     let snapshot = catch_unwind(AssertUnwindSafe(|| {
         let st = doc.lock();
         (st.is_ready() && !st.closed).then(|| {
@@ -298,6 +331,11 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let Ok(Some((text, diagnostics, version))) = snapshot else {
         return;
     };
+    #[cfg(test)]
+    {
+        let pause = PUBLISH_PAUSE.load(std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
     let diagnostics = diagnostics
         .iter()
         .map(|d| to_proto::diagnostic(&text, d, encoding))

@@ -202,13 +202,15 @@ impl LanguageServer for Backend {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&uri);
-        if let Some(doc) = doc {
-            doc.close();
+        match doc {
+            Some(doc) => doc.close_and_clear(&self.shared).await,
+            None => {
+                self.shared
+                    .client
+                    .publish_diagnostics(uri, Vec::new(), None)
+                    .await;
+            }
         }
-        self.shared
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

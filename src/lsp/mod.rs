@@ -141,7 +141,11 @@ impl Shared {
 }
 
 /// How long a request waits for the analysis of the current text before answering nothing.
+#[cfg(not(test))]
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Long in tests, so that a request left waiting (not woken) shows as one.
+#[cfg(test)]
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How long the server waits for the client to answer one of its requests (registration,
 /// progress token, edit): a client that never answers must not hold anything up for ever.

@@ -110,6 +110,25 @@ impl TestServer {
         .await
     }
 
+    /// Sends a request and answers its response later, from a spawned task: the server goes on
+    /// reading meanwhile.
+    async fn request_later(
+        &mut self,
+        method: &'static str,
+        params: Value,
+    ) -> tokio::task::JoinHandle<Option<Value>> {
+        self.next_id += 1;
+        let request = Request::build(method)
+            .id(self.next_id)
+            .params(params)
+            .finish();
+        let response = self.service.ready().await.unwrap().call(request);
+        tokio::spawn(async move {
+            let (_, result) = response.await.ok()??.into_parts();
+            result.ok()
+        })
+    }
+
     async fn notify(&mut self, method: &'static str, params: Value) {
         assert!(
             self.call(Request::build(method).params(params).finish())
@@ -971,4 +990,85 @@ async fn odd_ids_and_wrong_lengths_on_the_wire_do_not_make_the_server_deaf() {
         .expect("the server exits after `exit`")
         .unwrap();
     assert!(clean, "shutdown came before exit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_or_outgrowing_a_document_wakes_the_requests_waiting_for_it() {
+    let (mut server, _) =
+        TestServer::start(caps(UTF8_CLIENT), json!({"maxDocumentBytes": 400_000})).await;
+    let text = "Le président Vladimir Poutine a reçu Khalifa Haftar à Moscou hier. ".repeat(5000);
+    let hover_at =
+        |uri: &str| json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 20}});
+    let closed = "file:///tmp/closed-while-waiting.txt";
+    let outgrown = "file:///tmp/outgrown-while-waiting.txt";
+    for uri in [closed, outgrown] {
+        let open = json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}});
+        server.notify("textDocument/didOpen", open).await;
+    }
+    let waiting_closed = server
+        .request_later("textDocument/hover", hover_at(closed))
+        .await;
+    let waiting_outgrown = server
+        .request_later("textDocument/hover", hover_at(outgrown))
+        .await;
+    // Give both requests the time to start waiting (sequencing, not a measure).
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    server
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": closed}}),
+        )
+        .await;
+    let grow = json!({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": text});
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": outgrown, "version": 2}, "contentChanges": [grow]}),
+        )
+        .await;
+    // The requests wait for the analysis up to a minute in tests: they must be woken.
+    for waiting in [waiting_closed, waiting_outgrown] {
+        let answer = tokio::time::timeout(Duration::from_secs(20), waiting)
+            .await
+            .expect("an answer at all")
+            .unwrap();
+        assert_eq!(answer, Some(Value::Null));
+    }
+}
+
+#[tokio::test]
+async fn no_diagnostics_arrive_after_the_close() {
+    let (mut server, _) =
+        TestServer::start(caps(UTF8_CLIENT), json!({"diagnostics": {"debounceMs": 0}})).await;
+    let text = "Le président Vladimir Poutine a reçu Khalifa Haftar à Moscou.\n";
+    // The extractor is built by the first analysis: the next ones are quick.
+    server.notify("textDocument/didOpen", open(text, 1)).await;
+    server.diagnostics(URI, 1).await;
+    // The worker now pauses between its snapshot of the diagnostics and their publication; the
+    // close comes in that pause.
+    super::documents::PUBLISH_PAUSE.store(400, std::sync::atomic::Ordering::SeqCst);
+    let uri = "file:///tmp/closed-while-publishing.txt";
+    let open = json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}});
+    server.notify("textDocument/didOpen", open).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    super::documents::PUBLISH_PAUSE.store(0, std::sync::atomic::Ordering::SeqCst);
+    let mut last = None;
+    let drain = async {
+        while let Some(message) = server.notifications.recv().await {
+            let (method, _, params) = message.into_parts();
+            let params = params.unwrap_or_default();
+            if method == "textDocument/publishDiagnostics" && params["uri"] == uri {
+                last = Some(params["diagnostics"].clone());
+            }
+        }
+    };
+    // Whatever comes within the next second: the stale diagnostics would come then.
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    assert_eq!(last, Some(json!([])));
 }
