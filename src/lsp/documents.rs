@@ -29,6 +29,9 @@ pub(crate) struct DocState {
     reset: bool,
     /// The document is over the size cap: no extraction until it shrinks.
     oversize: bool,
+    /// A `didChange` came out of order and was dropped: the text is wrong from then on, so no
+    /// diagnostics are shown until the document is reopened.
+    out_of_sync: bool,
     closed: bool,
 }
 
@@ -48,6 +51,17 @@ pub(crate) struct DocHandle {
     publishing: tokio::sync::Mutex<()>,
 }
 
+/// What became of a `didChange`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Applied,
+    /// Out of order: dropped; `first` for the first such change of the document.
+    Dropped {
+        current: i32,
+        first: bool,
+    },
+}
+
 impl DocHandle {
     pub(crate) fn new(uri: Uri, text: &str, version: i32, options: DocOptions) -> DocHandle {
         let state = DocState {
@@ -58,6 +72,7 @@ impl DocHandle {
             pending: Vec::new(),
             reset: false,
             oversize: false,
+            out_of_sync: false,
             closed: false,
         };
         DocHandle {
@@ -79,16 +94,22 @@ impl DocHandle {
 
     /// Applies the edits of one `didChange`, in order. Synchronous, so that concurrent handlers
     /// cannot interleave two changes.
-    pub(crate) fn change(&self, version: i32, edits: impl FnOnce(&Text) -> Vec<Edit>) -> bool {
+    pub(crate) fn change(&self, version: i32, edits: impl FnOnce(&Text) -> Vec<Edit>) -> Change {
         let mut st = self.lock();
         if version <= st.version {
             tracing::warn!(
                 uri = self.uri.as_str(),
                 version,
                 current = st.version,
-                "ignoring an outdated didChange"
+                "dropping an out-of-order didChange: the text is wrong until the document is reopened"
             );
-            return false;
+            let first = !st.out_of_sync;
+            st.out_of_sync = true;
+            let current = st.version;
+            drop(st);
+            // The worker publishes the empty list that takes back the diagnostics shown.
+            self.wake.notify_one();
+            return Change::Dropped { current, first };
         }
         let edits = edits(&st.text);
         for edit in edits {
@@ -102,7 +123,7 @@ impl DocHandle {
         st.version = version;
         drop(st);
         self.wake.notify_one();
-        true
+        Change::Applied
     }
 
     /// Starts the analysis over, with new options.
@@ -323,6 +344,9 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let snapshot = catch_unwind(AssertUnwindSafe(|| {
         let st = doc.lock();
         (st.is_ready() && !st.closed).then(|| {
+            if st.out_of_sync {
+                return (st.text.clone(), Vec::new(), st.version);
+            }
             let mut diagnostics = st.analysis.diagnostics(&config);
             diagnostics.extend(st.analysis.checks(&st.text, &checks));
             (st.text.clone(), diagnostics, st.version)

@@ -6,7 +6,7 @@ use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::documents::{DocHandle, worker};
+use super::documents::{Change, DocHandle, worker};
 use super::{
     Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto,
 };
@@ -180,7 +180,8 @@ impl LanguageServer for Backend {
         };
         let encoding = self.shared.session().encoding;
         let changes = params.content_changes;
-        doc.change(params.text_document.version, move |text| {
+        let version = params.text_document.version;
+        let change = doc.change(version, move |text| {
             // Each change is relative to the text the previous one left, so convert as we go.
             let mut scratch = text.clone();
             changes
@@ -192,6 +193,20 @@ impl LanguageServer for Backend {
                 })
                 .collect()
         });
+        if let Change::Dropped {
+            current,
+            first: true,
+        } = change
+        {
+            let message = format!(
+                "nomen: {}: a change came out of order (version {version} after {current}) and was dropped; nomen's copy of the text is wrong, so it shows no names until you reopen the document",
+                doc.uri.as_str()
+            );
+            self.shared
+                .client
+                .show_message(MessageType::WARNING, message)
+                .await;
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -1072,3 +1072,48 @@ async fn no_diagnostics_arrive_after_the_close() {
     let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
     assert_eq!(last, Some(json!([])));
 }
+
+#[tokio::test]
+async fn an_out_of_order_change_is_reported_and_its_diagnostics_withheld() {
+    let (mut server, _) =
+        TestServer::start(caps(UTF8_CLIENT), json!({"diagnostics": {"debounceMs": 0}})).await;
+    server
+        .notify(
+            "textDocument/didOpen",
+            open("Madame Élise Dupont à Paris.\n", 3),
+        )
+        .await;
+    assert!(!server.diagnostics(URI, 3).await.is_empty());
+    let insert = |text: &str| json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": text}]);
+    // Two changes with versions the document has passed: dropped, the text is now wrong.
+    for version in [2, 3] {
+        server
+            .notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": insert("Olaf Scholz ")}))
+            .await;
+    }
+    server
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": insert("Berlin. ")}))
+        .await;
+    let mut messages = Vec::new();
+    let diagnostics = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(message) = server.notifications.recv().await {
+            let (method, _, params) = message.into_parts();
+            let params = params.unwrap_or_default();
+            if method == "window/showMessage" {
+                messages.push(params["message"].as_str().unwrap_or_default().to_string());
+            }
+            if method == "textDocument/publishDiagnostics" && params["version"] == 4 {
+                return params["diagnostics"].clone();
+            }
+        }
+        Value::Null
+    })
+    .await
+    .expect("diagnostics in time");
+    assert_eq!(diagnostics, json!([]));
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains(URI) && messages[0].contains("reopen"),
+        "{messages:?}"
+    );
+}
