@@ -135,12 +135,14 @@ async fn publish(shared: &Shared, reports: impl IntoIterator<Item = (Uri, Vec<ls
 
 /// Reads one knowledge file again: in force if it parses, diagnostics in it if it does not.
 /// The workspace is indexed again, since the names the knowledge base knows are marked in
-/// files that are not open too.
-pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
+/// files that are not open too. Returns the file's diagnostics: none when it is in force.
+pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) -> Vec<lsp::Diagnostic> {
     let report = reload_file(shared, path).await;
+    let diagnostics = report.as_ref().map(|(_, d)| d.clone()).unwrap_or_default();
     apply(shared);
     publish(shared, report).await;
     tokio::spawn(super::indexer::index_workspace(shared.clone()));
+    diagnostics
 }
 
 /// Reads one knowledge file into the workspace's files (not yet in force: see [`apply`]);
@@ -292,8 +294,37 @@ pub(crate) async fn correct(
         return Err(failure(shared, format!("{e:#}")).await);
     }
     tracing::info!("correction {correction:?} written to {}", path.display());
-    reload(shared, &path).await;
+    let errors = reload(shared, &path).await;
+    if !errors.is_empty() {
+        return Err(failure(shared, not_in_force(&path, &errors)).await);
+    }
     Ok(None)
+}
+
+/// Says that a correction was written into a file that does not parse, with where it breaks.
+fn not_in_force(path: &Path, errors: &[lsp::Diagnostic]) -> String {
+    let listed: Vec<String> = errors
+        .iter()
+        .take(3)
+        .map(|d| {
+            let message = d
+                .message
+                .split(" (the last good version")
+                .next()
+                .unwrap_or("");
+            format!("line {}: {message}", d.range.start.line + 1)
+        })
+        .collect();
+    let more = match errors.len().saturating_sub(listed.len()) {
+        0 => String::new(),
+        n => format!("; and {n} more"),
+    };
+    format!(
+        "the correction is written to {}, but it is not in force: the file has {} error(s), so the last good version of it stays in force ({}{more})",
+        path.display(),
+        errors.len(),
+        listed.join("; ")
+    )
 }
 
 async fn failure(shared: &Shared, message: String) -> Error {

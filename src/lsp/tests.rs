@@ -1117,3 +1117,36 @@ async fn an_out_of_order_change_is_reported_and_its_diagnostics_withheld() {
         "{messages:?}"
     );
 }
+
+#[tokio::test]
+async fn a_correction_into_a_broken_knowledge_file_says_it_is_not_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
+    let kb_path = dir.path().join(".nomen/knowledge.toml");
+    std::fs::write(
+        &kb_path,
+        "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n",
+    )
+    .unwrap();
+    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
+    let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
+    let correction = json!({"action": "ignore", "uri": doc_uri.as_str(), "form": "Marc Tessier"});
+    let answer = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "nomen.correct", "arguments": [correction]}),
+        )
+        .await;
+    let message = answer["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("not in force") && message.contains("line 3: "),
+        "{answer}"
+    );
+    assert!(
+        std::fs::read_to_string(&kb_path)
+            .unwrap()
+            .contains("Marc Tessier")
+    );
+}
