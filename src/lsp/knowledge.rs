@@ -274,16 +274,11 @@ pub(crate) async fn correct(
             "nomen.correct: no folder to keep the knowledge base in",
         ));
     };
-    let old = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(failure(shared, format!("cannot read {}: {e}", path.display())).await);
-        }
-    };
-    let new = match correction.apply(&old) {
+    // One correction at a time: two at once would both start from the same text.
+    let _one_at_a_time = shared.corrections.lock().await;
+    let new = match edited(&correction, &path).await {
         Ok(new) => new,
-        Err(e) => return Err(failure(shared, format!("{}: {e}", path.display())).await),
+        Err(e) => return Err(failure(shared, e).await),
     };
     let written = path
         .parent()
@@ -325,6 +320,47 @@ fn not_in_force(path: &Path, errors: &[lsp::Diagnostic]) -> String {
         errors.len(),
         listed.join("; ")
     )
+}
+
+/// A pause between reading the knowledge file and checking it before the write, in
+/// milliseconds: tests widen that window to edit the file in it.
+#[cfg(test)]
+pub(crate) static CORRECTION_PAUSE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
+/// The knowledge file's text with the correction made. The file is read again just before it
+/// is replaced: if it changed meanwhile (edited outside the server), the correction is made
+/// again on the new text, so that the other edit is kept.
+async fn edited(correction: &Correction, path: &Path) -> std::result::Result<String, String> {
+    let read = |path: &Path| match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let mut old = read(path)?;
+    for _ in 0..3 {
+        let new = correction
+            .apply(&old)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        #[cfg(test)]
+        {
+            let pause = CORRECTION_PAUSE.load(std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+        }
+        let now = read(path)?;
+        if now == old {
+            return Ok(new);
+        }
+        tracing::info!(
+            "{} changed while being corrected; correcting it again",
+            path.display()
+        );
+        old = now;
+    }
+    Err(format!(
+        "{} keeps changing; the correction was not written",
+        path.display()
+    ))
 }
 
 async fn failure(shared: &Shared, message: String) -> Error {

@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     knowledge: RwLock<knowledge::Knowledge>,
     /// `shutdown` was received: an `exit` after it is a clean end (exit code 0).
     shut_down: std::sync::atomic::AtomicBool,
+    /// Held while a correction reads, edits and writes the knowledge file.
+    corrections: tokio::sync::Mutex<()>,
 }
 
 impl Shared {
@@ -202,6 +204,7 @@ pub fn service() -> (
             index_runs: Default::default(),
             knowledge: RwLock::new(Default::default()),
             shut_down: Default::default(),
+            corrections: Default::default(),
         };
         handlers::Backend::new(Arc::new(shared))
     })

@@ -1150,3 +1150,41 @@ async fn a_correction_into_a_broken_knowledge_file_says_it_is_not_in_force() {
             .contains("Marc Tessier")
     );
 }
+
+#[tokio::test]
+async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
+    let kb_path = dir.path().join(".nomen/knowledge.toml");
+    std::fs::write(&kb_path, "# Agences\n").unwrap();
+    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
+    let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
+    let correction = json!({"action": "ignore", "uri": doc_uri.as_str(), "form": "Marc Tessier"});
+    // The server pauses between its read of the file and its write; the file changes then.
+    super::knowledge::CORRECTION_PAUSE.store(300, std::sync::atomic::Ordering::SeqCst);
+    let answer = server
+        .request_later(
+            "workspace/executeCommand",
+            json!({"command": "nomen.correct", "arguments": [correction]}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    std::fs::write(
+        &kb_path,
+        "# Agences\n[[entity]]\nname = \"Iris\"\nkind = \"organisation\"\n",
+    )
+    .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(20), answer)
+        .await
+        .expect("an answer at all")
+        .unwrap();
+    super::knowledge::CORRECTION_PAUSE.store(0, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(answer, Some(Value::Null));
+    let written = std::fs::read_to_string(&kb_path).unwrap();
+    assert!(
+        written.contains("name = \"Iris\"") && written.contains("Marc Tessier"),
+        "{written}"
+    );
+}
