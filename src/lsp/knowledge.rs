@@ -164,28 +164,46 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp:
             return None;
         }
     };
-    let parsed = kb::parse_file(path, &text);
+    let encoding = shared.session().encoding;
+    let owned = path.to_path_buf();
+    // A large file, or one with thousands of errors, is parsed off the message loop.
+    let parsed = tokio::task::spawn_blocking(move || parse(&owned, &text, encoding)).await;
     let diagnostics = match parsed {
-        Ok(file) => {
+        Ok(Ok(file)) => {
             let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
             k.files.retain(|(p, _)| p != path);
             k.files.push((path.to_path_buf(), file));
             Vec::new()
         }
-        Err(errors) => {
+        Ok(Err(diagnostics)) => {
             tracing::warn!(
                 "{}: {} errors; keeping the last good version",
                 path.display(),
-                errors.len()
+                diagnostics.len()
             );
-            let encoding = shared.session().encoding;
-            errors
-                .iter()
-                .map(|e| diagnostic(&text, e, encoding))
-                .collect()
+            diagnostics
+        }
+        Err(e) => {
+            tracing::error!("parsing {} failed: {e}", path.display());
+            return None;
         }
     };
     Some((uri, diagnostics))
+}
+
+/// A knowledge file parsed, or its errors as diagnostics.
+fn parse(
+    path: &Path,
+    text: &str,
+    encoding: Encoding,
+) -> std::result::Result<KbFile, Vec<lsp::Diagnostic>> {
+    kb::parse_file(path, text).map_err(|errors| {
+        let text = Text::new(text);
+        errors
+            .iter()
+            .map(|e| diagnostic(&text, e, encoding))
+            .collect()
+    })
 }
 
 fn forget(shared: &Shared, path: &Path) {
@@ -217,8 +235,7 @@ fn apply(shared: &Shared) {
     }
 }
 
-fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnostic {
-    let t = Text::new(text);
+fn diagnostic(t: &Text, error: &KbError, encoding: Encoding) -> lsp::Diagnostic {
     let at = t.offset(
         LineCol {
             line: error.line,
@@ -228,7 +245,7 @@ fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnosti
     );
     let end = t.line_end(error.line).max(at);
     lsp::Diagnostic {
-        range: to_proto::range(&t, crate::text::TextRange::new(at, end), encoding),
+        range: to_proto::range(t, crate::text::TextRange::new(at, end), encoding),
         severity: Some(lsp::DiagnosticSeverity::ERROR),
         code: Some(lsp::NumberOrString::String("knowledge-base".into())),
         source: Some("nomen".into()),
