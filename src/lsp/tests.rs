@@ -612,7 +612,7 @@ async fn the_workspace_index_covers_files_that_are_not_open() {
         .await;
     let value = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(
-        value.contains(r"Also in: notes/more\.md (2), closed\.txt (1)"),
+        value.contains("Also in: notes/more.md (2), closed.txt (1)"),
         "{value}"
     );
 }
@@ -793,7 +793,7 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
             .request("textDocument/hover", json!({"textDocument": {"uri": doc_uri.as_str()}, "position": {"line": 0, "character": start + 2}}))
             .await;
         let value = hover["contents"]["value"].as_str().unwrap_or_default();
-        if value.contains(r"Also in: other\.txt (1)") {
+        if value.contains("Also in: other.txt (1)") {
             break;
         }
         assert!(
