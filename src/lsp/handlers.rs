@@ -149,6 +149,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
+        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version) {
+            return;
+        }
         let options = self.options_for(&item.language_id, &item.uri);
         let doc = Arc::new(DocHandle::new(
             item.uri.clone(),
@@ -171,6 +174,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let encoding = self.shared.session().encoding;
+        let uri = &params.text_document.uri;
+        let version = params.text_document.version;
+        if knowledge::is_open(&self.shared, uri) {
+            knowledge::changed(&self.shared, uri, version, params.content_changes, encoding);
+            return;
+        }
         let Some(doc) = self.shared.doc(&params.text_document.uri) else {
             tracing::warn!(
                 uri = params.text_document.uri.as_str(),
@@ -178,9 +188,7 @@ impl LanguageServer for Backend {
             );
             return;
         };
-        let encoding = self.shared.session().encoding;
         let changes = params.content_changes;
-        let version = params.text_document.version;
         let change = doc.change(version, move |text| {
             // Each change is relative to the text the previous one left, so convert as we go.
             let mut scratch = text.clone();
@@ -211,6 +219,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if knowledge::closed(&self.shared, &uri) {
+            return;
+        }
         let doc = self
             .shared
             .docs

@@ -24,6 +24,62 @@ pub(crate) fn is_knowledge_file(path: &Path) -> bool {
     path.ends_with(TOML_FILE) || path.ends_with(JSONL_FILE)
 }
 
+fn is_knowledge_uri(uri: &Uri) -> bool {
+    uri.to_file_path().is_some_and(|p| is_knowledge_file(&p))
+}
+
+/// A knowledge file opened in the editor: its text is kept (corrections go into it, not under
+/// it on disk), and it is not analysed as prose. `false` for any other document.
+pub(crate) fn opened(shared: &Shared, uri: &Uri, text: &str, version: i32) -> bool {
+    if !is_knowledge_uri(uri) {
+        return false;
+    }
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(uri.clone(), (Text::new(text), version));
+    true
+}
+
+/// Whether `uri` is a knowledge file open in the editor.
+pub(crate) fn is_open(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains_key(uri)
+}
+
+/// Applies a `didChange` to an open knowledge file.
+pub(crate) fn changed(
+    shared: &Shared,
+    uri: &Uri,
+    version: i32,
+    changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) {
+    let mut buffers = shared.kb_buffers.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((text, current)) = buffers.get_mut(uri) else {
+        return;
+    };
+    for change in changes {
+        let edit = super::from_proto::edit(text, change, encoding);
+        text.apply(&edit);
+    }
+    *current = version;
+}
+
+/// Forgets an open knowledge file's text; `false` if `uri` is not one.
+pub(crate) fn closed(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(uri)
+        .is_some()
+}
+
 /// The last good contents of each knowledge file, and the knowledge base they make.
 #[derive(Default)]
 pub(crate) struct Knowledge {
@@ -164,6 +220,32 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp:
             return None;
         }
     };
+    take_text(shared, path, text).await.map(|d| (uri, d))
+}
+
+/// Puts the text of a knowledge file given by the editor (the open file) in force, as
+/// [`reload`] does with the file on disk; returns the file's diagnostics.
+async fn reload_text(shared: &Arc<Shared>, path: &Path, text: String) -> Vec<lsp::Diagnostic> {
+    let report = match (
+        Uri::from_file_path(path),
+        take_text(shared, path, text).await,
+    ) {
+        (Some(uri), Some(diagnostics)) => Some((uri, diagnostics)),
+        _ => None,
+    };
+    let diagnostics = report.as_ref().map(|(_, d)| d.clone()).unwrap_or_default();
+    apply(shared);
+    publish(shared, report).await;
+    tokio::spawn(super::indexer::index_workspace(shared.clone()));
+    diagnostics
+}
+
+/// Parses a knowledge file's text into the workspace's files if it is good; its diagnostics.
+async fn take_text(
+    shared: &Arc<Shared>,
+    path: &Path,
+    text: String,
+) -> Option<Vec<lsp::Diagnostic>> {
     let encoding = shared.session().encoding;
     let owned = path.to_path_buf();
     // A large file, or one with thousands of errors, is parsed off the message loop.
@@ -188,7 +270,7 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp:
             return None;
         }
     };
-    Some((uri, diagnostics))
+    Some(diagnostics)
 }
 
 /// A knowledge file parsed, or its errors as diagnostics.
@@ -293,6 +375,14 @@ pub(crate) async fn correct(
     };
     // One correction at a time: two at once would both start from the same text.
     let _one_at_a_time = shared.corrections.lock().await;
+    let open = Uri::from_file_path(&path).and_then(|uri| {
+        let buffers = shared.kb_buffers.lock().unwrap_or_else(|e| e.into_inner());
+        let (text, _) = buffers.get(&uri)?;
+        Some((uri, text.clone()))
+    });
+    if let Some((uri, text)) = open {
+        return correct_buffer(shared, &correction, &path, uri, text).await;
+    }
     let new = match edited(&correction, &path).await {
         Ok(new) => new,
         Err(e) => return Err(failure(shared, e).await),
@@ -311,6 +401,92 @@ pub(crate) async fn correct(
         return Err(failure(shared, not_in_force(&path, &errors)).await);
     }
     Ok(None)
+}
+
+/// Makes a correction in a knowledge file open in the editor: through `workspace/applyEdit`,
+/// so that unsaved changes are kept and the editor's text stays the one truth (the file on
+/// disk follows when the user saves). The edited text is in force at once.
+async fn correct_buffer(
+    shared: &Arc<Shared>,
+    correction: &Correction,
+    path: &Path,
+    uri: Uri,
+    text: Text,
+) -> Result<Option<serde_json::Value>> {
+    let old = text
+        .slice(crate::text::TextRange::up_to(text.len()))
+        .into_owned();
+    let new = match correction.apply(&old) {
+        Ok(new) => new,
+        Err(e) => return Err(failure(shared, format!("{}: {e}", path.display())).await),
+    };
+    let edit = minimal_edit(&text, &old, &new, shared.session().encoding);
+    let changes = std::collections::HashMap::from([(uri, vec![edit])]);
+    let workspace_edit = lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    };
+    let answer = super::ask_client(
+        "workspace/applyEdit",
+        shared.client.apply_edit(workspace_edit),
+    )
+    .await;
+    let refused = match answer {
+        Some(Ok(response)) if response.applied => None,
+        Some(Ok(response)) => Some(response.failure_reason.unwrap_or_default()),
+        Some(Err(e)) => Some(e.to_string()),
+        None => Some("no answer".into()),
+    };
+    if let Some(why) = refused {
+        let message = format!(
+            "the editor did not make the correction in the open {} ({why})",
+            path.display()
+        );
+        return Err(failure(shared, message).await);
+    }
+    tracing::info!(
+        "correction {correction:?} made in the open {}",
+        path.display()
+    );
+    let errors = reload_text(shared, path, new).await;
+    if !errors.is_empty() {
+        return Err(failure(shared, not_in_force(path, &errors)).await);
+    }
+    Ok(None)
+}
+
+/// One edit that turns `old` (the text of `rope`) into `new`: what lies between their common
+/// start and their common end, so that the editor keeps its cursor and marks elsewhere.
+fn minimal_edit(rope: &Text, old: &str, new: &str, encoding: Encoding) -> lsp::TextEdit {
+    let mut start = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let room = old.len().min(new.len()) - start;
+    let mut common_end = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - common_end)
+        || !new.is_char_boundary(new.len() - common_end)
+    {
+        common_end -= 1;
+    }
+    let range = crate::text::TextRange::new(
+        crate::text::TextSize::new(start as u32),
+        crate::text::TextSize::new((old.len() - common_end) as u32),
+    );
+    lsp::TextEdit {
+        range: to_proto::range(rope, range, encoding),
+        new_text: new[start..new.len() - common_end].to_string(),
+    }
 }
 
 /// Says that a correction was written into a file that does not parse, with where it breaks.

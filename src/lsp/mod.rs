@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     shut_down: std::sync::atomic::AtomicBool,
     /// Held while a correction reads, edits and writes the knowledge file.
     corrections: tokio::sync::Mutex<()>,
+    /// Knowledge files open in the editor, with their text there (saved or not) and version.
+    kb_buffers: Mutex<FxHashMap<Uri, (crate::text::Text, i32)>>,
 }
 
 impl Shared {
@@ -205,6 +207,7 @@ pub fn service() -> (
             knowledge: RwLock::new(Default::default()),
             shut_down: Default::default(),
             corrections: Default::default(),
+            kb_buffers: Mutex::new(FxHashMap::default()),
         };
         handlers::Backend::new(Arc::new(shared))
     })

@@ -37,11 +37,13 @@ impl TestServer {
         tokio::spawn(async move {
             while let Some(message) = requests.next().await {
                 if let Some(id) = message.id().cloned() {
+                    // An editor applies the edits it is asked to make.
+                    let result = match message.method() {
+                        "workspace/applyEdit" => json!({"applied": true}),
+                        _ => Value::Null,
+                    };
                     let _ = responses
-                        .send(tower_lsp_server::jsonrpc::Response::from_ok(
-                            id,
-                            Value::Null,
-                        ))
+                        .send(tower_lsp_server::jsonrpc::Response::from_ok(id, result))
                         .await;
                 }
                 if tx.send(message).is_err() {
@@ -1186,5 +1188,68 @@ async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
     assert!(
         written.contains("name = \"Iris\"") && written.contains("Marc Tessier"),
         "{written}"
+    );
+}
+
+#[tokio::test]
+async fn a_correction_goes_into_the_open_knowledge_file_not_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
+    let kb_path = dir.path().join(".nomen/knowledge.toml");
+    let saved = "# Agences\n";
+    std::fs::write(&kb_path, saved).unwrap();
+    let root = Uri::from_file_path(dir.path()).unwrap();
+    let kb_uri = Uri::from_file_path(&kb_path).unwrap();
+    let (mut server, _) =
+        TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
+    // The file is open, with an entity typed and not saved.
+    let unsaved = "# Agences\n[[entity]]\nname = \"Iris\"\nkind = \"organisation\"\n";
+    server
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": kb_uri.as_str(), "languageId": "toml", "version": 1, "text": "# Agences\n"}}))
+        .await;
+    let typed = json!({"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": &unsaved["# Agences\n".len()..]});
+    server
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": kb_uri.as_str(), "version": 2}, "contentChanges": [typed]}))
+        .await;
+    let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
+    let correction = json!({"action": "ignore", "uri": doc_uri.as_str(), "form": "Marc Tessier"});
+    let answer = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "nomen.correct", "arguments": [correction]}),
+        )
+        .await;
+    assert_eq!(answer, Value::Null);
+    assert_eq!(
+        std::fs::read_to_string(&kb_path).unwrap(),
+        saved,
+        "the file on disk is left alone"
+    );
+    // The edit the editor was asked to make, applied to its text.
+    let edit = loop {
+        let message = server.notifications.recv().await.expect("an edit");
+        let (method, _, params) = message.into_parts();
+        if method == "workspace/applyEdit" {
+            break params.unwrap()["edit"]["changes"][kb_uri.as_str()][0].clone();
+        }
+    };
+    let offset = |pos: &Value| {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let start: usize = unsaved.split_inclusive('\n').take(line).map(str::len).sum();
+        start + pos["character"].as_u64().unwrap() as usize
+    };
+    let (from, to) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    let edited = format!(
+        "{}{}{}",
+        &unsaved[..from],
+        edit["newText"].as_str().unwrap(),
+        &unsaved[to..]
+    );
+    assert!(
+        edited.starts_with(unsaved) && edited.contains("Marc Tessier"),
+        "{edited}"
     );
 }
