@@ -249,7 +249,7 @@ impl LanguageServer for Backend {
         self.report_settings_errors(errors).await;
         let language = self.shared.config().language.lang();
         for doc in self.shared.all_docs() {
-            let format = doc.lock().analysis.options().format;
+            let format = doc.options().format;
             doc.reset(DocOptions { format, language });
         }
     }
