@@ -8,7 +8,8 @@ use tower_lsp_server::ls_types::*;
 
 use super::documents::{Change, DocHandle, worker};
 use super::{
-    Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto,
+    Shared, actions, capabilities, corrections, extractor, from_proto, indexer, knowledge,
+    navigation, to_proto,
 };
 use crate::analysis::DocOptions;
 
@@ -130,7 +131,9 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
-            knowledge::CORRECT_COMMAND => knowledge::correct(&self.shared, params.arguments).await,
+            corrections::CORRECT_COMMAND => {
+                corrections::correct(&self.shared, params.arguments).await
+            }
             other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "nomen: unknown command {other}"
             ))),

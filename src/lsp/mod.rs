@@ -6,6 +6,7 @@
 mod actions;
 mod capabilities;
 mod config;
+mod corrections;
 mod documents;
 mod from_proto;
 mod handlers;

@@ -257,7 +257,7 @@ async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
     let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
     let correction = json!({"action": "ignore", "uri": doc_uri.as_str(), "form": "Marc Tessier"});
     // The server pauses between its read of the file and its write; the file changes then.
-    crate::lsp::knowledge::CORRECTION_PAUSE.store(300, std::sync::atomic::Ordering::SeqCst);
+    crate::lsp::corrections::CORRECTION_PAUSE.store(300, std::sync::atomic::Ordering::SeqCst);
     let answer = server
         .request_later(
             "workspace/executeCommand",
@@ -274,7 +274,7 @@ async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
         .await
         .expect("an answer at all")
         .unwrap();
-    crate::lsp::knowledge::CORRECTION_PAUSE.store(0, std::sync::atomic::Ordering::SeqCst);
+    crate::lsp::corrections::CORRECTION_PAUSE.store(0, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(answer, Some(Value::Null));
     let written = std::fs::read_to_string(&kb_path).unwrap();
     assert!(
