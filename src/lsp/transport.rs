@@ -21,6 +21,10 @@ pub(crate) const INVALID_REQUEST: &str = "nomen/invalidRequest";
 /// Bodies above this size are skipped unread (a 10 MB document is about 10 MB of JSON).
 const MAX_BODY: usize = 512 << 20;
 
+/// A pause in a body after which a whole message already read is taken as the body (its
+/// declared length was too long).
+const STALL: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Header lines above this size are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
 
@@ -218,13 +222,10 @@ impl<R: AsyncRead + Unpin> Frames<R> {
             let rest = self.buf.split_off(length);
             std::mem::replace(&mut self.buf, rest)
         } else {
-            let mut body = std::mem::take(&mut self.buf);
-            let have = body.len();
-            body.resize(length, 0);
-            if self.input.read_exact(&mut body[have..]).await.is_err() {
-                return Frame::End;
+            match self.read_body(length).await {
+                Some(body) => body,
+                None => return Frame::End,
             }
-            body
         };
         if let Some(end) = first_value_end(&body) {
             // The declared length was too long: what follows the message is the start of the
@@ -237,6 +238,37 @@ impl<R: AsyncRead + Unpin> Frames<R> {
             self.buf.splice(..0, rest);
         }
         Frame::Body(body)
+    }
+
+    /// Reads a body of `length` bytes, the buffered ones first. When the input ends or pauses
+    /// for [`STALL`] while what came is a whole JSON message, the declared length was too long
+    /// and nothing follows yet (the client waits for the answer): that message is the body.
+    /// `None` at the end of the input otherwise.
+    async fn read_body(&mut self, length: usize) -> Option<Vec<u8>> {
+        let mut body = std::mem::take(&mut self.buf);
+        let mut chunk = vec![0; (length - body.len()).min(64 << 10)];
+        while body.len() < length {
+            let want = (length - body.len()).min(chunk.len());
+            let read = tokio::time::timeout(STALL, self.input.read(&mut chunk[..want])).await;
+            match read {
+                Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
+                // The end of the input, or a pause.
+                ended => {
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+                        tracing::warn!(
+                            "a Content-Length {} bytes too long; taking the message that came",
+                            length - body.len()
+                        );
+                        return Some(body);
+                    }
+                    // Not a pause (the timeout did not fire): the input ended.
+                    if ended.is_ok() {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(body)
     }
 
     /// Skips a body over the size limit without keeping it.
@@ -338,6 +370,7 @@ mod tests {
     /// What the relay passes on for `input`, one string per message.
     fn relayed(input: &[u8]) -> Vec<String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .unwrap();
         let mut out = Vec::new();
@@ -442,6 +475,10 @@ mod tests {
             let complete = usize::from(end >= frame(HOVER).len());
             assert_eq!(out.len(), complete, "cut at {end}");
         }
+        // A declared length beyond a whole message, and nothing after it: the message.
+        let long = format!("Content-Length: {}\r\n\r\n", HOVER.len() + 10);
+        let out = relayed(&[long.as_bytes(), HOVER].concat());
+        assert_eq!(out, [String::from_utf8(HOVER.to_vec()).unwrap()]);
         // A declared length far beyond what follows, and one over the limit.
         assert!(relayed(b"Content-Length: 99999999999\r\n\r\n{}").is_empty());
         assert!(relayed(format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).as_bytes()).is_empty());

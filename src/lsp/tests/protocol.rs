@@ -272,3 +272,24 @@ async fn odd_ids_and_wrong_lengths_on_the_wire_do_not_make_the_server_deaf() {
         .unwrap();
     assert!(clean, "shutdown came before exit");
 }
+
+#[tokio::test]
+async fn a_length_too_long_with_nothing_after_it_is_still_answered() {
+    let (mut client_out, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, client_in) = tokio::io::duplex(1 << 16);
+    let _server = tokio::spawn(crate::lsp::serve(server_in, server_out));
+    let mut client_in = tokio::io::BufReader::new(client_in);
+    use tokio::io::AsyncWriteExt;
+    // The client declares ten bytes too many, then waits for the answer.
+    let body = serde_json::to_vec(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    )
+    .unwrap();
+    let header = format!("Content-Length: {}\r\n\r\n", body.len() + 10);
+    client_out.write_all(header.as_bytes()).await.unwrap();
+    client_out.write_all(&body).await.unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(10), read_response(&mut client_in, 1))
+        .await
+        .expect("an answer at all");
+    assert_eq!(answer["result"]["serverInfo"]["name"], "nomen", "{answer}");
+}
