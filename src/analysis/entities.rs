@@ -89,6 +89,31 @@ pub(crate) struct EntityIndex {
     /// Acronyms given with their expansion: short form to long forms, and back.
     aliases: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
     expansions: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+    /// [`EntityIndex::entity_of`]'s answers since the index last changed.
+    keys: KeyCache,
+}
+
+/// Answers of `entity_of`, kept until the index changes. Finding a short form's entity looks
+/// at every longer form that ends with it, and an entity looks up each of its suffixes: without
+/// this, a paragraph in which the same few words make thousands of forms costs the square of
+/// its length (every diagnostic and check resolves its form).
+#[derive(Debug, Default)]
+struct KeyCache(std::sync::Mutex<FxHashMap<Box<str>, Box<str>>>);
+
+impl Clone for KeyCache {
+    fn clone(&self) -> Self {
+        KeyCache::default()
+    }
+}
+
+impl KeyCache {
+    fn clear(&mut self) {
+        let map = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
+        if !map.is_empty() {
+            // Dropped rather than cleared: clearing costs the capacity, on every change.
+            *map = FxHashMap::default();
+        }
+    }
 }
 
 fn link(map: &mut FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>, from: &str, to: &str) {
@@ -122,6 +147,7 @@ fn most_frequent<'a>(targets: impl Iterator<Item = (&'a Box<str>, &'a u32)>) -> 
 
 impl EntityIndex {
     pub(crate) fn add(&mut self, form: &str, label: Label, evidence: Evidence) {
+        self.keys.clear();
         let stats = self.forms.entry(form.into()).or_default();
         stats.count += 1;
         *stats.votes.slot(label, evidence) += 1;
@@ -136,6 +162,7 @@ impl EntityIndex {
     }
 
     pub(crate) fn remove(&mut self, form: &str, label: Label, evidence: Evidence) {
+        self.keys.clear();
         if let Some(stats) = self.forms.get_mut(form) {
             stats.count = stats.count.saturating_sub(1);
             let slot = stats.votes.slot(label, evidence);
@@ -161,11 +188,13 @@ impl EntityIndex {
     }
 
     pub(crate) fn link_alias(&mut self, short: &str, long: &str) {
+        self.keys.clear();
         link(&mut self.aliases, short, long);
         link(&mut self.expansions, long, short);
     }
 
     pub(crate) fn unlink_alias(&mut self, short: &str, long: &str) {
+        self.keys.clear();
         unlink(&mut self.aliases, short, long);
         unlink(&mut self.expansions, long, short);
     }
@@ -177,7 +206,21 @@ impl EntityIndex {
 
     /// The key of the entity that `form` names: the expansion an acronym is given with, the most
     /// frequent person's name that ends with it ("Khalifa Haftar" for "Haftar"), or the form.
-    pub(crate) fn entity_of<'a>(&'a self, form: &'a str) -> &'a str {
+    pub(crate) fn entity_of(&self, form: &str) -> String {
+        let cached = |keys: &FxHashMap<Box<str>, Box<str>>| keys.get(form).map(|k| k.to_string());
+        if let Some(key) = cached(&self.keys.0.lock().unwrap_or_else(|e| e.into_inner())) {
+            return key;
+        }
+        let key = self.find_entity_of(form).to_string();
+        self.keys
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(form.into(), key.as_str().into());
+        key
+    }
+
+    fn find_entity_of<'a>(&'a self, form: &'a str) -> &'a str {
         if let Some(long) = self.expansion_of(form) {
             return long;
         }
@@ -230,7 +273,7 @@ impl EntityIndex {
     /// The label and key of every form, memoised by the caller for one pass over the mentions.
     pub(crate) fn resolve(&self, form: &str) -> Option<(String, Label)> {
         let key = self.entity_of(form);
-        let entity = self.entity(key)?;
+        let entity = self.entity(&key)?;
         Some((entity.name, entity.label))
     }
 

@@ -105,7 +105,7 @@ impl DocumentAnalysis {
         // knows of a word spelt alike ("Réunion" heading a paragraph about a meeting).
         let resolved = self.index().resolve(form)?;
         let key = self.index().entity_of(form);
-        match kb.lookup(key).or_else(|| kb.lookup(form)) {
+        match kb.lookup(&key).or_else(|| kb.lookup(form)) {
             Some(entry) => Some((entry.name.clone(), entry.label)),
             None => Some(resolved),
         }

@@ -101,13 +101,38 @@ impl HoverInfo {
     }
 }
 
+/// Escapes what would change how `s` renders in Markdown, and only that, so that names such as
+/// "porte-parole" or "Yunus-Bek (Ingouchie)" read as written in clients that show the source.
+/// Everywhere: emphasis, code, links, HTML and autolinks, tables, strikethrough, backslashes,
+/// an `&` that could start an entity. At the start of a line only: headings, list markers,
+/// block quotes' cousins (`+`, `-`, `=` underlines) and ordered lists (`1.`, `1)`).
 fn escape_markdown(s: &str) -> String {
+    #[derive(PartialEq)]
+    enum LineSoFar {
+        Blank,
+        Digits,
+        Other,
+    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\`*_{}[]<>()#+-.!|~".contains(c) {
+    let mut line = LineSoFar::Blank;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
+            '&' => starts_entity(&s[i + 1..]),
+            '#' | '+' | '-' | '=' => line == LineSoFar::Blank,
+            '.' | ')' => line == LineSoFar::Digits,
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
+        line = match c {
+            '\n' => LineSoFar::Blank,
+            ' ' | '\t' if line == LineSoFar::Blank => LineSoFar::Blank,
+            '0'..='9' if line != LineSoFar::Other => LineSoFar::Digits,
+            _ => LineSoFar::Other,
+        };
     }
     out
 }
@@ -184,5 +209,40 @@ impl DocumentAnalysis {
                 }
             })
             .collect()
+    }
+}
+
+/// Whether `rest` (what follows an `&`) makes a character reference: `amp;`, `#38;`.
+fn starts_entity(rest: &str) -> bool {
+    let name = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+        .count();
+    name > 0 && rest.as_bytes().get(name) == Some(&b';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markdown;
+
+    #[test]
+    fn markdown_escapes_only_what_changes_the_rendering() {
+        for (text, escaped) in [
+            ("porte-parole", "porte-parole"),
+            ("Yunus-Bek (Ingouchie)", "Yunus-Bek (Ingouchie)"),
+            ("M. Dupont, 3.5 ans. Fin!", "M. Dupont, 3.5 ans. Fin!"),
+            ("AT&T", "AT&T"),
+            (
+                "a *b* _c_ `d` [e](f) <g> h|i ~j~ k\\l",
+                "a \\*b\\* \\_c\\_ \\`d\\` \\[e\\](f) \\<g\\> h\\|i \\~j\\~ k\\\\l",
+            ),
+            ("&amp; &#38;", "\\&amp; \\&#38;"),
+            ("# titre", "\\# titre"),
+            ("- point\n+ point\n  = x", "\\- point\n\\+ point\n  \\= x"),
+            ("1. premier\n12) second", "1\\. premier\n12\\) second"),
+            ("Le #1 - 2.", "Le #1 - 2."),
+        ] {
+            assert_eq!(escape_markdown(text), escaped, "{text:?}");
+        }
     }
 }

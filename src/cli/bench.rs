@@ -5,6 +5,9 @@
 //!   10,000-word and a 1,000,000-word document).
 //! - `server`: a real `nomen lsp` child process: the time to answer `initialize`, and the time
 //!   and peak memory to open and analyse a large document.
+//! - `worst`: generated worst cases, at a size and at half of it (a linear cost doubles): a
+//!   paragraph of capitalised words with no punctuation, analysed and checked as `nomen check`
+//!   does; a knowledge file in which every entity is an error, parsed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
@@ -34,6 +37,15 @@ pub enum BenchCommand {
         /// The folder to index.
         dir: std::path::PathBuf,
     },
+    /// Generated worst cases, each at `--words`/`--errors` and at half of it.
+    Worst {
+        /// Capitalised words in the one paragraph with no punctuation.
+        #[arg(long, default_value_t = 50_000)]
+        words: usize,
+        /// Errors in the generated knowledge file.
+        #[arg(long, default_value_t = 16_000)]
+        errors: usize,
+    },
     /// `initialize` latency, and time and peak memory to open a large document in the server.
     Server {
         /// Size of the opened document in megabytes.
@@ -50,7 +62,72 @@ pub fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Edit { words, edits } => edit(&words, edits),
         BenchCommand::Server { mb, one_line } => server(mb, one_line),
         BenchCommand::Workspace { dir } => workspace(&dir),
+        BenchCommand::Worst { words, errors } => worst(words, errors),
     }
+}
+
+/// A paragraph of `words` capitalised words (first names and surnames, so many persons) with
+/// no punctuation at all.
+pub fn capitalised_paragraph(words: usize) -> String {
+    const FIRST: &[&str] = &["Jean", "Marie", "Pierre", "Anne", "Louis", "Claire", "Paul"];
+    const LAST: &[&str] = &["Dupont", "Martin", "Bernard", "Moreau", "Laurent", "Girard"];
+    let mut state: u64 = 7;
+    let mut out = String::with_capacity(words * 8);
+    for i in 0..words {
+        let list = if i % 2 == 0 { FIRST } else { LAST };
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(list[(next(&mut state) % list.len() as u64) as usize]);
+    }
+    out.push('\n');
+    out
+}
+
+/// A knowledge file of `errors` entities, each of an unknown kind.
+pub fn broken_knowledge(errors: usize) -> String {
+    (0..errors)
+        .map(|i| format!("[[entity]]\nname = \"Entité {i}\"\nkind = \"planet\"\n\n"))
+        .collect()
+}
+
+fn worst(words: usize, errors: usize) -> Result<()> {
+    let extractor = Extractor::new();
+    println!("capitalised words, no punctuation: analyse + diagnostics + checks");
+    println!(
+        "{:>10} {:>10} {:>10} {:>10}",
+        "words", "analyse ms", "diag ms", "checks ms"
+    );
+    for n in [words / 2, words] {
+        let source = capitalised_paragraph(n);
+        let text = Text::new(&source);
+        let started = Instant::now();
+        let analysis = analyze(&extractor, &text, &DocOptions::default());
+        let analysed = started.elapsed();
+        let started = Instant::now();
+        let diagnostics = analysis.diagnostics(&crate::analysis::DiagnosticsConfig::default());
+        let diagnosed = started.elapsed();
+        let started = Instant::now();
+        let checks = analysis.checks(&text, &crate::analysis::ChecksConfig::default());
+        let checked = started.elapsed();
+        println!(
+            "{n:>10} {:>10.0} {:>10.0} {:>10.0}   ({} diagnostics, {} checks)",
+            micros(analysed) / 1000.0,
+            micros(diagnosed) / 1000.0,
+            micros(checked) / 1000.0,
+            diagnostics.len(),
+            checks.len()
+        );
+    }
+    println!("knowledge file with errors: parse");
+    println!("{:>10} {:>10}", "errors", "parse ms");
+    for n in [errors / 2, errors] {
+        let source = broken_knowledge(n);
+        let started = Instant::now();
+        let found = crate::kb::parse_toml(&source).err().map_or(0, |e| e.len());
+        println!("{found:>10} {:>10.0}", micros(started.elapsed()) / 1000.0);
+    }
+    Ok(())
 }
 
 /// Sentences of the project's own writing, mixed into articles of any length.

@@ -24,10 +24,15 @@ pub fn lsp() -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    runtime.block_on(crate::lsp::run_stdio());
+    let clean = runtime.block_on(crate::lsp::run_stdio());
     // Extraction left on blocking threads has nobody to report to any more.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    Ok(ExitCode::SUCCESS)
+    // The protocol: 0 after `shutdown`, 1 for an `exit` (or an end of input) without it.
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Reads a file as UTF-8 text, with an error that names it.

@@ -23,6 +23,7 @@ pub fn parse_toml(text: &str) -> Result<KbFile, Vec<KbError>> {
         text,
         file: KbFile::default(),
         errors: Vec::new(),
+        lines: None,
     };
     let root = doc.as_table();
     for (name, item) in root.iter() {
@@ -46,12 +47,16 @@ struct TomlReader<'a> {
     text: &'a str,
     file: KbFile,
     errors: Vec<KbError>,
+    /// Where each line starts, found at the first error: a file with thousands of errors must
+    /// not be scanned again for each.
+    lines: Option<LineStarts>,
 }
 
 impl TomlReader<'_> {
     fn error(&mut self, span: Option<Range<usize>>, message: String) {
         let offset = span.map_or(0, |s| s.start);
-        self.errors.push(error_at(self.text, offset, message));
+        let lines = self.lines.get_or_insert_with(|| LineStarts::new(self.text));
+        self.errors.push(lines.error_at(self.text, offset, message));
     }
 
     fn entities(&mut self, item: &Item, key_span: Option<Range<usize>>) {
@@ -284,6 +289,38 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The start of every line of a text. Lines end at `\n`, `\r\n` or a lone `\r`, as in LSP.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineStarts(starts)
+    }
+
+    /// [`error_at`], in the time it takes to count the columns of one line.
+    fn error_at(&self, text: &str, offset: usize, message: String) -> KbError {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // A line starts after its break: an offset on the break belongs to the line before.
+        let line = self.0.partition_point(|start| *start <= offset) - 1;
+        let line_start = self.0[line];
+        KbError {
+            line: line as u32,
+            column: text[line_start..offset].chars().count() as u32,
+            message,
+        }
+    }
+}
+
 /// A [`KbError`] at a byte offset of `text`, converted to a line and a column in chars.
 /// Lines end at `\n`, `\r\n` or a lone `\r`, as in LSP.
 pub(super) fn error_at(text: &str, offset: usize, message: String) -> KbError {
@@ -306,5 +343,30 @@ pub(super) fn error_at(text: &str, offset: usize, message: String) -> KbError {
         line,
         column: before[line_start..].chars().count() as u32,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LineStarts, error_at};
+
+    #[test]
+    fn errors_are_placed_alike_with_the_line_starts() {
+        let text = "a = 1\nbé = \"x\"\r\n\r\nc = [\r  1,\n]\n\nd";
+        let lines = LineStarts::new(text);
+        for offset in 0..=text.len() + 3 {
+            // Between the two bytes of a `\r\n` is inside a line break, not a place in a line.
+            if text.get(offset..offset + 1) == Some("\n") && text[..offset].ends_with('\r') {
+                continue;
+            }
+            if !text.is_char_boundary(offset.min(text.len())) {
+                continue;
+            }
+            assert_eq!(
+                lines.error_at(text, offset, String::new()),
+                error_at(text, offset, String::new()),
+                "at {offset}"
+            );
+        }
     }
 }

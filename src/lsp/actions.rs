@@ -4,7 +4,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::{Shared, from_proto, knowledge, to_proto};
+use super::{Shared, corrections, from_proto, to_proto};
 
 pub(crate) async fn code_actions(
     shared: &Shared,
@@ -60,11 +60,11 @@ pub(crate) async fn code_actions(
                         (s.label != entity.label, std::cmp::Reverse(s.mentions.len()))
                     });
                     let others: Vec<_> = others.into_iter().map(|s| (s.name, s.label)).collect();
-                    actions.extend(knowledge::actions(&uri, &form, &entity, known, &others));
+                    actions.extend(corrections::actions(&uri, &form, &entity, known, &others));
                 }
             }
             if let Some(form) = to_mark {
-                actions.extend(knowledge::mark_actions(&uri, &form));
+                actions.extend(corrections::mark_actions(&uri, &form));
             }
             Some(actions)
         })

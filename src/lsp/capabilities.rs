@@ -77,7 +77,7 @@ pub(crate) fn server_capabilities(session: &Session) -> ServerCapabilities {
             ..Default::default()
         })),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![super::knowledge::CORRECT_COMMAND.into()],
+            commands: vec![super::corrections::CORRECT_COMMAND.into()],
             ..Default::default()
         }),
         document_highlight_provider: Some(OneOf::Left(true)),

@@ -25,16 +25,41 @@ pub(crate) struct DocState {
     pub(crate) ready_version: Option<i32>,
     /// Edits applied to `text` that the analysis has not seen yet.
     pending: Vec<Edit>,
-    /// The analysis must start over (its options changed, or a step of it failed).
-    reset: bool,
-    /// The document is over the size cap: no extraction until it shrinks.
-    oversize: bool,
-    closed: bool,
+    /// The options the analysis should have: when they differ from its own, the worker starts
+    /// it over with them.
+    options: DocOptions,
+    /// A knowledge base for the worker to put in force.
+    knowledge: Option<Arc<crate::kb::KnowledgeBase>>,
+    phase: Phase,
+    /// A `didChange` came out of order and was dropped: the text is wrong from then on, so no
+    /// diagnostics are shown until the document is reopened.
+    out_of_sync: bool,
+}
+
+/// Where a document is in its life; the worker reads it to decide what to do next. Handlers
+/// only ask (set the options, a knowledge base, close): the worker alone changes the analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Analysed as it changes.
+    Live,
+    /// The analysis must start over: a step of it failed.
+    Restart,
+    /// Over the size cap: nothing is extracted until it shrinks, and then it starts over.
+    Oversize,
+    /// Closed: the worker stops, and nothing is published for it any more.
+    Closed,
 }
 
 impl DocState {
     pub(crate) fn is_ready(&self) -> bool {
         self.ready_version == Some(self.version)
+    }
+
+    /// After a failed step: the analysis starts over, unless the document is closed.
+    fn restart(&mut self) {
+        if self.phase == Phase::Live {
+            self.phase = Phase::Restart;
+        }
     }
 }
 
@@ -43,6 +68,20 @@ pub(crate) struct DocHandle {
     state: Mutex<DocState>,
     wake: Notify,
     ready: watch::Sender<Option<i32>>,
+    /// Held from the snapshot of what is published to the end of its sending, so that a close
+    /// cannot send its empty list between the two and be overtaken by stale diagnostics.
+    publishing: tokio::sync::Mutex<()>,
+}
+
+/// What became of a `didChange`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Applied,
+    /// Out of order: dropped; `first` for the first such change of the document.
+    Dropped {
+        current: i32,
+        first: bool,
+    },
 }
 
 impl DocHandle {
@@ -50,18 +89,20 @@ impl DocHandle {
         let state = DocState {
             text: Text::new(text),
             version,
-            analysis: DocumentAnalysis::new(options),
+            analysis: DocumentAnalysis::new(options.clone()),
             ready_version: None,
             pending: Vec::new(),
-            reset: false,
-            oversize: false,
-            closed: false,
+            options,
+            knowledge: None,
+            phase: Phase::Live,
+            out_of_sync: false,
         };
         DocHandle {
             uri,
             state: Mutex::new(state),
             wake: Notify::new(),
             ready: watch::Sender::new(None),
+            publishing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -75,16 +116,22 @@ impl DocHandle {
 
     /// Applies the edits of one `didChange`, in order. Synchronous, so that concurrent handlers
     /// cannot interleave two changes.
-    pub(crate) fn change(&self, version: i32, edits: impl FnOnce(&Text) -> Vec<Edit>) -> bool {
+    pub(crate) fn change(&self, version: i32, edits: impl FnOnce(&Text) -> Vec<Edit>) -> Change {
         let mut st = self.lock();
         if version <= st.version {
             tracing::warn!(
                 uri = self.uri.as_str(),
                 version,
                 current = st.version,
-                "ignoring an outdated didChange"
+                "dropping an out-of-order didChange: the text is wrong until the document is reopened"
             );
-            return false;
+            let first = !st.out_of_sync;
+            st.out_of_sync = true;
+            let current = st.version;
+            drop(st);
+            // The worker publishes the empty list that takes back the diagnostics shown.
+            self.wake.notify_one();
+            return Change::Dropped { current, first };
         }
         let edits = edits(&st.text);
         for edit in edits {
@@ -98,19 +145,21 @@ impl DocHandle {
         st.version = version;
         drop(st);
         self.wake.notify_one();
-        true
+        Change::Applied
     }
 
-    /// Starts the analysis over, with new options.
+    /// Asks the worker to start the analysis over with new options; requests wait for it.
     pub(crate) fn reset(&self, options: DocOptions) {
         let mut st = self.lock();
-        if st.analysis.options() != &options {
-            st.analysis = st.analysis.restart(options);
-            st.reset = true;
-        }
+        st.options = options;
         st.ready_version = None;
         drop(st);
         self.wake.notify_one();
+    }
+
+    /// The options the document is (to be) analysed with.
+    pub(crate) fn options(&self) -> DocOptions {
+        self.lock().options.clone()
     }
 
     /// Asks the worker to bring the analysis up to date.
@@ -118,21 +167,34 @@ impl DocHandle {
         self.wake.notify_one();
     }
 
-    /// Resolves through a new knowledge base, whose names are marked: the worker extracts the
-    /// blocks again and republishes, and requests wait for it as after an edit.
+    /// Resolves through a new knowledge base, whose names are marked: the worker puts it in
+    /// force, extracts the blocks again and republishes, and requests wait for it as after an
+    /// edit.
     pub(crate) fn set_knowledge(&self, knowledge: Arc<crate::kb::KnowledgeBase>) {
         let mut st = self.lock();
-        st.analysis.set_knowledge(knowledge);
-        if !st.analysis.is_ready() {
-            st.ready_version = None;
-        }
+        st.knowledge = Some(knowledge);
+        st.ready_version = None;
         drop(st);
         self.wake.notify_one();
     }
 
+    /// Marks the document closed: the worker stops, and the requests waiting for its analysis
+    /// are woken and answer nothing.
     pub(crate) fn close(&self) {
-        self.lock().closed = true;
+        self.lock().phase = Phase::Closed;
         self.wake.notify_one();
+        self.ready.send_modify(|_| {});
+    }
+
+    /// Closes the document and takes its diagnostics back: after any publication in progress,
+    /// and with nothing published after it.
+    pub(crate) async fn close_and_clear(&self, shared: &Shared) {
+        let _publishing = self.publishing.lock().await;
+        self.close();
+        shared
+            .client
+            .publish_diagnostics(self.uri.clone(), Vec::new(), None)
+            .await;
     }
 
     /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`.
@@ -149,7 +211,7 @@ impl DocHandle {
                 if st.is_ready() {
                     return Some(f(&st));
                 }
-                if st.closed || st.oversize {
+                if matches!(st.phase, Phase::Closed | Phase::Oversize) {
                     return None;
                 }
             }
@@ -166,6 +228,12 @@ impl DocHandle {
         }
     }
 }
+
+/// A pause between the snapshot of the diagnostics and their publication, in milliseconds: tests
+/// widen that window to show that a close cannot fall into it.
+#[cfg(test)]
+pub(crate) static PUBLISH_PAUSE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
 
 enum Step {
     Extract(Batch),
@@ -200,7 +268,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                     uri = doc.uri.as_str(),
                     "planning the analysis panicked; starting over"
                 );
-                doc.lock().reset = true;
+                doc.lock().restart();
                 continue;
             }
         };
@@ -211,6 +279,8 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 return true;
             }
             Step::Oversize { warn, len } => {
+                // Requests waiting for the analysis answer nothing now.
+                doc.ready.send_modify(|_| {});
                 if warn {
                     let message = format!(
                         "nomen: {} is {len} bytes, over the limit of {max} (setting maxDocumentBytes): names are not extracted",
@@ -221,11 +291,17 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                         .show_message(MessageType::WARNING, message)
                         .await;
                 }
-                let version = doc.lock().version;
-                shared
-                    .client
-                    .publish_diagnostics(doc.uri.clone(), Vec::new(), Some(version))
-                    .await;
+                let _publishing = doc.publishing.lock().await;
+                let (version, closed) = {
+                    let st = doc.lock();
+                    (st.version, st.phase == Phase::Closed)
+                };
+                if !closed {
+                    shared
+                        .client
+                        .publish_diagnostics(doc.uri.clone(), Vec::new(), Some(version))
+                        .await;
+                }
                 return true;
             }
             Step::Extract(batch) => batch,
@@ -241,7 +317,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                         uri = doc.uri.as_str(),
                         "installing results panicked; starting over"
                     );
-                    st.reset = true;
+                    st.restart();
                 }
             }
             Err(e) => {
@@ -249,7 +325,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                     uri = doc.uri.as_str(),
                     "extraction failed: {e}; starting over"
                 );
-                st.reset = true;
+                st.restart();
             }
         }
     }
@@ -257,21 +333,24 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
 
 /// Under the lock: decides what the worker does next.
 fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
-    if st.closed {
+    if st.phase == Phase::Closed {
         return Step::Closed;
+    }
+    if let Some(knowledge) = st.knowledge.take() {
+        st.analysis.set_knowledge(knowledge);
     }
     let len = u64::from(u32::from(st.text.len()));
     if len > max_bytes {
         st.pending.clear();
-        let warn = !st.oversize;
-        st.oversize = true;
+        let warn = st.phase != Phase::Oversize;
+        st.phase = Phase::Oversize;
         return Step::Oversize { warn, len };
     }
-    if st.reset || st.oversize {
-        st.analysis = st.analysis.restart(st.analysis.options().clone());
+    let new_options = st.analysis.options() != &st.options;
+    if new_options || st.phase != Phase::Live {
+        st.analysis = st.analysis.restart(st.options.clone());
         st.pending.clear();
-        st.reset = false;
-        st.oversize = false;
+        st.phase = Phase::Live;
     }
     let edits = std::mem::take(&mut st.pending);
     let batch = st.analysis.plan(&edits, &st.text);
@@ -287,9 +366,13 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let config = shared.config().diagnostics();
     let encoding = shared.session().encoding;
     let checks = shared.config().checks;
+    let _publishing = doc.publishing.lock().await;
     let snapshot = catch_unwind(AssertUnwindSafe(|| {
         let st = doc.lock();
-        (st.is_ready() && !st.closed).then(|| {
+        (st.is_ready() && st.phase != Phase::Closed).then(|| {
+            if st.out_of_sync {
+                return (st.text.clone(), Vec::new(), st.version);
+            }
             let mut diagnostics = st.analysis.diagnostics(&config);
             diagnostics.extend(st.analysis.checks(&st.text, &checks));
             (st.text.clone(), diagnostics, st.version)
@@ -298,6 +381,11 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let Ok(Some((text, diagnostics, version))) = snapshot else {
         return;
     };
+    #[cfg(test)]
+    {
+        let pause = PUBLISH_PAUSE.load(std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
     let diagnostics = diagnostics
         .iter()
         .map(|d| to_proto::diagnostic(&text, d, encoding))

@@ -6,9 +6,10 @@ use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::documents::{DocHandle, worker};
+use super::documents::{Change, DocHandle, worker};
 use super::{
-    Shared, actions, capabilities, extractor, from_proto, indexer, knowledge, navigation, to_proto,
+    Shared, actions, capabilities, corrections, extractor, from_proto, indexer, knowledge,
+    navigation, to_proto,
 };
 use crate::analysis::DocOptions;
 
@@ -30,6 +31,10 @@ impl Backend {
             shared,
             init_errors: Default::default(),
         }
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 
     fn options_for(&self, language_id: &str, uri: &Uri) -> DocOptions {
@@ -104,7 +109,9 @@ impl LanguageServer for Backend {
             std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
         self.report_settings_errors(errors).await;
         knowledge::load(&self.shared).await;
-        indexer::watch_files(&self.shared).await;
+        // Not awaited here: the registration waits for the client's answer.
+        let shared = self.shared.clone();
+        tokio::spawn(async move { indexer::watch_files(&shared).await });
         tokio::spawn(indexer::index_workspace(self.shared.clone()));
     }
 
@@ -124,7 +131,9 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
-            knowledge::CORRECT_COMMAND => knowledge::correct(&self.shared, params.arguments).await,
+            corrections::CORRECT_COMMAND => {
+                corrections::correct(&self.shared, params.arguments).await
+            }
             other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "nomen: unknown command {other}"
             ))),
@@ -132,6 +141,9 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shared
+            .shut_down
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         for doc in self.shared.all_docs() {
             doc.close();
         }
@@ -140,6 +152,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
+        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version) {
+            return;
+        }
         let options = self.options_for(&item.language_id, &item.uri);
         let doc = Arc::new(DocHandle::new(
             item.uri.clone(),
@@ -162,6 +177,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let encoding = self.shared.session().encoding;
+        let uri = &params.text_document.uri;
+        let version = params.text_document.version;
+        if knowledge::is_open(&self.shared, uri) {
+            knowledge::changed(&self.shared, uri, version, params.content_changes, encoding);
+            return;
+        }
         let Some(doc) = self.shared.doc(&params.text_document.uri) else {
             tracing::warn!(
                 uri = params.text_document.uri.as_str(),
@@ -169,9 +191,8 @@ impl LanguageServer for Backend {
             );
             return;
         };
-        let encoding = self.shared.session().encoding;
         let changes = params.content_changes;
-        doc.change(params.text_document.version, move |text| {
+        let change = doc.change(version, move |text| {
             // Each change is relative to the text the previous one left, so convert as we go.
             let mut scratch = text.clone();
             changes
@@ -183,23 +204,42 @@ impl LanguageServer for Backend {
                 })
                 .collect()
         });
+        if let Change::Dropped {
+            current,
+            first: true,
+        } = change
+        {
+            let message = format!(
+                "nomen: {}: a change came out of order (version {version} after {current}) and was dropped; nomen's copy of the text is wrong, so it shows no names until you reopen the document",
+                doc.uri.as_str()
+            );
+            self.shared
+                .client
+                .show_message(MessageType::WARNING, message)
+                .await;
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if knowledge::closed(&self.shared, &uri) {
+            return;
+        }
         let doc = self
             .shared
             .docs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&uri);
-        if let Some(doc) = doc {
-            doc.close();
+        match doc {
+            Some(doc) => doc.close_and_clear(&self.shared).await,
+            None => {
+                self.shared
+                    .client
+                    .publish_diagnostics(uri, Vec::new(), None)
+                    .await;
+            }
         }
-        self.shared
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -212,7 +252,7 @@ impl LanguageServer for Backend {
         self.report_settings_errors(errors).await;
         let language = self.shared.config().language.lang();
         for doc in self.shared.all_docs() {
-            let format = doc.lock().analysis.options().format;
+            let format = doc.options().format;
             doc.reset(DocOptions { format, language });
         }
     }

@@ -33,11 +33,12 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
     };
     let token = ProgressToken::String("nomen/index".into());
     let progress = if shared.session().progress
-        && shared
-            .client
-            .create_work_done_progress(token.clone())
-            .await
-            .is_ok()
+        && super::ask_client(
+            "window/workDoneProgress/create",
+            shared.client.create_work_done_progress(token.clone()),
+        )
+        .await
+        .is_some_and(|answer| answer.is_ok())
     {
         let title = format!("nomen: indexing {} files", files.len());
         Some(
@@ -122,7 +123,12 @@ pub(crate) async fn watch_files(shared: &Shared) {
         method: "workspace/didChangeWatchedFiles".into(),
         register_options: Some(options),
     };
-    if let Err(e) = shared.client.register_capability(vec![registration]).await {
+    let answer = super::ask_client(
+        "client/registerCapability",
+        shared.client.register_capability(vec![registration]),
+    )
+    .await;
+    if let Some(Err(e)) = answer {
         tracing::warn!("the client would not watch files for nomen: {e}");
     }
 }

@@ -1,27 +1,77 @@
 //! The workspace knowledge base in the server: loading `.nomen/knowledge.toml` and
 //! `.nomen/knowledge.jsonl` over the embedded default, reloading them when they change (a broken
-//! file gets diagnostics in that file and the last good version stays in force), and the
-//! corrections users make from code actions, which the server writes itself, atomically.
+//! file gets diagnostics in that file and the last good version stays in force), and the text
+//! of the knowledge files open in the editor. Corrections are in `corrections.rs`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::{Shared, to_proto};
-use crate::extract::Label;
-use crate::kb::{self, KbEntry, KbError, KbFile, KnowledgeBase};
+use crate::kb::{self, KbError, KbFile, KnowledgeBase};
 use crate::text::{Encoding, LineCol, Text};
-
-/// The command that code actions run to correct an entity.
-pub(crate) const CORRECT_COMMAND: &str = "nomen.correct";
 
 use crate::kb::{JSONL_FILE, TOML_FILE};
 
 pub(crate) fn is_knowledge_file(path: &Path) -> bool {
     path.ends_with(TOML_FILE) || path.ends_with(JSONL_FILE)
+}
+
+fn is_knowledge_uri(uri: &Uri) -> bool {
+    uri.to_file_path().is_some_and(|p| is_knowledge_file(&p))
+}
+
+/// A knowledge file opened in the editor: its text is kept (corrections go into it, not under
+/// it on disk), and it is not analysed as prose. `false` for any other document.
+pub(crate) fn opened(shared: &Shared, uri: &Uri, text: &str, version: i32) -> bool {
+    if !is_knowledge_uri(uri) {
+        return false;
+    }
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(uri.clone(), (Text::new(text), version));
+    true
+}
+
+/// Whether `uri` is a knowledge file open in the editor.
+pub(crate) fn is_open(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains_key(uri)
+}
+
+/// Applies a `didChange` to an open knowledge file.
+pub(crate) fn changed(
+    shared: &Shared,
+    uri: &Uri,
+    version: i32,
+    changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) {
+    let mut buffers = shared.kb_buffers.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((text, current)) = buffers.get_mut(uri) else {
+        return;
+    };
+    for change in changes {
+        let edit = super::from_proto::edit(text, change, encoding);
+        text.apply(&edit);
+    }
+    *current = version;
+}
+
+/// Forgets an open knowledge file's text; `false` if `uri` is not one.
+pub(crate) fn closed(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .kb_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(uri)
+        .is_some()
 }
 
 /// The last good contents of each knowledge file, and the knowledge base they make.
@@ -36,69 +86,6 @@ impl Knowledge {
         self.current
             .clone()
             .unwrap_or_else(crate::analysis::default_knowledge)
-    }
-}
-
-/// A correction, as the argument of [`CORRECT_COMMAND`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase")]
-pub(crate) enum Correction {
-    /// The entity `name` is of kind `kind` (person, organisation, place, other).
-    Kind {
-        uri: String,
-        name: String,
-        kind: String,
-    },
-    /// `form` is never an entity.
-    Ignore { uri: String, form: String },
-    /// `form` is another name of the entity `target` (of kind `kind`).
-    Alias {
-        uri: String,
-        form: String,
-        target: String,
-        kind: String,
-    },
-    /// Add the entity to the knowledge base with its forms.
-    Add {
-        uri: String,
-        name: String,
-        kind: String,
-        aliases: Vec<String>,
-    },
-}
-
-impl Correction {
-    fn uri(&self) -> &str {
-        match self {
-            Correction::Kind { uri, .. }
-            | Correction::Ignore { uri, .. }
-            | Correction::Alias { uri, .. }
-            | Correction::Add { uri, .. } => uri,
-        }
-    }
-
-    /// The knowledge file's new text.
-    fn apply(&self, text: &str) -> std::result::Result<String, String> {
-        let label =
-            |kind: &str| kb::parse_kind(kind).ok_or_else(|| format!("unknown kind {kind:?}"));
-        let done = match self {
-            Correction::Kind { name, kind, .. } => kb::set_kind(text, name, label(kind)?),
-            Correction::Ignore { form, .. } => kb::ignore(text, form),
-            Correction::Alias {
-                form, target, kind, ..
-            } => kb::add_alias(text, target, form, label(kind)?),
-            Correction::Add {
-                name,
-                kind,
-                aliases,
-                ..
-            } => {
-                let mut entry = KbEntry::new(name.clone(), label(kind)?);
-                entry.aliases = aliases.clone();
-                kb::add_entry(text, &entry)
-            }
-        };
-        done.map_err(|e| e.message)
     }
 }
 
@@ -135,12 +122,14 @@ async fn publish(shared: &Shared, reports: impl IntoIterator<Item = (Uri, Vec<ls
 
 /// Reads one knowledge file again: in force if it parses, diagnostics in it if it does not.
 /// The workspace is indexed again, since the names the knowledge base knows are marked in
-/// files that are not open too.
-pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
+/// files that are not open too. Returns the file's diagnostics: none when it is in force.
+pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) -> Vec<lsp::Diagnostic> {
     let report = reload_file(shared, path).await;
+    let diagnostics = report.as_ref().map(|(_, d)| d.clone()).unwrap_or_default();
     apply(shared);
     publish(shared, report).await;
     tokio::spawn(super::indexer::index_workspace(shared.clone()));
+    diagnostics
 }
 
 /// Reads one knowledge file into the workspace's files (not yet in force: see [`apply`]);
@@ -162,28 +151,76 @@ async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp:
             return None;
         }
     };
-    let parsed = kb::parse_file(path, &text);
+    take_text(shared, path, text).await.map(|d| (uri, d))
+}
+
+/// Puts the text of a knowledge file given by the editor (the open file) in force, as
+/// [`reload`] does with the file on disk; returns the file's diagnostics.
+pub(super) async fn reload_text(
+    shared: &Arc<Shared>,
+    path: &Path,
+    text: String,
+) -> Vec<lsp::Diagnostic> {
+    let report = match (
+        Uri::from_file_path(path),
+        take_text(shared, path, text).await,
+    ) {
+        (Some(uri), Some(diagnostics)) => Some((uri, diagnostics)),
+        _ => None,
+    };
+    let diagnostics = report.as_ref().map(|(_, d)| d.clone()).unwrap_or_default();
+    apply(shared);
+    publish(shared, report).await;
+    tokio::spawn(super::indexer::index_workspace(shared.clone()));
+    diagnostics
+}
+
+/// Parses a knowledge file's text into the workspace's files if it is good; its diagnostics.
+async fn take_text(
+    shared: &Arc<Shared>,
+    path: &Path,
+    text: String,
+) -> Option<Vec<lsp::Diagnostic>> {
+    let encoding = shared.session().encoding;
+    let owned = path.to_path_buf();
+    // A large file, or one with thousands of errors, is parsed off the message loop.
+    let parsed = tokio::task::spawn_blocking(move || parse(&owned, &text, encoding)).await;
     let diagnostics = match parsed {
-        Ok(file) => {
+        Ok(Ok(file)) => {
             let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
             k.files.retain(|(p, _)| p != path);
             k.files.push((path.to_path_buf(), file));
             Vec::new()
         }
-        Err(errors) => {
+        Ok(Err(diagnostics)) => {
             tracing::warn!(
                 "{}: {} errors; keeping the last good version",
                 path.display(),
-                errors.len()
+                diagnostics.len()
             );
-            let encoding = shared.session().encoding;
-            errors
-                .iter()
-                .map(|e| diagnostic(&text, e, encoding))
-                .collect()
+            diagnostics
+        }
+        Err(e) => {
+            tracing::error!("parsing {} failed: {e}", path.display());
+            return None;
         }
     };
-    Some((uri, diagnostics))
+    Some(diagnostics)
+}
+
+/// A knowledge file parsed, or its errors as diagnostics.
+fn parse(
+    path: &Path,
+    text: &str,
+    encoding: Encoding,
+) -> std::result::Result<KbFile, Vec<lsp::Diagnostic>> {
+    kb::parse_file(path, text).map_err(|errors| {
+        let text = Text::new(text);
+        errors
+            .iter()
+            .map(|e| diagnostic(&text, e, encoding))
+            .collect()
+    })
 }
 
 fn forget(shared: &Shared, path: &Path) {
@@ -215,8 +252,7 @@ fn apply(shared: &Shared) {
     }
 }
 
-fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnostic {
-    let t = Text::new(text);
+fn diagnostic(t: &Text, error: &KbError, encoding: Encoding) -> lsp::Diagnostic {
     let at = t.offset(
         LineCol {
             line: error.line,
@@ -226,7 +262,7 @@ fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnosti
     );
     let end = t.line_end(error.line).max(at);
     lsp::Diagnostic {
-        range: to_proto::range(&t, crate::text::TextRange::new(at, end), encoding),
+        range: to_proto::range(t, crate::text::TextRange::new(at, end), encoding),
         severity: Some(lsp::DiagnosticSeverity::ERROR),
         code: Some(lsp::NumberOrString::String("knowledge-base".into())),
         source: Some("nomen".into()),
@@ -236,180 +272,4 @@ fn diagnostic(text: &str, error: &KbError, encoding: Encoding) -> lsp::Diagnosti
         ),
         ..Default::default()
     }
-}
-
-/// Where corrections are written: the knowledge file of the first workspace folder, else of
-/// the document's own folder.
-fn target_file(shared: &Shared, document: &str) -> Option<PathBuf> {
-    let roots = shared
-        .roots
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    let doc_path = document
-        .parse::<Uri>()
-        .ok()
-        .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-    let root = roots
-        .iter()
-        .find(|r| doc_path.as_ref().is_some_and(|d| d.starts_with(r)))
-        .or(roots.first())
-        .cloned()
-        .or_else(|| doc_path?.parent().map(Path::to_path_buf))?;
-    Some(root.join(TOML_FILE))
-}
-
-/// Runs a correction: edits the knowledge file, writes it atomically, puts it in force.
-pub(crate) async fn correct(
-    shared: &Arc<Shared>,
-    arguments: Vec<serde_json::Value>,
-) -> Result<Option<serde_json::Value>> {
-    let argument = arguments.into_iter().next().unwrap_or_default();
-    let correction: Correction = serde_json::from_value(argument)
-        .map_err(|e| Error::invalid_params(format!("nomen.correct: bad argument: {e}")))?;
-    let Some(path) = target_file(shared, correction.uri()) else {
-        return Err(Error::invalid_params(
-            "nomen.correct: no folder to keep the knowledge base in",
-        ));
-    };
-    let old = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(failure(shared, format!("cannot read {}: {e}", path.display())).await);
-        }
-    };
-    let new = match correction.apply(&old) {
-        Ok(new) => new,
-        Err(e) => return Err(failure(shared, format!("{}: {e}", path.display())).await),
-    };
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| crate::cli::write_atomic(&path, new.as_bytes()));
-    if let Err(e) = written {
-        return Err(failure(shared, format!("{e:#}")).await);
-    }
-    tracing::info!("correction {correction:?} written to {}", path.display());
-    reload(shared, &path).await;
-    Ok(None)
-}
-
-async fn failure(shared: &Shared, message: String) -> Error {
-    let message = format!("nomen: {message}");
-    shared
-        .client
-        .show_message(lsp::MessageType::ERROR, message.clone())
-        .await;
-    Error {
-        message: message.into(),
-        ..Error::internal_error()
-    }
-}
-
-/// The correction actions offered on a mention.
-pub(crate) fn actions(
-    uri: &Uri,
-    form: &str,
-    entity: &crate::analysis::Entity,
-    in_knowledge_base: bool,
-    others: &[(String, Label)],
-) -> Vec<lsp::CodeActionOrCommand> {
-    let uri = uri.as_str().to_string();
-    let mut out = Vec::new();
-    let name = &entity.name;
-    for label in Label::ALL.into_iter().filter(|l| *l != entity.label) {
-        let kind = kb::kind_name(label).to_string();
-        let title = format!("nomen: “{name}” is {}", article(label));
-        out.push(action(
-            title,
-            Correction::Kind {
-                uri: uri.clone(),
-                name: name.clone(),
-                kind,
-            },
-        ));
-    }
-    out.push(action(
-        format!("nomen: “{form}” is not a name"),
-        Correction::Ignore {
-            uri: uri.clone(),
-            form: form.to_string(),
-        },
-    ));
-    for (target, label) in others.iter().take(5) {
-        let kind = kb::kind_name(*label).to_string();
-        let title = format!("nomen: “{form}” is the same as “{target}”");
-        out.push(action(
-            title,
-            Correction::Alias {
-                uri: uri.clone(),
-                form: form.to_string(),
-                target: target.clone(),
-                kind,
-            },
-        ));
-    }
-    if !in_knowledge_base {
-        let aliases = entity
-            .forms
-            .iter()
-            .map(|(f, _)| f.clone())
-            .filter(|f| f != name)
-            .collect();
-        let kind = kb::kind_name(entity.label).to_string();
-        let title = format!("nomen: add “{name}” to the knowledge base");
-        out.push(action(
-            title,
-            Correction::Add {
-                uri,
-                name: name.clone(),
-                kind,
-                aliases,
-            },
-        ));
-    }
-    out
-}
-
-/// The corrections offered on a name extraction missed: each kind, written to the knowledge
-/// base (which creates the entity).
-pub(crate) fn mark_actions(uri: &Uri, form: &str) -> Vec<lsp::CodeActionOrCommand> {
-    Label::ALL
-        .into_iter()
-        .map(|label| {
-            action(
-                format!("nomen: “{form}” is {}", article(label)),
-                Correction::Kind {
-                    uri: uri.as_str().to_string(),
-                    name: form.to_string(),
-                    kind: kb::kind_name(label).to_string(),
-                },
-            )
-        })
-        .collect()
-}
-
-fn article(label: Label) -> String {
-    match label {
-        Label::Per => "a person".into(),
-        Label::Org => "an organisation".into(),
-        Label::Loc => "a place".into(),
-        Label::Misc => "another kind of name".into(),
-    }
-}
-
-fn action(title: String, correction: Correction) -> lsp::CodeActionOrCommand {
-    let argument = serde_json::to_value(&correction).unwrap_or_default();
-    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-        title: title.clone(),
-        kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
-        command: Some(lsp::Command {
-            title,
-            command: CORRECT_COMMAND.into(),
-            arguments: Some(vec![argument]),
-        }),
-        ..Default::default()
-    })
 }

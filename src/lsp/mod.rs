@@ -6,6 +6,7 @@
 mod actions;
 mod capabilities;
 mod config;
+mod corrections;
 mod documents;
 mod from_proto;
 mod handlers;
@@ -54,6 +55,12 @@ pub(crate) struct Shared {
     /// knowledge base changed), so that its older results never overwrite the newer ones.
     index_runs: std::sync::atomic::AtomicU64,
     knowledge: RwLock<knowledge::Knowledge>,
+    /// `shutdown` was received: an `exit` after it is a clean end (exit code 0).
+    shut_down: std::sync::atomic::AtomicBool,
+    /// Held while a correction reads, edits and writes the knowledge file.
+    corrections: tokio::sync::Mutex<()>,
+    /// Knowledge files open in the editor, with their text there (saved or not) and version.
+    kb_buffers: Mutex<FxHashMap<Uri, (crate::text::Text, i32)>>,
 }
 
 impl Shared {
@@ -139,7 +146,34 @@ impl Shared {
 }
 
 /// How long a request waits for the analysis of the current text before answering nothing.
+#[cfg(not(test))]
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Long in tests, so that a request left waiting (not woken) shows as one.
+#[cfg(test)]
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How long the server waits for the client to answer one of its requests (registration,
+/// progress token, edit): a client that never answers must not hold anything up for ever.
+const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long the server may finish what is in flight (writing the last responses) once the
+/// client's stream has ended or `exit` has come; then the process ends whatever is left.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Awaits the client's answer to a request of the server, for at most [`CLIENT_TIMEOUT`];
+/// `None` (logged) when it does not come in time.
+pub(crate) async fn ask_client<T>(
+    what: &str,
+    request: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match tokio::time::timeout(CLIENT_TIMEOUT, request).await {
+        Ok(answer) => Some(answer),
+        Err(_) => {
+            tracing::warn!("the client did not answer {what} in time");
+            None
+        }
+    }
+}
 
 /// Runs a read-only computation, turning a panic into an error response instead of a crash.
 fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrpc::Result<T> {
@@ -172,6 +206,9 @@ pub fn service() -> (
             workspace: RwLock::new(Default::default()),
             index_runs: Default::default(),
             knowledge: RwLock::new(Default::default()),
+            shut_down: Default::default(),
+            corrections: Default::default(),
+            kb_buffers: Mutex::new(FxHashMap::default()),
         };
         handlers::Backend::new(Arc::new(shared))
     })
@@ -182,24 +219,38 @@ pub fn service() -> (
     .finish()
 }
 
-/// Runs the server on stdin and stdout until `exit`, or until stdin closes.
-pub async fn run_stdio() {
-    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+/// Runs the server on stdin and stdout until `exit`, or until stdin closes. Returns whether
+/// the session ended cleanly: `shutdown`, then `exit` or the end of stdin (the protocol's exit
+/// code 0; 1 otherwise).
+pub async fn run_stdio() -> bool {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
 }
 
 /// Runs the server on `input` and `output`, the client's messages checked by
-/// `transport::relay` on their way in.
+/// `transport::relay` on their way in. Returns when `input` ends or `exit` comes, whatever the
+/// handlers are waiting for (at most [`EXIT_GRACE`] later): tower-lsp-server's own loop waits
+/// for every handler in flight, and one may be waiting for the client.
 pub(crate) async fn serve(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: impl tokio::io::AsyncWrite + Unpin,
-) {
+) -> bool {
     let (service, socket) = service();
+    let shared = service.inner().shared().clone();
     let (relayed, server_input) = tokio::io::duplex(1 << 16);
-    let relay = tokio::spawn(transport::relay(input, relayed));
-    Server::new(server_input, output, socket)
-        .serve(service)
-        .await;
+    let mut relay = tokio::spawn(transport::relay(input, relayed));
+    let server = Server::new(server_input, output, socket).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        () = &mut server => {}
+        ending = &mut relay => {
+            tracing::info!("the client's stream ended ({ending:?})");
+            if tokio::time::timeout(EXIT_GRACE, &mut server).await.is_err() {
+                tracing::info!("leaving the handlers still in flight");
+            }
+        }
+    }
     relay.abort();
+    shared.shut_down.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 #[cfg(test)]
