@@ -1,7 +1,8 @@
 //! nomen: a language server that understands the names in prose.
 //!
-//! The modules depend on each other in one direction only:
-//! `text` <- `extract` <- `analysis` <- `lsp` and `cli`. See ARCHITECTURE.md.
+//! The modules depend on each other in one direction only, in layers: `text` <- `extract`,
+//! `tagger` <- `kb` <- `analysis` <- `eval`, `files` <- `workspace` <- `lsp` <- `cli`. See
+//! ARCHITECTURE.md; `tests/tidy.rs` checks it.
 
 pub mod analysis;
 pub mod cli;
