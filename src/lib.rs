@@ -1,8 +1,8 @@
 //! nomen: a language server that understands the names in prose.
 //!
-//! The modules depend on each other in one direction only, in layers: `text` <- `extract`,
-//! `tagger` <- `kb` <- `analysis` <- `eval`, `files` <- `workspace` <- `lsp` <- `cli`. See
-//! ARCHITECTURE.md; `tests/tidy.rs` checks it.
+//! The modules depend on each other in one direction only, in layers: `text` <- `types` <-
+//! `extract` <- `tagger` <- `pipeline` <- `kb` <- `analysis` <- `eval`, `files` <- `workspace`
+//! <- `lsp` <- `cli`. See ARCHITECTURE.md; `tests/tidy.rs` checks it.
 
 pub mod analysis;
 pub mod cli;
@@ -11,6 +11,8 @@ pub mod extract;
 pub mod files;
 pub mod kb;
 pub mod lsp;
+pub mod pipeline;
 pub mod tagger;
 pub mod text;
+pub mod types;
 pub mod workspace;

@@ -18,7 +18,8 @@ pub use entities::{Entity, fold};
 pub use navigation::{EntitySymbol, Highlight, RenameError};
 pub use render::{Diagnostic, DiagnosticsConfig, Fix, HoverInfo, Markup, Severity, kind_name};
 
-use crate::extract::{Extractor, Label, Lang};
+use crate::extract::{Label, Lang};
+use crate::pipeline::Extractor;
 use crate::text::{Text, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 

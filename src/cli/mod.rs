@@ -17,9 +17,10 @@ pub use bench::BenchCommand;
 pub use export::ExtractFormat;
 
 use crate::analysis::{self, DocOptions, Format};
-use crate::extract::{Extractor, Lang};
+use crate::extract::Lang;
 use crate::files::{knowledge, write_atomic};
 use crate::kb::KnowledgeBase;
+use crate::pipeline::Extractor;
 use crate::text::Text;
 
 /// `nomen lsp`: serves until `exit` or until stdin closes.

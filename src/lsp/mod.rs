@@ -26,7 +26,7 @@ pub use config::{CLIENT_SETTINGS, Config, EncodingSetting, LanguageSetting, Seve
 use documents::DocHandle;
 
 use crate::analysis::Markup;
-use crate::extract::Extractor;
+use crate::pipeline::Extractor;
 use crate::text::Encoding;
 
 /// What `initialize` settled for the whole session.
