@@ -257,3 +257,26 @@ fn the_server_and_the_core_never_print() {
         "prints outside the shell: {problems:?}"
     );
 }
+
+/// Protocol positions are made and read only where offsets are converted.
+#[test]
+fn positions_are_converted_only_in_from_proto_and_to_proto() {
+    let converters = [
+        root().join("src/lsp/from_proto.rs"),
+        root().join("src/lsp/to_proto.rs"),
+    ];
+    let mut problems = Vec::new();
+    for file in rust_files(&root().join("src")) {
+        if converters.contains(&file) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        if text.contains("Position {") || text.contains("Position::new") {
+            problems.push(file.display().to_string());
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "protocol positions made outside from_proto/to_proto: {problems:?}"
+    );
+}

@@ -164,10 +164,6 @@ pub(crate) async fn workspace_symbols(
         let Some(uri) = Uri::from_file_path(path) else {
             continue;
         };
-        let at = Position {
-            line: e.first_line,
-            character: 0,
-        };
         out.push(WorkspaceSymbol {
             name: e.name.clone(),
             kind: to_proto::symbol_kind(e.label),
@@ -175,7 +171,7 @@ pub(crate) async fn workspace_symbols(
             container_name: Some(format!("{} mentions", e.mentions)),
             location: OneOf::Left(Location {
                 uri,
-                range: Range { start: at, end: at },
+                range: to_proto::line_start(e.first_line),
             }),
             data: None,
         });
