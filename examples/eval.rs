@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use nomen::eval::brat::parse_ann;
 use nomen::eval::{collect_brat, evaluate_brat};
-use nomen::extract::{Evidence, Extractor, Lang};
+use nomen::extract::{Evidence, Lang};
+use nomen::pipeline::Extractor;
 
 fn main() -> anyhow::Result<()> {
     let mut language = None;

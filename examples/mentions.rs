@@ -1,7 +1,8 @@
 //! Prints the extractor's mentions of a text file, paragraph by paragraph:
 //! `cargo run --release --example mentions -- FILE [fr|en]`.
 
-use nomen::extract::{Extractor, Lang};
+use nomen::extract::Lang;
+use nomen::pipeline::Extractor;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{self, DocOptions, Format, fold};
-use crate::extract::{Extractor, Label, Lang};
+use crate::extract::{Label, Lang};
 use crate::kb::KnowledgeBase;
+use crate::pipeline::Extractor;
 use std::sync::Arc;
 
 /// Folders never indexed: version control, build output, dependencies.

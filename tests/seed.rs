@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use nomen::analysis::{DocOptions, extract_document};
-use nomen::extract::Extractor;
+use nomen::pipeline::Extractor;
 
 fn seed() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/article-fr.txt");

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use nomen::analysis::{DocOptions, extract_document};
-use nomen::extract::Extractor;
+use nomen::pipeline::Extractor;
 
 /// A small commune (Castelmoron-d'Albret, 60 inhabitants), a département, a town and a
 /// motorway, in a sentence of ours.

@@ -342,7 +342,7 @@ mod tests {
 
     use super::*;
     use crate::analysis::{DocOptions, analyze};
-    use crate::extract::Extractor;
+    use crate::pipeline::Extractor;
 
     fn check(text: &str, expect: Expect) {
         let t = Text::new(text);

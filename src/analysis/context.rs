@@ -615,7 +615,8 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use crate::analysis::DocOptions;
-    use crate::extract::{Extractor, Lang};
+    use crate::extract::Lang;
+    use crate::pipeline::Extractor;
 
     fn check(text: &str, lang: Lang, expect: Expect) {
         let extractor = Extractor::new();

@@ -20,8 +20,9 @@ use super::fenwick::Fenwick;
 use super::known::known_names;
 use super::prose::{detect_language, prose};
 use super::{DocOptions, Format};
-use crate::extract::{Evidence, Extractor, Label, Lang};
+use crate::extract::{Evidence, Label, Lang};
 use crate::kb::KnowledgeBase;
+use crate::pipeline::Extractor;
 use crate::text::{Edit, Text, TextRange, TextSize};
 
 /// One mention inside a block, with a block-relative range.

@@ -4,6 +4,7 @@
 mod blocks;
 mod checks;
 mod context;
+mod corrections;
 mod document;
 mod entities;
 mod fenwick;
@@ -13,12 +14,14 @@ mod prose;
 mod render;
 
 pub use checks::ChecksConfig;
+pub use corrections::{Corrections, EntityCorrections};
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};
 pub use entities::{Entity, fold};
-pub use navigation::{EntitySymbol, Highlight, RenameError};
+pub use navigation::{EntitySymbol, Highlight, RenameError, SymbolQuery};
 pub use render::{Diagnostic, DiagnosticsConfig, Fix, HoverInfo, Markup, Severity, kind_name};
 
-use crate::extract::{Extractor, Label, Lang};
+use crate::extract::{Label, Lang};
+use crate::pipeline::Extractor;
 use crate::text::{Text, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 

@@ -1,7 +1,7 @@
 //! Navigating entities: every mention of the entity under the cursor, its first and fullest
 //! mention, the document's entities as symbols, and renaming an entity in all its forms.
 
-use super::{DocumentAnalysis, Mention};
+use super::{DocumentAnalysis, Mention, fold};
 use crate::extract::Label;
 use crate::text::{Text, TextRange, TextSize};
 
@@ -15,6 +15,24 @@ pub struct EntitySymbol {
     pub label: Label,
     /// In document order.
     pub mentions: Vec<TextRange>,
+}
+
+/// A workspace-symbol query: the names that contain it, case and accents aside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolQuery {
+    folded: String,
+}
+
+impl SymbolQuery {
+    pub fn new(query: &str) -> SymbolQuery {
+        SymbolQuery {
+            folded: fold(query),
+        }
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        fold(name).contains(&self.folded)
+    }
 }
 
 /// Why a rename was refused.
@@ -54,6 +72,13 @@ impl DocumentAnalysis {
             .find(|(_, m)| &*m.form == key)
             .map(|(r, _)| r);
         fullest.or_else(|| self.occurrences(key).first().map(|m| m.range))
+    }
+
+    /// The document's entities whose names match `query`, in the order of their first mentions.
+    pub fn symbols_matching(&self, query: &SymbolQuery) -> Vec<EntitySymbol> {
+        let mut symbols = self.symbols();
+        symbols.retain(|s| query.matches(&s.name));
+        symbols
     }
 
     /// The document's entities, in the order of their first mentions.

@@ -18,7 +18,7 @@ use clap::Subcommand;
 use serde_json::{Value, json};
 
 use crate::analysis::{DocOptions, analyze};
-use crate::extract::Extractor;
+use crate::pipeline::Extractor;
 use crate::text::{Edit, Text, TextRange, TextSize};
 
 #[derive(Subcommand)]

@@ -15,7 +15,8 @@ use anyhow::Result;
 
 use super::train::{GoldDoc, expand, is_brat, load};
 use crate::eval::{EvalReport, HEADLINE, SeenForms, evaluate_brat};
-use crate::extract::{Extractor, Lang};
+use crate::extract::Lang;
+use crate::pipeline::Extractor;
 use crate::tagger::{Model, Tagger};
 
 /// Options of `nomen eval`.

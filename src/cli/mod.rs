@@ -8,14 +8,19 @@ pub mod train;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use rustc_hash::FxHashMap;
 
 pub use bench::BenchCommand;
 pub use export::ExtractFormat;
 
 use crate::analysis::{self, DocOptions, Format};
-use crate::extract::{Extractor, Lang};
+use crate::extract::Lang;
+use crate::files::{knowledge, write_atomic};
+use crate::kb::KnowledgeBase;
+use crate::pipeline::Extractor;
 use crate::text::Text;
 
 /// `nomen lsp`: serves until `exit` or until stdin closes.
@@ -37,20 +42,7 @@ pub fn lsp() -> Result<ExitCode> {
 
 /// Reads a file as UTF-8 text, with an error that names it.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    if bytes.contains(&0) {
-        anyhow::bail!(
-            "{}: looks like a binary file (it contains NUL bytes)",
-            path.display()
-        );
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::files::read_utf8(path)
 }
 
 fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
@@ -60,60 +52,44 @@ fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
     }
 }
 
-/// The knowledge base for each file, as the server would use it: the nearest `.nomen/` folder
-/// at or above the file's directory gives its `knowledge.toml` over its `knowledge.jsonl`,
-/// both over the embedded default. A file with errors is reported (each error with its line
-/// and column) and left out. Each folder is read once.
+/// The knowledge base for each file, as the server would use it: that of the nearest `.nomen/`
+/// folder at or above the file's directory (see `files::knowledge`). A file with errors is
+/// reported (each error with its line and column) and left out. Each folder is read once.
 #[derive(Default)]
 struct Knowledge {
-    by_folder:
-        std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, std::sync::Arc<crate::kb::KnowledgeBase>>>,
+    by_folder: std::sync::Mutex<FxHashMap<PathBuf, Arc<KnowledgeBase>>>,
 }
 
 impl Knowledge {
-    fn for_file(&self, path: &Path) -> std::sync::Arc<crate::kb::KnowledgeBase> {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let Some(folder) = absolute
-            .ancestors()
-            .skip(1)
-            .find(|dir| dir.join(".nomen").is_dir())
-            .map(Path::to_path_buf)
-        else {
+    fn for_file(&self, path: &Path) -> Arc<KnowledgeBase> {
+        let Some(folder) = knowledge::folder_for(path) else {
             return analysis::default_knowledge();
         };
         let mut cache = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(folder.clone())
-            .or_insert_with(|| std::sync::Arc::new(load_knowledge(&folder)))
+            .or_insert_with(|| Arc::new(knowledge::load_folder(&folder, report)))
             .clone()
     }
 }
 
-fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
-    let mut files = Vec::new();
-    for name in [crate::kb::TOML_FILE, crate::kb::JSONL_FILE] {
-        let path = folder.join(name);
-        if !path.exists() {
-            continue;
-        }
-        match read_text(&path).map(|text| crate::kb::parse_file(&path, &text)) {
-            Ok(Ok(file)) => files.push(file),
-            Ok(Err(errors)) => {
-                for e in errors {
-                    eprintln!(
-                        "nomen: {}:{}:{}: {}",
-                        path.display(),
-                        e.line + 1,
-                        e.column + 1,
-                        e.message
-                    );
-                }
-                eprintln!("nomen: {}: not used", path.display());
+/// Says on stderr why a knowledge file is left out.
+fn report(path: &Path, problem: knowledge::Problem) {
+    match problem {
+        knowledge::Problem::Unreadable(e) => eprintln!("nomen: {e:#}; not used"),
+        knowledge::Problem::Invalid { errors, .. } => {
+            for e in errors {
+                eprintln!(
+                    "nomen: {}:{}:{}: {}",
+                    path.display(),
+                    e.line + 1,
+                    e.column + 1,
+                    e.message
+                );
             }
-            Err(e) => eprintln!("nomen: {e:#}; not used"),
+            eprintln!("nomen: {}: not used", path.display());
         }
     }
-    crate::kb::KnowledgeBase::layered(&analysis::default_knowledge(), &files)
 }
 
 /// Runs `each` on every readable file; unreadable ones are reported and make the exit status 2.
@@ -255,78 +231,8 @@ fn in_parallel<T: Send>(
         .collect()
 }
 
-/// Writes a file so that readers see the old content or the new, never a part: a temporary
-/// file in the same directory, then a rename. A file that existed keeps its permissions; a new
-/// one is readable by all (the temporary file alone would make it private). A symbolic link is
-/// followed: the file it points to is replaced, the link stays.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let resolved;
-    let path = if path.is_symlink() {
-        resolved = std::fs::canonicalize(path)
-            .with_context(|| format!("{}: cannot follow the link", path.display()))?;
-        resolved.as_path()
-    } else {
-        path
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot write", dir.display()))?;
-    tmp.write_all(bytes)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => new_file_permissions(tmp.as_file())?,
-    };
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn new_file_permissions(_: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Ok(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
-    Ok(file.metadata()?.permissions())
-}
-
 /// `nomen bench`.
 pub fn bench(what: BenchCommand) -> Result<ExitCode> {
     bench::run(what)?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(all(test, unix))]
-mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
-    use super::write_atomic;
-
-    #[test]
-    fn atomic_writes_keep_permissions() {
-        let dir = tempfile::tempdir().unwrap();
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        let fresh = dir.path().join("new.toml");
-        write_atomic(&fresh, b"a").unwrap();
-        assert_eq!(mode(&fresh), 0o644);
-        let shared = dir.path().join("team.toml");
-        std::fs::write(&shared, b"old").unwrap();
-        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o664)).unwrap();
-        write_atomic(&shared, b"new").unwrap();
-        assert_eq!(mode(&shared), 0o664);
-        assert_eq!(std::fs::read(&shared).unwrap(), b"new");
-        // Through a link: the target changes, the link stays a link.
-        let link = dir.path().join("link.toml");
-        std::os::unix::fs::symlink(&shared, &link).unwrap();
-        write_atomic(&link, b"newer").unwrap();
-        assert!(link.is_symlink());
-        assert_eq!(std::fs::read(&shared).unwrap(), b"newer");
-    }
 }

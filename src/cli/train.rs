@@ -12,7 +12,8 @@ use anyhow::{Context, Result};
 use text_size::TextRange;
 
 use crate::eval::brat;
-use crate::extract::{Extractor, Label, Lang, tokenize};
+use crate::extract::{Label, Lang, tokenize};
+use crate::pipeline::Extractor;
 use crate::tagger::{self, Example, Model, Tagger, TrainConfig, TrainStats, conll};
 
 /// A document with gold mentions, from either format.

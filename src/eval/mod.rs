@@ -12,7 +12,8 @@ use anyhow::Context as _;
 use rustc_hash::FxHashSet;
 
 use crate::analysis::{DocOptions, extract_document};
-use crate::extract::{Extractor, Label, Lang};
+use crate::extract::{Label, Lang};
+use crate::pipeline::Extractor;
 use brat::GoldMention;
 
 /// True positives, false positives and false negatives of one label.

@@ -236,7 +236,7 @@ impl Rules<'_> {
 
     /// `moved to Paisley`: one word right after a preposition of place, that the lexicons know
     /// as a place and not as anybody's name, is the place even when the model reads a person.
-    pub(super) fn place_after_preposition(&self, i: usize) -> bool {
+    pub(crate) fn place_after_preposition(&self, i: usize) -> bool {
         let flags = self.flags[i];
         let place = flags.has(Flags::PLACE) || flags.has(Flags::COUNTRY);
         let person = flags.has(Flags::FIRST_NAME)
@@ -252,7 +252,7 @@ impl Rules<'_> {
     /// `Réunion à Genève`, `Réunion des ministres`: token `i` opens a French sentence or title,
     /// is a common noun of the dictionary, and a preposition follows, so it reads as the noun
     /// even when a place is spelt alike (La Réunion). Only a candidate, then.
-    pub(super) fn common_word_heading_a_phrase(&self, i: usize) -> bool {
+    pub(crate) fn common_word_heading_a_phrase(&self, i: usize) -> bool {
         self.lang == Lang::Fr
             && self.toks[i].sentence_start
             && self.toks[i].shape == Shape::Capitalized
@@ -267,7 +267,7 @@ impl Rules<'_> {
 
     /// `Hurricane Milton`, `Storm Babet`: where a storm's name written with its capitalised
     /// kind starts, when the mention of tokens `i..end` is that name or the name after it.
-    pub(super) fn named_storm(&self, i: usize, end: usize) -> Option<usize> {
+    pub(crate) fn named_storm(&self, i: usize, end: usize) -> Option<usize> {
         let storm =
             |k: usize| self.toks[k].shape == Shape::Capitalized && cues::storm_before(self.key(k));
         if end > i + 1 && storm(i) && self.toks[i + 1].shape == Shape::Capitalized {
@@ -284,7 +284,7 @@ impl Rules<'_> {
     /// after the name `the Amazon river`), a storm an event (`la tempête Egon`), a
     /// craft a product (`la sonde Cassini`, `le télescope spatial Hubble`), a kind of company
     /// that company (`le groupe Orange`). The first that applies, in that order.
-    pub(super) fn kind_word_before(&self, i: usize) -> Option<Label> {
+    pub(crate) fn kind_word_before(&self, i: usize) -> Option<Label> {
         let spatial = |k: usize| matches!(self.key(k), "spatial" | "spatiale" | "space");
         let craft = (i > 0 && self.is_cue(i - 1, cues::craft_before))
             || (i > 1 && spatial(i - 1) && self.is_cue(i - 2, cues::craft_before));
@@ -311,7 +311,7 @@ impl Rules<'_> {
     /// `ministre de la Défense`: the portfolio after a minister is not a name of its own.
     /// A portfolio hangs on a preposition ("ministre de la Défense"); a name right after the
     /// title ("la ministre Marie Dupont") is the minister's own.
-    pub(super) fn after_ministry(&self, i: usize) -> bool {
+    pub(crate) fn after_ministry(&self, i: usize) -> bool {
         let mut k = i;
         let mut steps = 0;
         let mut linked = false;

@@ -13,17 +13,17 @@ use super::{Evidence, Label, Lang, Mention};
 /// The longest multi-word lexicon name tried, in tokens.
 const MAX_PHRASE: usize = 8;
 
-pub(super) struct Rules<'a> {
-    pub(super) text: &'a str,
+pub(crate) struct Rules<'a> {
+    pub(crate) text: &'a str,
     pub(super) toks: &'a [Token],
-    pub(super) lex: &'a Lexicon,
-    pub(super) lang: Lang,
+    pub(crate) lex: &'a Lexicon,
+    pub(crate) lang: Lang,
     pub(super) keys: &'a Keys,
     pub(super) flags: &'a [Flags],
 }
 
 impl<'a> Rules<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         text: &'a str,
         toks: &'a [Token],
         lex: &'a Lexicon,
@@ -51,7 +51,7 @@ impl<'a> Rules<'a> {
             .map(|_| self.key(i))
     }
 
-    pub(super) fn run(&self) -> Vec<Mention> {
+    pub(crate) fn run(&self) -> Vec<Mention> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
@@ -215,7 +215,7 @@ impl<'a> Rules<'a> {
     /// A lexicon name written with its `'s` (`McDonald's`, `Sainsbury’s`): when tokens
     /// `start..end` are followed, with no space, by an apostrophe and `s` that end the word, and
     /// the lexicon has the whole as a name, the end past the `s` and the name's label.
-    pub(super) fn possessive_name(&self, start: usize, end: usize) -> Option<(usize, Label)> {
+    pub(crate) fn possessive_name(&self, start: usize, end: usize) -> Option<(usize, Label)> {
         let (apostrophe, s) = (self.toks.get(end)?, self.toks.get(end + 1)?);
         let glued = |a: &Token, b: &Token| a.range.end() == b.range.start();
         if !glued(&self.toks[end - 1], apostrophe)
@@ -314,7 +314,7 @@ impl<'a> Rules<'a> {
     /// The end of the run of French adjectives from token `k` (`k` itself if there is none);
     /// participles (`soutenu`), present participles (`traversant`) and adjectives that are
     /// also a verb's present (`Le Parisien précise`) are left out.
-    pub(super) fn adjectives_from(&self, mut k: usize) -> usize {
+    pub(crate) fn adjectives_from(&self, mut k: usize) -> usize {
         while self.is_lower_word(k)
             && self.is_fr_adj(k)
             && !is_participle(self.key(k))
@@ -397,7 +397,7 @@ impl<'a> Rules<'a> {
     /// `Selon Merkel`, `Hier Paris`: token `k` opens a sentence and a mention of several tokens
     /// but is a preposition, adverb or conjunction, and a capitalised word follows, so the name
     /// starts after it. Applied to the tagger's mentions.
-    pub(super) fn sentence_opener(&self, k: usize) -> bool {
+    pub(crate) fn sentence_opener(&self, k: usize) -> bool {
         self.toks[k].sentence_start
             && cues::sentence_opener(self.key(k))
             && self.toks.get(k + 1).is_some_and(|t| t.is_capitalized())
@@ -406,7 +406,7 @@ impl<'a> Rules<'a> {
     /// `Mr Smith`, `Mrs. Jones`, `M. Macron`, `Mme Merkel`: the mention of several tokens
     /// starting at `k` (and ending before `end`) opens with a form of address, which is no part
     /// of the name; returns where the name starts, past the address and its full stop.
-    pub(super) fn past_address(&self, k: usize, end: usize) -> Option<usize> {
+    pub(crate) fn past_address(&self, k: usize, end: usize) -> Option<usize> {
         let key = self.word_key(k)?;
         let dotted = self
             .toks

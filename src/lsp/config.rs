@@ -18,6 +18,13 @@ pub enum LanguageSetting {
 }
 
 impl LanguageSetting {
+    /// Every value, in the order the editors list them.
+    pub const ALL: [LanguageSetting; 3] = [
+        LanguageSetting::Auto,
+        LanguageSetting::Fr,
+        LanguageSetting::En,
+    ];
+
     pub fn lang(self) -> Option<Lang> {
         match self {
             LanguageSetting::Auto => None,
@@ -39,6 +46,15 @@ pub enum SeveritySetting {
 }
 
 impl SeveritySetting {
+    /// Every value, in the order the editors list them.
+    pub const ALL: [SeveritySetting; 5] = [
+        SeveritySetting::Error,
+        SeveritySetting::Warning,
+        SeveritySetting::Information,
+        SeveritySetting::Hint,
+        SeveritySetting::Off,
+    ];
+
     fn severity(self) -> Option<Severity> {
         match self {
             SeveritySetting::Error => Some(Severity::Error),
@@ -66,6 +82,14 @@ pub enum EncodingSetting {
 }
 
 impl EncodingSetting {
+    /// Every value, in the order the editors list them.
+    pub const ALL: [EncodingSetting; 4] = [
+        EncodingSetting::Auto,
+        EncodingSetting::Utf8,
+        EncodingSetting::Utf16,
+        EncodingSetting::Utf32,
+    ];
+
     pub fn encoding(self) -> Option<crate::text::Encoding> {
         match self {
             EncodingSetting::Auto => None,
@@ -75,6 +99,10 @@ impl EncodingSetting {
         }
     }
 }
+
+/// The sections of the `nomen` settings that belong to the editors' clients, not to the
+/// server: the server ignores them.
+pub const CLIENT_SETTINGS: &[&str] = &["server", "trace", "documentSelector"];
 
 /// Every setting, with its default. The keys are those of the `nomen` section, camelCased.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +186,7 @@ impl Config {
                 "diagnostics" => self.update_diagnostics(value, &mut errors),
                 "checks" => self.update_checks(value, &mut errors),
                 // Editors pass their client-side settings along; they are not the server's.
-                "server" | "trace" | "documentSelector" => {}
+                key if CLIENT_SETTINGS.contains(&key) => {}
                 _ => errors.push(format!("nomen.{key}: unknown setting")),
             }
         }
@@ -218,7 +246,9 @@ impl Config {
         }
     }
 
-    /// The settings as a JSON object, as `update` reads them.
+    /// The settings as a JSON object, as `update` reads them. `Config::default().to_json()`
+    /// is the one statement of the defaults: `tests/settings.rs` checks the VS Code
+    /// extension's settings and the README's table against it.
     pub fn to_json(&self) -> Value {
         let mut diagnostics = Map::new();
         diagnostics.insert(

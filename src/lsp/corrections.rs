@@ -129,11 +129,10 @@ pub(crate) async fn correct(
         Ok(new) => new,
         Err(e) => return Err(failure(shared, e).await),
     };
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| crate::cli::write_atomic(&path, new.as_bytes()));
+    let target = path.clone();
+    let written =
+        tokio::task::spawn_blocking(move || crate::files::knowledge::write(&target, &new)).await;
+    let written = written.unwrap_or_else(|e| Err(anyhow::anyhow!("writing failed: {e}")));
     if let Err(e) = written {
         return Err(failure(shared, format!("{e:#}")).await);
     }
@@ -267,12 +266,7 @@ pub(crate) static CORRECTION_PAUSE: std::sync::atomic::AtomicU64 =
 /// is replaced: if it changed meanwhile (edited outside the server), the correction is made
 /// again on the new text, so that the other edit is kept.
 async fn edited(correction: &Correction, path: &Path) -> std::result::Result<String, String> {
-    let read = |path: &Path| match std::fs::read_to_string(path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    };
-    let mut old = read(path)?;
+    let mut old = read(path).await?;
     for _ in 0..3 {
         let new = correction
             .apply(&old)
@@ -282,7 +276,7 @@ async fn edited(correction: &Correction, path: &Path) -> std::result::Result<Str
             let pause = CORRECTION_PAUSE.load(std::sync::atomic::Ordering::SeqCst);
             tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
         }
-        let now = read(path)?;
+        let now = read(path).await?;
         if now == old {
             return Ok(new);
         }
@@ -296,6 +290,17 @@ async fn edited(correction: &Correction, path: &Path) -> std::result::Result<Str
         "{} keeps changing; the correction was not written",
         path.display()
     ))
+}
+
+/// The knowledge file's text, read on the blocking pool; empty when there is none yet.
+async fn read(path: &Path) -> std::result::Result<String, String> {
+    let owned = path.to_path_buf();
+    let read = tokio::task::spawn_blocking(move || crate::files::knowledge::read(&owned)).await;
+    match read {
+        Ok(Ok(text)) => Ok(text.unwrap_or_default()),
+        Ok(Err(e)) => Err(format!("{e:#}")),
+        Err(e) => Err(format!("reading {} failed: {e}", path.display())),
+    }
 }
 
 async fn failure(shared: &Shared, message: String) -> Error {

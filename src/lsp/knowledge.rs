@@ -1,22 +1,20 @@
-//! The workspace knowledge base in the server: loading `.nomen/knowledge.toml` and
-//! `.nomen/knowledge.jsonl` over the embedded default, reloading them when they change (a broken
-//! file gets diagnostics in that file and the last good version stays in force), and the text
-//! of the knowledge files open in the editor. Corrections are in `corrections.rs`.
+//! The workspace knowledge base in the server: the knowledge files (read, parsed and layered
+//! by `files::knowledge`, on the blocking pool) over the embedded default, reloaded when they
+//! change (a broken file gets diagnostics in that file and the last good version stays in
+//! force), and the text of the knowledge files open in the editor. Corrections are in
+//! `corrections.rs`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::{Shared, to_proto};
-use crate::kb::{self, KbError, KbFile, KnowledgeBase};
+use crate::files::knowledge::{self as files, Layers, Problem};
+use crate::kb::{KbError, KbFile, KnowledgeBase};
 use crate::text::{Encoding, LineCol, Text};
 
-use crate::kb::{JSONL_FILE, TOML_FILE};
-
-pub(crate) fn is_knowledge_file(path: &Path) -> bool {
-    path.ends_with(TOML_FILE) || path.ends_with(JSONL_FILE)
-}
+pub(crate) use files::is_knowledge_file;
 
 fn is_knowledge_uri(uri: &Uri) -> bool {
     uri.to_file_path().is_some_and(|p| is_knowledge_file(&p))
@@ -77,7 +75,7 @@ pub(crate) fn closed(shared: &Shared, uri: &Uri) -> bool {
 /// The last good contents of each knowledge file, and the knowledge base they make.
 #[derive(Default)]
 pub(crate) struct Knowledge {
-    files: Vec<(PathBuf, KbFile)>,
+    layers: Layers,
     current: Option<Arc<KnowledgeBase>>,
 }
 
@@ -89,6 +87,28 @@ impl Knowledge {
     }
 }
 
+/// A knowledge file as read from disk: parsed, or its errors as diagnostics.
+enum Read {
+    Missing,
+    Unreadable(anyhow::Error),
+    Parsed(Parsed),
+}
+
+type Parsed = std::result::Result<KbFile, Vec<lsp::Diagnostic>>;
+
+/// Reads and parses a knowledge file. Blocking: called on the blocking pool, since a large
+/// file, or one with thousands of errors, takes time.
+fn read(path: &Path, encoding: Encoding) -> Read {
+    match files::load(path) {
+        Ok(None) => Read::Missing,
+        Ok(Some(file)) => Read::Parsed(Ok(file)),
+        Err(Problem::Unreadable(e)) => Read::Unreadable(e),
+        Err(Problem::Invalid { text, errors }) => {
+            Read::Parsed(Err(diagnostics(&text, &errors, encoding)))
+        }
+    }
+}
+
 /// Reads every knowledge file of the workspace and puts the result in force.
 pub(crate) async fn load(shared: &Arc<Shared>) {
     let roots = shared
@@ -96,13 +116,25 @@ pub(crate) async fn load(shared: &Arc<Shared>) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
+    let encoding = shared.session().encoding;
+    let found = tokio::task::spawn_blocking(move || {
+        let paths = roots.iter().flat_map(|root| files::paths(root));
+        paths
+            .map(|path| {
+                let read = read(&path, encoding);
+                (path, read)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let found = found.unwrap_or_else(|e| {
+        tracing::error!("reading the knowledge files failed: {e}");
+        Vec::new()
+    });
     let mut reports = Vec::new();
-    for root in roots {
-        for name in [TOML_FILE, JSONL_FILE] {
-            let path = root.join(name);
-            if path.exists() {
-                reports.extend(reload_file(shared, &path).await);
-            }
+    for (path, read) in found {
+        if !matches!(read, Read::Missing) {
+            reports.extend(take_read(shared, &path, read).await);
         }
     }
     apply(shared);
@@ -135,23 +167,40 @@ pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) -> Vec<lsp::Diagno
 /// Reads one knowledge file into the workspace's files (not yet in force: see [`apply`]);
 /// returns the diagnostics to publish for it.
 async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp::Diagnostic>)> {
-    let uri = Uri::from_file_path(path)?;
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            forget(shared, path);
-            return Some((uri, Vec::new()));
-        }
+    let encoding = shared.session().encoding;
+    let owned = path.to_path_buf();
+    match tokio::task::spawn_blocking(move || read(&owned, encoding)).await {
+        Ok(read) => take_read(shared, path, read).await,
         Err(e) => {
-            let message = format!("nomen: cannot read {}: {e}", path.display());
+            tracing::error!("reading {} failed: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Takes what was read of a knowledge file into the workspace's files; the diagnostics to
+/// publish for it.
+async fn take_read(
+    shared: &Arc<Shared>,
+    path: &Path,
+    read: Read,
+) -> Option<(Uri, Vec<lsp::Diagnostic>)> {
+    let uri = Uri::from_file_path(path)?;
+    match read {
+        Read::Missing => {
+            forget(shared, path);
+            Some((uri, Vec::new()))
+        }
+        Read::Unreadable(e) => {
+            let message = format!("nomen: {e:#}");
             shared
                 .client
                 .show_message(lsp::MessageType::WARNING, message)
                 .await;
-            return None;
+            None
         }
-    };
-    take_text(shared, path, text).await.map(|d| (uri, d))
+        Read::Parsed(parsed) => Some((uri, take(shared, path, parsed))),
+    }
 }
 
 /// Puts the text of a knowledge file given by the editor (the open file) in force, as
@@ -184,15 +233,28 @@ async fn take_text(
     let encoding = shared.session().encoding;
     let owned = path.to_path_buf();
     // A large file, or one with thousands of errors, is parsed off the message loop.
-    let parsed = tokio::task::spawn_blocking(move || parse(&owned, &text, encoding)).await;
-    let diagnostics = match parsed {
-        Ok(Ok(file)) => {
+    let parsed = tokio::task::spawn_blocking(move || {
+        crate::kb::parse_file(&owned, &text).map_err(|e| diagnostics(&text, &e, encoding))
+    })
+    .await;
+    match parsed {
+        Ok(parsed) => Some(take(shared, path, parsed)),
+        Err(e) => {
+            tracing::error!("parsing {} failed: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Puts a good file in the workspace's files; the diagnostics of a broken one.
+fn take(shared: &Shared, path: &Path, parsed: Parsed) -> Vec<lsp::Diagnostic> {
+    match parsed {
+        Ok(file) => {
             let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
-            k.files.retain(|(p, _)| p != path);
-            k.files.push((path.to_path_buf(), file));
+            k.layers.set(path.to_path_buf(), file);
             Vec::new()
         }
-        Ok(Err(diagnostics)) => {
+        Err(diagnostics) => {
             tracing::warn!(
                 "{}: {} errors; keeping the last good version",
                 path.display(),
@@ -200,27 +262,15 @@ async fn take_text(
             );
             diagnostics
         }
-        Err(e) => {
-            tracing::error!("parsing {} failed: {e}", path.display());
-            return None;
-        }
-    };
-    Some(diagnostics)
+    }
 }
 
-/// A knowledge file parsed, or its errors as diagnostics.
-fn parse(
-    path: &Path,
-    text: &str,
-    encoding: Encoding,
-) -> std::result::Result<KbFile, Vec<lsp::Diagnostic>> {
-    kb::parse_file(path, text).map_err(|errors| {
-        let text = Text::new(text);
-        errors
-            .iter()
-            .map(|e| diagnostic(&text, e, encoding))
-            .collect()
-    })
+fn diagnostics(text: &str, errors: &[KbError], encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    let text = Text::new(text);
+    errors
+        .iter()
+        .map(|e| diagnostic(&text, e, encoding))
+        .collect()
 }
 
 fn forget(shared: &Shared, path: &Path) {
@@ -228,22 +278,15 @@ fn forget(shared: &Shared, path: &Path) {
         .knowledge
         .write()
         .unwrap_or_else(|e| e.into_inner())
-        .files
-        .retain(|(p, _)| p != path);
+        .layers
+        .forget(path);
 }
 
 /// Builds the knowledge base from the last good files and hands it to every open document.
 fn apply(shared: &Shared) {
     let current = {
         let mut k = shared.knowledge.write().unwrap_or_else(|e| e.into_inner());
-        // The TOML file, edited by hand, wins over a bulk import.
-        k.files
-            .sort_by_key(|(p, _)| (!p.ends_with(TOML_FILE), p.clone()));
-        let files: Vec<KbFile> = k.files.iter().map(|(_, f)| f.clone()).collect();
-        let current = Arc::new(KnowledgeBase::layered(
-            &crate::analysis::default_knowledge(),
-            &files,
-        ));
+        let current = Arc::new(k.layers.build());
         k.current = Some(current.clone());
         current
     };

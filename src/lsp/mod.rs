@@ -22,11 +22,11 @@ use rustc_hash::FxHashMap;
 use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::{Client, LspService, Server};
 
-pub use config::{Config, LanguageSetting, SeveritySetting};
+pub use config::{CLIENT_SETTINGS, Config, EncodingSetting, LanguageSetting, SeveritySetting};
 use documents::DocHandle;
 
 use crate::analysis::Markup;
-use crate::extract::Extractor;
+use crate::pipeline::Extractor;
 use crate::text::Encoding;
 
 /// What `initialize` settled for the whole session.

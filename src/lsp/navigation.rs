@@ -7,6 +7,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::{Shared, from_proto, to_proto};
+use crate::analysis::SymbolQuery;
 
 pub(crate) async fn semantic_tokens(
     shared: &Shared,
@@ -124,17 +125,14 @@ pub(crate) async fn workspace_symbols(
     shared: &Shared,
     query: &str,
 ) -> Result<Option<WorkspaceSymbolResponse>> {
-    let query = fold(query);
+    let query = SymbolQuery::new(query);
     let mut out = Vec::new();
     for doc in shared.all_docs() {
         let found = shared
             .read(&doc.uri, "workspace/symbol", |st, session| {
-                let symbols = st
-                    .analysis
-                    .symbols()
-                    .into_iter()
-                    .filter(|s| fold(&s.name).contains(&query));
+                let symbols = st.analysis.symbols_matching(&query);
                 let found: Vec<WorkspaceSymbol> = symbols
+                    .into_iter()
                     .map(|s| WorkspaceSymbol {
                         name: s.name.clone(),
                         kind: to_proto::symbol_kind(s.label),
@@ -160,15 +158,11 @@ pub(crate) async fn workspace_symbols(
         .collect();
     let index = shared.workspace.read().unwrap_or_else(|e| e.into_inner());
     for (path, e) in index.entities() {
-        if open.iter().any(|p| p == path) || !fold(&e.name).contains(&query) {
+        if open.iter().any(|p| p == path) || !query.matches(&e.name) {
             continue;
         }
         let Some(uri) = Uri::from_file_path(path) else {
             continue;
-        };
-        let at = Position {
-            line: e.first_line,
-            character: 0,
         };
         out.push(WorkspaceSymbol {
             name: e.name.clone(),
@@ -177,7 +171,7 @@ pub(crate) async fn workspace_symbols(
             container_name: Some(format!("{} mentions", e.mentions)),
             location: OneOf::Left(Location {
                 uri,
-                range: Range { start: at, end: at },
+                range: to_proto::line_start(e.first_line),
             }),
             data: None,
         });
@@ -186,8 +180,6 @@ pub(crate) async fn workspace_symbols(
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Some(WorkspaceSymbolResponse::Nested(out)))
 }
-
-use crate::analysis::fold;
 
 pub(crate) async fn prepare_rename(
     shared: &Shared,

@@ -29,6 +29,13 @@ pub(crate) fn range(text: &Text, range: TextRange, encoding: Encoding) -> lsp::R
     }
 }
 
+/// The empty range at the start of `line`: the same in every encoding, so it needs no text
+/// (a file known only from the workspace index).
+pub(crate) fn line_start(line: u32) -> lsp::Range {
+    let at = lsp::Position { line, character: 0 };
+    lsp::Range { start: at, end: at }
+}
+
 fn severity(severity: analysis::Severity) -> lsp::DiagnosticSeverity {
     match severity {
         analysis::Severity::Error => lsp::DiagnosticSeverity::ERROR,

@@ -731,14 +731,14 @@ pub fn hash(template: u8, parts: &[&str]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Extractor, tokenize};
+    use crate::extract::tokenize;
     use crate::tagger::clusters;
 
     fn features_of(text: &str) -> (Vec<Token>, Features) {
-        let extractor = Extractor::rules_only();
+        let lexicon = Lexicon::embedded();
         let tokens = tokenize(text);
-        let keys = Keys::new(text, &tokens, extractor.lexicon());
-        let feats = extract(text, &tokens, &keys, extractor.lexicon(), Lang::Fr, &[]);
+        let keys = Keys::new(text, &tokens, &lexicon);
+        let feats = extract(text, &tokens, &keys, &lexicon, Lang::Fr, &[]);
         (tokens, feats)
     }
 
@@ -836,11 +836,11 @@ mod tests {
 
     #[test]
     fn english_words_written_in_lower_case_or_capitals_get_their_title_case_cluster() {
-        let extractor = Extractor::rules_only();
+        let lexicon = Lexicon::embedded();
         let text = "flights to nigeria and NIGERIA";
         let tokens = tokenize(text);
-        let keys = Keys::new(text, &tokens, extractor.lexicon());
-        let feats = extract(text, &tokens, &keys, extractor.lexicon(), Lang::En, &[]);
+        let keys = Keys::new(text, &tokens, &lexicon);
+        let feats = extract(text, &tokens, &keys, &lexicon, Lang::En, &[]);
         let title = clusters::cluster("Nigeria").expect("Nigeria has a Brown cluster");
         let expected = id(TITLE_CLUSTER, &[cluster_prefix(title, 8), 8]);
         assert!(feats.of(2).contains(&expected) && feats.of(4).contains(&expected));
@@ -851,9 +851,9 @@ mod tests {
     #[test]
     fn paragraph_styles() {
         let style_of = |text: &str| {
-            let extractor = Extractor::rules_only();
+            let lexicon = Lexicon::embedded();
             let tokens = tokenize(text);
-            let keys = Keys::new(text, &tokens, extractor.lexicon());
+            let keys = Keys::new(text, &tokens, &lexicon);
             let words: Vec<Word> = tokens
                 .iter()
                 .enumerate()

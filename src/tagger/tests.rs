@@ -7,7 +7,7 @@ use text_size::{TextRange, TextSize};
 
 use super::model::{self, Model, Pos, TAGS};
 use super::*;
-use crate::extract::{Extractor, Label, Lang, tokenize};
+use crate::extract::{Keys, Label, Lang, Lexicon, Rules, tokenize};
 
 /// Builds an example from text with `[name](LABEL)` markup.
 fn example(marked: &str) -> Example {
@@ -47,12 +47,12 @@ fn small_corpus() -> Vec<Example> {
 }
 
 fn train_small(config: TrainConfig) -> Vec<u8> {
-    let extractor = Extractor::rules_only();
+    let lexicon = Lexicon::embedded();
     train::train(
         &small_corpus(),
         Lang::Fr,
-        extractor.lexicon(),
-        |text, tokens, keys| extractor.rule_mentions(text, tokens, keys, Lang::Fr),
+        &lexicon,
+        |text, tokens, keys| Rules::new(text, tokens, &lexicon, Lang::Fr, keys).run(),
         config,
         &mut TrainStats::default(),
         |_, _| {},
@@ -61,12 +61,12 @@ fn train_small(config: TrainConfig) -> Vec<u8> {
 
 fn tag(bytes: Vec<u8>, text: &str) -> String {
     let tagger = Tagger::new(Model::from_bytes(Cow::Owned(bytes)).unwrap());
-    let extractor = Extractor::rules_only();
+    let lexicon = Lexicon::embedded();
     let tokens = tokenize(text);
-    let keys = extractor.keys(text, &tokens);
-    let hints = extractor.rule_mentions(text, &tokens, &keys, Lang::Fr);
+    let keys = Keys::new(text, &tokens, &lexicon);
+    let hints = Rules::new(text, &tokens, &lexicon, Lang::Fr, &keys).run();
     tagger
-        .tag(text, &tokens, &keys, extractor.lexicon(), Lang::Fr, &hints)
+        .tag(text, &tokens, &keys, &lexicon, Lang::Fr, &hints)
         .iter()
         .map(|&(r, l)| format!("{}={}", &text[r], l.tag()))
         .collect::<Vec<_>>()
@@ -252,40 +252,4 @@ fn examples_split_documents_into_lines() {
     let lines = examples(&ex.text, &ex.gold);
     assert_eq!(lines.len(), 2);
     assert_eq!(&lines[1].text[lines[1].gold[0].0], "Marc Duval");
-}
-
-/// The mentions of `text` as `text=LABEL`, through the default extractor (embedded models).
-fn extracted(text: &str, lang: Lang) -> String {
-    Extractor::new()
-        .extract(text, lang)
-        .iter()
-        .map(|m| format!("{}={}", &text[m.range], m.label.tag()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-#[test]
-fn blanked_markdown_spaces_do_not_change_the_mentions() {
-    // The analysis layer replaces Markdown syntax by spaces before extraction.
-    let plain = "La présidente Hélène Vasseur a quitté Toulouse pour Bruxelles.";
-    let blanked = "La présidente  Hélène Vasseur   a quitté  Toulouse  pour Bruxelles.";
-    assert_eq!(extracted(plain, Lang::Fr), extracted(blanked, Lang::Fr));
-    assert_eq!(
-        extracted(plain, Lang::Fr),
-        "Hélène Vasseur=PER Toulouse=LOC Bruxelles=LOC"
-    );
-}
-
-#[test]
-fn typographic_text_in_both_languages() {
-    let fr = "« Nous partons », a déclaré l’ambassadeur Paul Ricœur à Genève.";
-    assert_eq!(extracted(fr, Lang::Fr), "Paul Ricœur=PER Genève=LOC");
-    let en = "Reporters in Denver heard Maria Lopez say that Boeing would hire.";
-    assert_eq!(
-        extracted(en, Lang::En),
-        "Denver=LOC Maria Lopez=PER Boeing=ORG"
-    );
-    // A title before the name stays out of it.
-    let en = "Senator Maria Lopez spoke.";
-    assert_eq!(extracted(en, Lang::En), "Maria Lopez=PER");
 }

@@ -621,3 +621,39 @@ fn roads_after_the_words_that_make_them_roads() {
     assert!(found.contains(&("M25", Label::Loc)), "{found:?}");
     assert!(found.contains(&("I-95", Label::Loc)), "{found:?}");
 }
+
+/// The mentions of `text` as `text=LABEL`, through the default extractor (embedded models).
+fn extracted(text: &str, lang: Lang) -> String {
+    Extractor::new()
+        .extract(text, lang)
+        .iter()
+        .map(|m| format!("{}={}", &text[m.range], m.label.tag()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn blanked_markdown_spaces_do_not_change_the_mentions() {
+    // The analysis layer replaces Markdown syntax by spaces before extraction.
+    let plain = "La présidente Hélène Vasseur a quitté Toulouse pour Bruxelles.";
+    let blanked = "La présidente  Hélène Vasseur   a quitté  Toulouse  pour Bruxelles.";
+    assert_eq!(extracted(plain, Lang::Fr), extracted(blanked, Lang::Fr));
+    assert_eq!(
+        extracted(plain, Lang::Fr),
+        "Hélène Vasseur=PER Toulouse=LOC Bruxelles=LOC"
+    );
+}
+
+#[test]
+fn typographic_text_in_both_languages() {
+    let fr = "« Nous partons », a déclaré l’ambassadeur Paul Ricœur à Genève.";
+    assert_eq!(extracted(fr, Lang::Fr), "Paul Ricœur=PER Genève=LOC");
+    let en = "Reporters in Denver heard Maria Lopez say that Boeing would hire.";
+    assert_eq!(
+        extracted(en, Lang::En),
+        "Denver=LOC Maria Lopez=PER Boeing=ORG"
+    );
+    // A title before the name stays out of it.
+    let en = "Senator Maria Lopez spoke.";
+    assert_eq!(extracted(en, Lang::En), "Maria Lopez=PER");
+}
