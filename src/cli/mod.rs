@@ -3,6 +3,7 @@
 mod bench;
 pub mod eval;
 mod export;
+mod stdin;
 pub mod train;
 
 use std::io::Write;
@@ -109,6 +110,60 @@ fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
         }
     }
     crate::kb::KnowledgeBase::layered(&analysis::default_knowledge(), &files)
+}
+
+/// The knowledge base of `dir`, a folder that holds `.nomen/` (or that `.nomen/` folder
+/// itself), as [`Knowledge`] finds it for a file in that folder.
+pub fn knowledge_of(dir: &Path) -> Result<std::sync::Arc<crate::kb::KnowledgeBase>> {
+    let folder = if dir.file_name().is_some_and(|n| n == ".nomen") {
+        dir.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        dir.to_path_buf()
+    };
+    if !folder.join(".nomen").is_dir() {
+        anyhow::bail!("{}: no .nomen folder there", dir.display());
+    }
+    Ok(std::sync::Arc::new(load_knowledge(&folder)))
+}
+
+/// How `nomen extract --stdin` runs.
+pub struct StdinOptions {
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+    pub language: Option<Lang>,
+    /// A folder whose `.nomen/` knowledge base is used, instead of the embedded default.
+    pub knowledge: Option<PathBuf>,
+}
+
+/// The documents' size cap, as the server's `maxDocumentBytes` default.
+pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
+
+/// `nomen extract --stdin`: JSON Lines documents from stdin, their entities on stdout, a
+/// summary on stderr; exit status 1 when any line failed.
+pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let knowledge = match &options.knowledge {
+        Some(dir) => knowledge_of(dir)?,
+        None => analysis::default_knowledge(),
+    };
+    let jobs = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let stream = stdin::StreamOptions {
+        jobs,
+        language: options.language,
+        knowledge,
+        max_text_bytes: MAX_DOCUMENT_BYTES,
+    };
+    let mut input = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+    let mut output = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+    let summary = stdin::run(&mut input, &mut output, &stream)?;
+    stdin::report(&summary, started);
+    Ok(if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Runs `each` on every readable file; unreadable ones are reported and make the exit status 2.
