@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod eval;
 pub mod extract;
+pub mod files;
 pub mod kb;
 pub mod lsp;
 pub mod tagger;

@@ -86,3 +86,41 @@ fn a_broken_knowledge_file_is_reported_and_left_out() {
     assert!(printed.contains("Paris — place"), "{printed}");
     assert!(!printed.contains("zorbex"), "{printed}");
 }
+
+/// Issue 14, item 9: a FIFO, a link to a device or a huge file is refused by name, without
+/// being read; the other files are still checked.
+#[cfg(unix)]
+#[test]
+fn only_regular_files_under_the_cap_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::create_dir_all(path(".nomen")).unwrap();
+    std::fs::write(path("good.txt"), "Angela Merkel est arrivée à Paris.\n").unwrap();
+    std::fs::write(path("big.txt"), "Paris. ".repeat(1_400_000)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", path("zero.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", path(".nomen/knowledge.toml")).unwrap();
+    std::fs::write(path(".nomen/knowledge.jsonl"), " ".repeat(17 << 20)).unwrap();
+    let mut files = vec!["good.txt", "big.txt", "zero.txt"];
+    let fifo = Command::new("mkfifo").arg(path("fifo.txt")).status();
+    if fifo.is_ok_and(|s| s.success()) {
+        files.push("fifo.txt");
+    }
+    let check = nomen(&[&["check"], files.as_slice()].concat(), dir.path());
+    assert_eq!(check.status.code(), Some(2), "{check:?}");
+    assert!(stdout(&check).contains("good.txt:1:1: "), "{check:?}");
+    let errors = String::from_utf8_lossy(&check.stderr);
+    for expected in [
+        "big.txt: 9800000 bytes, over the cap of 8388608 bytes",
+        "zero.txt: not a regular file (a device)",
+        "knowledge.toml: not a regular file (a device); not used",
+        "knowledge.jsonl: 17825792 bytes, over the cap of 16777216 bytes; not used",
+    ] {
+        assert!(errors.contains(expected), "{expected}\n{errors}");
+    }
+    if files.contains(&"fifo.txt") {
+        assert!(
+            errors.contains("fifo.txt: not a regular file (a FIFO)"),
+            "{errors}"
+        );
+    }
+}

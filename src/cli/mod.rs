@@ -17,6 +17,7 @@ pub use export::ExtractFormat;
 
 use crate::analysis::{self, DocOptions, Format};
 use crate::extract::{Extractor, Lang};
+use crate::files;
 use crate::text::Text;
 
 /// `nomen lsp`: serves until `exit` or until stdin closes.
@@ -31,22 +32,10 @@ pub fn lsp() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file as UTF-8 text, with an error that names it.
+/// Reads a document as UTF-8 text (a regular file under the documents' cap), with an error
+/// that names it.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    if bytes.contains(&0) {
-        anyhow::bail!(
-            "{}: looks like a binary file (it contains NUL bytes)",
-            path.display()
-        );
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    Ok(files::read_text(path, files::MAX_DOCUMENT_BYTES)?)
 }
 
 fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
@@ -86,15 +75,20 @@ impl Knowledge {
 }
 
 fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
-    let mut files = Vec::new();
+    let mut layers = Vec::new();
     for name in [crate::kb::TOML_FILE, crate::kb::JSONL_FILE] {
         let path = folder.join(name);
-        if !path.exists() {
-            continue;
-        }
-        match read_text(&path).map(|text| crate::kb::parse_file(&path, &text)) {
-            Ok(Ok(file)) => files.push(file),
-            Ok(Err(errors)) => {
+        let text = match files::read_text(&path, files::MAX_KNOWLEDGE_BYTES) {
+            Ok(text) => text,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => {
+                eprintln!("nomen: {e}; not used");
+                continue;
+            }
+        };
+        match crate::kb::parse_file(&path, &text) {
+            Ok(file) => layers.push(file),
+            Err(errors) => {
                 for e in errors {
                     eprintln!(
                         "nomen: {}:{}:{}: {}",
@@ -106,10 +100,9 @@ fn load_knowledge(folder: &Path) -> crate::kb::KnowledgeBase {
                 }
                 eprintln!("nomen: {}: not used", path.display());
             }
-            Err(e) => eprintln!("nomen: {e:#}; not used"),
         }
     }
-    crate::kb::KnowledgeBase::layered(&analysis::default_knowledge(), &files)
+    crate::kb::KnowledgeBase::layered(&analysis::default_knowledge(), &layers)
 }
 
 /// The knowledge base of `dir`, a folder that holds `.nomen/` (or that `.nomen/` folder
@@ -135,9 +128,6 @@ pub struct StdinOptions {
     pub knowledge: Option<PathBuf>,
 }
 
-/// The documents' size cap, as the server's `maxDocumentBytes` default.
-pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
-
 /// `nomen extract --stdin`: JSON Lines documents from stdin, their entities on stdout, a
 /// summary on stderr; exit status 1 when any line failed.
 pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
@@ -153,7 +143,7 @@ pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
         jobs,
         language: options.language,
         knowledge,
-        max_text_bytes: MAX_DOCUMENT_BYTES,
+        max_text_bytes: files::MAX_DOCUMENT_BYTES as usize,
     };
     let mut input = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let mut output = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
@@ -208,6 +198,8 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
                 d.message
             )?;
         }
+        // Each file's lines as soon as it is done, before a slow or failing next file.
+        out.flush()?;
         Ok(())
     })?;
     out.flush()?;

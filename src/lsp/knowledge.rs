@@ -147,14 +147,14 @@ pub(crate) async fn reload(shared: &Arc<Shared>, path: &Path) {
 /// returns the diagnostics to publish for it.
 async fn reload_file(shared: &Arc<Shared>, path: &Path) -> Option<(Uri, Vec<lsp::Diagnostic>)> {
     let uri = Uri::from_file_path(path)?;
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::files::read_text(path, crate::files::MAX_KNOWLEDGE_BYTES) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.is_not_found() => {
             forget(shared, path);
             return Some((uri, Vec::new()));
         }
         Err(e) => {
-            let message = format!("nomen: cannot read {}: {e}", path.display());
+            let message = format!("nomen: {e}");
             shared
                 .client
                 .show_message(lsp::MessageType::WARNING, message)
@@ -272,12 +272,10 @@ pub(crate) async fn correct(
             "nomen.correct: no folder to keep the knowledge base in",
         ));
     };
-    let old = match std::fs::read_to_string(&path) {
+    let old = match crate::files::read_text(&path, crate::files::MAX_KNOWLEDGE_BYTES) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(failure(shared, format!("cannot read {}: {e}", path.display())).await);
-        }
+        Err(e) if e.is_not_found() => String::new(),
+        Err(e) => return Err(failure(shared, e.to_string()).await),
     };
     let new = match correction.apply(&old) {
         Ok(new) => new,
