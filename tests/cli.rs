@@ -124,3 +124,48 @@ fn only_regular_files_under_the_cap_are_read() {
         );
     }
 }
+
+/// Issue 14, item 11: two inputs of one name would write one output over the other.
+#[test]
+fn same_named_inputs_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::create_dir_all(dir.path().join("b")).unwrap();
+    std::fs::write(dir.path().join("a/x.txt"), "Angela Merkel est à Paris.\n").unwrap();
+    std::fs::write(dir.path().join("b/x.md"), "Emmanuel Macron est à Berlin.\n").unwrap();
+    for format in ["brat", "conll"] {
+        let args = [
+            "extract",
+            "--format",
+            format,
+            "--out-dir",
+            "out",
+            "a/x.txt",
+            "b/x.md",
+        ];
+        let extract = nomen(&args, dir.path());
+        assert_eq!(extract.status.code(), Some(2), "{extract:?}");
+        let errors = String::from_utf8_lossy(&extract.stderr);
+        assert!(
+            errors.contains("a/x.txt and b/x.md would both be written"),
+            "{errors}"
+        );
+        let out = dir.path().join("out");
+        assert!(!out.join("x.ann").exists() && !out.join("x.conll").exists());
+    }
+    // Names that differ before their last dot are different outputs.
+    std::fs::write(dir.path().join("a/x.v2.txt"), "Angela Merkel est à Rome.\n").unwrap();
+    let args = [
+        "extract",
+        "--format",
+        "brat",
+        "--out-dir",
+        "out",
+        "a/x.txt",
+        "a/x.v2.txt",
+    ];
+    let extract = nomen(&args, dir.path());
+    assert!(extract.status.success(), "{extract:?}");
+    let ann = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+    assert!(ann("x.ann").contains("Paris") && ann("x.v2.ann").contains("Rome"));
+}

@@ -216,6 +216,10 @@ pub fn extract(
     if format == ExtractFormat::Brat && out_dir.is_none() {
         anyhow::bail!("--format brat writes NAME.ann files: give --out-dir DIR");
     }
+    let targets = match out_dir {
+        Some(dir) if format != ExtractFormat::Jsonl => Some(output_paths(files, dir, format)?),
+        _ => None,
+    };
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
@@ -233,14 +237,10 @@ pub fn extract(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    for (path, rendered) in files.iter().zip(rendered) {
-        let written = rendered.and_then(|rendered| match out_dir {
-            Some(dir) if format != ExtractFormat::Jsonl => {
-                let name = path.file_stem().unwrap_or(path.as_os_str());
-                let target = dir.join(name).with_extension(format.extension());
-                write_atomic(&target, rendered.as_bytes())
-            }
-            _ => Ok(out.write_all(rendered.as_bytes())?),
+    for (i, rendered) in rendered.into_iter().enumerate() {
+        let written = rendered.and_then(|rendered| match &targets {
+            Some(targets) => write_atomic(&targets[i], rendered.as_bytes()),
+            None => Ok(out.write_all(rendered.as_bytes())?),
         });
         if let Err(e) = written {
             eprintln!("nomen: {e:#}");
@@ -253,6 +253,31 @@ pub fn extract(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where `--out-dir` puts each file's output: `DIR/NAME.EXT`, NAME the file's name without
+/// its last extension. Two inputs of one NAME (`a/x.txt` and `b/x.md`, or one file given twice)
+/// would overwrite each other's output: refused before anything is written, naming both.
+fn output_paths(files: &[PathBuf], dir: &Path, format: ExtractFormat) -> Result<Vec<PathBuf>> {
+    let mut seen: rustc_hash::FxHashMap<PathBuf, &Path> = rustc_hash::FxHashMap::default();
+    files
+        .iter()
+        .map(|path| {
+            let mut name = path.file_stem().unwrap_or(path.as_os_str()).to_os_string();
+            name.push(".");
+            name.push(format.extension());
+            let target = dir.join(name);
+            if let Some(first) = seen.insert(target.clone(), path) {
+                anyhow::bail!(
+                    "{} and {} would both be written to {}: rename one, or extract them in separate runs",
+                    first.display(),
+                    path.display(),
+                    target.display()
+                );
+            }
+            Ok(target)
+        })
+        .collect()
 }
 
 /// Runs `work` on every file, on as many threads as there are cores, and gives the results in
