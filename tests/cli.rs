@@ -169,3 +169,18 @@ fn same_named_inputs_are_refused_before_anything_is_written() {
     let ann = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
     assert!(ann("x.ann").contains("Paris") && ann("x.v2.ann").contains("Rome"));
 }
+
+/// Issue 14, item 12: a byte-order mark is neither a CoNLL token nor a column of `check`.
+#[test]
+fn a_byte_order_mark_is_no_token_and_no_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bom.txt"),
+        "\u{feff}Paris accueille Angela Merkel.\n",
+    )
+    .unwrap();
+    let check = nomen(&["check", "bom.txt"], dir.path());
+    assert!(stdout(&check).starts_with("bom.txt:1:1: "), "{check:?}");
+    let conll = nomen(&["extract", "--format", "conll", "bom.txt"], dir.path());
+    assert!(stdout(&conll).starts_with("Paris B-LOC\n"), "{conll:?}");
+}

@@ -184,7 +184,8 @@ fn tokens(text: &str, lang: Lang) -> Vec<(usize, usize, bool)> {
     let mut chars = text.char_indices().peekable();
     let mut newlines = 0;
     while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
+        // A byte-order mark (U+FEFF) is no token: it is invisible in editors.
+        if c.is_whitespace() || c == '\u{feff}' {
             newlines += usize::from(c == '\n');
             continue;
         }

@@ -183,7 +183,8 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let code = for_each_file(files, |path, text| {
-        let t = Text::new(&text);
+        // Editors hide a byte-order mark and count columns after it.
+        let t = Text::new(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let options = options_for(path, language);
         let analysis = analysis::analyze_with(&extractor, &t, &options, knowledge.for_file(path));
         for d in analysis.diagnostics(&analysis::DiagnosticsConfig::default()) {
