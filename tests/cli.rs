@@ -184,3 +184,19 @@ fn a_byte_order_mark_is_no_token_and_no_column() {
     let conll = nomen(&["extract", "--format", "conll", "bom.txt"], dir.path());
     assert!(stdout(&conll).starts_with("Paris B-LOC\n"), "{conll:?}");
 }
+
+/// Issue 14, item 12: `check` prints what the server publishes, consistency warnings included.
+#[test]
+fn check_prints_the_consistency_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "Haftar a parlé mardi.\n\nLe maréchal Khalifa Haftar dirige l’armée.\n",
+    )
+    .unwrap();
+    let printed = stdout(&nomen(&["check", "a.txt"], dir.path()));
+    assert!(
+        printed.contains("a.txt:1:1: warning: “Haftar” comes before the full name “Khalifa Haftar” is given (line 3)"),
+        "{printed}"
+    );
+}

@@ -187,7 +187,12 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
         let t = Text::new(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let options = options_for(path, language);
         let analysis = analysis::analyze_with(&extractor, &t, &options, knowledge.for_file(path));
-        for d in analysis.diagnostics(&analysis::DiagnosticsConfig::default()) {
+        // What the server publishes with its default settings: a diagnostic per mention, and
+        // the consistency checks, in document order.
+        let mut diagnostics = analysis.diagnostics(&analysis::DiagnosticsConfig::default());
+        diagnostics.extend(analysis.checks(&t, &analysis::ChecksConfig::default()));
+        diagnostics.sort_by_key(|d| d.range.start());
+        for d in diagnostics {
             let lc = t.line_col(d.range.start(), crate::text::Encoding::Utf32);
             let severity = format!("{:?}", d.severity).to_lowercase();
             writeln!(
