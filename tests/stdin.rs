@@ -117,10 +117,12 @@ fn each_bad_line_gets_its_error_and_the_stream_goes_on() {
         line(8.into(), FR),
     ]
     .concat();
-    let output = extract(&[], input.as_bytes());
+    let mut input = input.into_bytes();
+    input.extend_from_slice(b"{\"id\": 9, \"text\": \"Paris \xff\"}\n");
+    let output = extract(&[], &input);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let out = lines(&output);
-    assert_eq!(out.len(), 8);
+    assert_eq!(out.len(), 9);
     let error = |i: usize| out[i]["error"].as_str().unwrap_or("").to_string();
     assert!(out[0]["error"].is_null() && out[7]["error"].is_null());
     assert_eq!(out[7]["entities"], out[0]["entities"]);
@@ -138,9 +140,10 @@ fn each_bad_line_gets_its_error_and_the_stream_goes_on() {
     assert!(error(4).contains("over the cap"), "{}", error(4));
     assert!(error(5).starts_with("not a JSON object"), "{}", error(5));
     assert!(error(6).contains("\"language\" is \"de\""), "{}", error(6));
+    assert_eq!(error(8), "not UTF-8 (invalid byte at offset 25)");
     let summary = String::from_utf8_lossy(&output.stderr);
     assert!(
-        summary.contains("8 lines, 2 extracted, 6 failed"),
+        summary.contains("9 lines, 2 extracted, 7 failed"),
         "{summary}"
     );
     assert!(summary.contains("line 2: not JSON"), "{summary}");

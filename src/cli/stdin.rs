@@ -227,7 +227,14 @@ fn extract_line(
             return (export::stream_error(None, &error), Some(error), 0);
         }
     };
-    let request = match serde_json::from_slice::<Request>(bytes) {
+    let line = match std::str::from_utf8(bytes) {
+        Ok(line) => line,
+        Err(e) => {
+            let error = format!("not UTF-8 (invalid byte at offset {})", e.valid_up_to());
+            return (export::stream_error(None, &error), Some(error), 0);
+        }
+    };
+    let request = match serde_json::from_str::<Request>(line) {
         Ok(request) => request,
         Err(e) => {
             let error = match e.classify() {
