@@ -49,16 +49,27 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Prints or writes the entities of each file.
+    /// Prints or writes the entities of each file, or of each JSON Lines document on stdin.
     Extract {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: cli::ExtractFormat,
         /// Where `brat` and `conll` write `NAME.ann` / `NAME.conll` (required for brat).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "stdin")]
         out_dir: Option<PathBuf>,
+        /// The language of documents that do not say theirs.
         #[arg(long, value_enum, default_value = "auto")]
         language: Language,
-        #[arg(required = true)]
+        /// Reads JSON Lines `{"id", "text", "language"}` from stdin and prints one line per
+        /// line, in order: `{"id", "language", "entities"}` or `{"id", "error"}`.
+        #[arg(long, conflicts_with = "files")]
+        stdin: bool,
+        /// Worker threads for `--stdin` (default: one per core).
+        #[arg(long, requires = "stdin", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// A folder holding `.nomen/`, whose knowledge base `--stdin` uses.
+        #[arg(long, requires = "stdin")]
+        knowledge: Option<PathBuf>,
+        #[arg(required_unless_present = "stdin")]
         files: Vec<PathBuf>,
     },
     /// Trains the tagger's model (see `src/tagger/mod.rs` for the exact commands).
@@ -181,8 +192,24 @@ fn main() -> ExitCode {
             format,
             out_dir,
             language,
+            stdin: false,
             files,
+            ..
         } => cli::extract(&files, format, out_dir.as_deref(), language.lang()),
+        Command::Extract {
+            format,
+            language,
+            jobs,
+            knowledge,
+            ..
+        } => match format {
+            cli::ExtractFormat::Jsonl => cli::extract_stdin(&cli::StdinOptions {
+                jobs: jobs.map(usize::from),
+                language: language.lang(),
+                knowledge,
+            }),
+            _ => Err(anyhow::anyhow!("--stdin prints JSON Lines only")),
+        },
         Command::Bench { what } => cli::bench(what),
         Command::Train {
             lang,

@@ -120,11 +120,7 @@ pub fn index_file(
     language: Option<Lang>,
     max_bytes: u64,
 ) -> Option<Vec<IndexedEntity>> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > max_bytes {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::files::read_text(path, max_bytes).ok()?;
     Some(entities_of(
         &text,
         extractor,

@@ -6,15 +6,25 @@ use std::collections::BTreeSet;
 use nomen::analysis::{DocOptions, extract_document};
 use nomen::pipeline::Extractor;
 
-fn seed() -> String {
+/// The seed article, or `None` (with a note) when `../shared` is not beside the project, as in
+/// a clone made alone. CI sets `NOMEN_REQUIRE_SHARED=1`: there a missing article fails.
+fn seed() -> Option<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/article-fr.txt");
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{path}: {e} (../shared must be beside the project)"))
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var_os("NOMEN_REQUIRE_SHARED").is_some_and(|v| v == "1") => {
+            panic!("{path}: {e} (NOMEN_REQUIRE_SHARED=1: ../shared must be beside the project)")
+        }
+        Err(e) => {
+            eprintln!("skipped: {path}: {e} (../shared is not beside the project)");
+            None
+        }
+    }
 }
 
 #[test]
 fn the_seed_article_shows_its_people_places_and_organisations() {
-    let text = seed();
+    let Some(text) = seed() else { return };
     let doc = extract_document(&Extractor::new(), &text, &DocOptions::default());
     assert_eq!(doc.language.code(), "fr");
     let found: BTreeSet<(String, &str)> = doc

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::analysis::{DocEntities, Mention};
 use crate::extract::Lang;
@@ -52,23 +53,62 @@ struct JsonEntity<'a> {
 }
 
 fn jsonl(path: &Path, text: &str, entities: &DocEntities) -> String {
-    let chars = CharOffsets::new(text, &entities.mentions);
     let doc = JsonDoc {
         path: path.display().to_string(),
         language: entities.language.code(),
-        entities: entities
-            .mentions
-            .iter()
-            .zip(chars.spans())
-            .map(|(m, (start, end))| JsonEntity {
-                start,
-                end,
-                label: m.label.tag(),
-                text: &text[m.range],
-            })
-            .collect(),
+        entities: json_entities(text, entities),
     };
     let mut line = serde_json::to_string(&doc).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+/// The entities of a document as `nomen extract` prints them, offsets in code points.
+fn json_entities<'a>(text: &'a str, entities: &DocEntities) -> Vec<JsonEntity<'a>> {
+    let chars = CharOffsets::new(text, &entities.mentions);
+    entities
+        .mentions
+        .iter()
+        .zip(chars.spans())
+        .map(|(m, (start, end))| JsonEntity {
+            start,
+            end,
+            label: m.label.tag(),
+            text: &text[m.range],
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct StreamDoc<'a> {
+    id: Option<&'a RawValue>,
+    language: &'static str,
+    entities: Vec<JsonEntity<'a>>,
+}
+
+#[derive(Serialize)]
+struct StreamError<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a RawValue>,
+    error: &'a str,
+}
+
+/// One output line of `nomen extract --stdin`: the document's `id` as it was written (`null`
+/// when it had none), then the same fields as a file's line.
+pub fn stream_line(id: Option<&RawValue>, text: &str, entities: &DocEntities) -> String {
+    let doc = StreamDoc {
+        id,
+        language: entities.language.code(),
+        entities: json_entities(text, entities),
+    };
+    let mut line = serde_json::to_string(&doc).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+/// The line that stands in the output for an input line that could not be extracted.
+pub fn stream_error(id: Option<&RawValue>, error: &str) -> String {
+    let mut line = serde_json::to_string(&StreamError { id, error }).unwrap_or_default();
     line.push('\n');
     line
 }
@@ -144,7 +184,8 @@ fn tokens(text: &str, lang: Lang) -> Vec<(usize, usize, bool)> {
     let mut chars = text.char_indices().peekable();
     let mut newlines = 0;
     while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
+        // A byte-order mark (U+FEFF) is no token: it is invisible in editors.
+        if c.is_whitespace() || c == '\u{feff}' {
             newlines += usize::from(c == '\n');
             continue;
         }

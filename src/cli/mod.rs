@@ -3,6 +3,7 @@
 mod bench;
 pub mod eval;
 mod export;
+mod stdin;
 pub mod train;
 
 use std::io::Write;
@@ -18,7 +19,7 @@ pub use export::ExtractFormat;
 
 use crate::analysis::{self, DocOptions, Format};
 use crate::extract::Lang;
-use crate::files::{knowledge, write_atomic};
+use crate::files::{self, knowledge, write_atomic};
 use crate::kb::KnowledgeBase;
 use crate::pipeline::Extractor;
 use crate::text::Text;
@@ -40,9 +41,10 @@ pub fn lsp() -> Result<ExitCode> {
     })
 }
 
-/// Reads a file as UTF-8 text, with an error that names it.
+/// Reads a document as UTF-8 text (a regular file under the documents' cap), with an error
+/// that names it.
 pub fn read_text(path: &Path) -> Result<String> {
-    crate::files::read_utf8(path)
+    Ok(files::read_text(path, files::MAX_DOCUMENT_BYTES)?)
 }
 
 fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
@@ -92,6 +94,57 @@ fn report(path: &Path, problem: knowledge::Problem) {
     }
 }
 
+/// The knowledge base of `dir`, a folder that holds `.nomen/` (or that `.nomen/` folder
+/// itself), as [`Knowledge`] finds it for a file in that folder.
+pub fn knowledge_of(dir: &Path) -> Result<Arc<KnowledgeBase>> {
+    let folder = if dir.file_name().is_some_and(|n| n == ".nomen") {
+        dir.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        dir.to_path_buf()
+    };
+    if !folder.join(".nomen").is_dir() {
+        anyhow::bail!("{}: no .nomen folder there", dir.display());
+    }
+    Ok(Arc::new(knowledge::load_folder(&folder, report)))
+}
+
+/// How `nomen extract --stdin` runs.
+pub struct StdinOptions {
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+    pub language: Option<Lang>,
+    /// A folder whose `.nomen/` knowledge base is used, instead of the embedded default.
+    pub knowledge: Option<PathBuf>,
+}
+
+/// `nomen extract --stdin`: JSON Lines documents from stdin, their entities on stdout, a
+/// summary on stderr; exit status 1 when any line failed.
+pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let knowledge = match &options.knowledge {
+        Some(dir) => knowledge_of(dir)?,
+        None => analysis::default_knowledge(),
+    };
+    let jobs = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let stream = stdin::StreamOptions {
+        jobs,
+        language: options.language,
+        knowledge,
+        max_text_bytes: files::MAX_DOCUMENT_BYTES as usize,
+    };
+    let mut input = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+    let mut output = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+    let summary = stdin::run(&mut input, &mut output, &stream)?;
+    stdin::report(&summary, started);
+    Ok(if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// Runs `each` on every readable file; unreadable ones are reported and make the exit status 2.
 fn for_each_file(
     files: &[PathBuf],
@@ -119,10 +172,16 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let code = for_each_file(files, |path, text| {
-        let t = Text::new(&text);
+        // Editors hide a byte-order mark and count columns after it.
+        let t = Text::new(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let options = options_for(path, language);
         let analysis = analysis::analyze_with(&extractor, &t, &options, knowledge.for_file(path));
-        for d in analysis.diagnostics(&analysis::DiagnosticsConfig::default()) {
+        // What the server publishes with its default settings: a diagnostic per mention, and
+        // the consistency checks, in document order.
+        let mut diagnostics = analysis.diagnostics(&analysis::DiagnosticsConfig::default());
+        diagnostics.extend(analysis.checks(&t, &analysis::ChecksConfig::default()));
+        diagnostics.sort_by_key(|d| d.range.start());
+        for d in diagnostics {
             let lc = t.line_col(d.range.start(), crate::text::Encoding::Utf32);
             let severity = format!("{:?}", d.severity).to_lowercase();
             writeln!(
@@ -134,6 +193,8 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
                 d.message
             )?;
         }
+        // Each file's lines as soon as it is done, before a slow or failing next file.
+        out.flush()?;
         Ok(())
     })?;
     out.flush()?;
@@ -150,6 +211,10 @@ pub fn extract(
     if format == ExtractFormat::Brat && out_dir.is_none() {
         anyhow::bail!("--format brat writes NAME.ann files: give --out-dir DIR");
     }
+    let targets = match out_dir {
+        Some(dir) if format != ExtractFormat::Jsonl => Some(output_paths(files, dir, format)?),
+        _ => None,
+    };
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
@@ -167,14 +232,10 @@ pub fn extract(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    for (path, rendered) in files.iter().zip(rendered) {
-        let written = rendered.and_then(|rendered| match out_dir {
-            Some(dir) if format != ExtractFormat::Jsonl => {
-                let name = path.file_stem().unwrap_or(path.as_os_str());
-                let target = dir.join(name).with_extension(format.extension());
-                write_atomic(&target, rendered.as_bytes())
-            }
-            _ => Ok(out.write_all(rendered.as_bytes())?),
+    for (i, rendered) in rendered.into_iter().enumerate() {
+        let written = rendered.and_then(|rendered| match &targets {
+            Some(targets) => write_atomic(&targets[i], rendered.as_bytes()),
+            None => Ok(out.write_all(rendered.as_bytes())?),
         });
         if let Err(e) = written {
             eprintln!("nomen: {e:#}");
@@ -187,6 +248,31 @@ pub fn extract(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where `--out-dir` puts each file's output: `DIR/NAME.EXT`, NAME the file's name without
+/// its last extension. Two inputs of one NAME (`a/x.txt` and `b/x.md`, or one file given twice)
+/// would overwrite each other's output: refused before anything is written, naming both.
+fn output_paths(files: &[PathBuf], dir: &Path, format: ExtractFormat) -> Result<Vec<PathBuf>> {
+    let mut seen: rustc_hash::FxHashMap<PathBuf, &Path> = rustc_hash::FxHashMap::default();
+    files
+        .iter()
+        .map(|path| {
+            let mut name = path.file_stem().unwrap_or(path.as_os_str()).to_os_string();
+            name.push(".");
+            name.push(format.extension());
+            let target = dir.join(name);
+            if let Some(first) = seen.insert(target.clone(), path) {
+                anyhow::bail!(
+                    "{} and {} would both be written to {}: rename one, or extract them in separate runs",
+                    first.display(),
+                    path.display(),
+                    target.display()
+                );
+            }
+            Ok(target)
+        })
+        .collect()
 }
 
 /// Runs `work` on every file, on as many threads as there are cores, and gives the results in

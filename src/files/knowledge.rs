@@ -39,18 +39,14 @@ pub enum Problem {
     Invalid { text: String, errors: Vec<KbError> },
 }
 
-/// A knowledge file's text; `None` when there is no such file.
+/// A knowledge file's text; `None` when there is no such file. Read under the knowledge
+/// files' cap, regular files only.
 pub fn read(path: &Path) -> Result<Option<String>> {
-    match super::read_utf8(path) {
+    match super::read_text(path, super::MAX_KNOWLEDGE_BYTES) {
         Ok(text) => Ok(Some(text)),
-        Err(e) if is_not_found(&e) => Ok(None),
-        Err(e) => Err(e),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.into()),
     }
-}
-
-fn is_not_found(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<std::io::Error>()
-        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// Reads and parses one knowledge file; `Ok(None)` when there is no such file.
