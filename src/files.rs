@@ -99,7 +99,7 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
     let meta = file.metadata().map_err(io)?;
     regular(&meta, max_bytes).map_err(error)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max_bytes + 1)
+    file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > max_bytes {
@@ -163,6 +163,8 @@ mod tests {
         let good = dir.path().join("good.txt");
         std::fs::write(&good, "Paris").unwrap();
         assert_eq!(read_text(&good, 5).unwrap(), "Paris");
+        // No cap at all reads the whole file (the cap plus one byte must not overflow).
+        assert_eq!(read_text(&good, u64::MAX).unwrap(), "Paris");
         let big = read_text(&good, 4).unwrap_err();
         assert!(matches!(
             big.kind,
