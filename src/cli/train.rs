@@ -75,22 +75,12 @@ pub fn load(inputs: &[PathBuf], whole: &[PathBuf], dev: &[PathBuf], fold: usize)
     Ok(corpus)
 }
 
-/// A corpus is named by the folder its file is in (`btc`, `winer-fr/2016`'s `2016`...), or by
-/// the file's stem before a dash (`gum-train.iob2`: `gum`) when several corpora share a folder.
+/// A corpus is named by the folder its file is in (`btc`, `winer-fr/2016`'s `2016`...).
 fn corpus_of(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let folder = path
-        .parent()
+    path.parent()
         .and_then(Path::file_name)
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match stem.split_once('-') {
-        Some((head, _)) if head == "gum" => head.to_owned(),
-        _ => folder,
-    }
+        .unwrap_or_default()
 }
 
 /// Files under `paths`: a directory gives its `.ann` files (recursively, sorted).

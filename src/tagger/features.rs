@@ -81,8 +81,8 @@ pub(crate) struct Paragraph<'a> {
     tokens: &'a [Token],
     words: Vec<Word<'a>>,
     style: u64,
-    phrases: Vec<Option<(bool, &'static str)>>,
-    gazetteer_phrases: Vec<Option<(bool, &'static str)>>,
+    phrases: Vec<PhraseTag>,
+    gazetteer_phrases: Vec<PhraseTag>,
     rules: Vec<Option<(bool, &'static str, Evidence)>>,
     lang: Lang,
 }
@@ -103,10 +103,7 @@ impl<'a> Paragraph<'a> {
             .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], lang))
             .collect();
         let style = style(&words, tokens);
-        let phrases = phrase_tags(tokens, &words, lexicon, lang, Flags::entity_label);
-        let gazetteer_phrases = phrase_tags(tokens, &words, lexicon, lang, |f| {
-            f.gazetteer_label().or_else(|| f.entity_label())
-        });
+        let (phrases, gazetteer_phrases) = phrase_tags(tokens, &words, lexicon, lang);
         let rules = hint_tags(tokens, hints);
         Paragraph {
             text,
@@ -379,26 +376,32 @@ pub fn shape(word: &str) -> String {
     out
 }
 
+/// A token's place in a multi-word lexicon entry: first or not, and the entry's label.
+type PhraseTag = Option<(bool, &'static str)>;
+
 /// For each token, the label and position (`B`/`I`) of the longest multi-word lexicon entry
-/// that covers it, if any.
+/// that covers it, if any: first by the lists the rules act on ([`Flags::entity_label`]), then
+/// with the gazetteers too ([`Flags::gazetteer_label`]). One walk looks each key up once for
+/// both; each reading resumes after the entry it found, as if it walked alone.
 fn phrase_tags(
     tokens: &[Token],
     words: &[Word],
     lexicon: &Lexicon,
     lang: Lang,
-    label_of: impl Fn(Flags) -> Option<crate::extract::Label>,
-) -> Vec<Option<(bool, &'static str)>> {
-    let mut out = vec![None; tokens.len()];
+) -> (Vec<PhraseTag>, Vec<PhraseTag>) {
+    let gazetteer_label = |f: Flags| f.gazetteer_label().or_else(|| f.entity_label());
+    let mut lists = (vec![None; tokens.len()], vec![None; tokens.len()]);
+    // The first token each reading may tag next.
+    let mut next = (0, 0);
     let mut key = String::new();
-    let mut i = 0;
-    while i < tokens.len() {
+    for i in 0..tokens.len() {
         // French names are capitalised: a window of lower-case words (`de la`) is looked up no
         // further. English keeps them: tweets write `new york`.
         let last = tokens.len().min(i + MAX_PHRASE);
-        if !words[i].flags.has(Flags::PHRASE_START)
+        if (i < next.0 && i < next.1)
+            || !words[i].flags.has(Flags::PHRASE_START)
             || (lang == Lang::Fr && !words[i..last].iter().any(|w| w.capitalized))
         {
-            i += 1;
             continue;
         }
         // The key of the text from token `i` to token `j`, as `Keys` normalises
@@ -407,7 +410,7 @@ fn phrase_tags(
         key.clear();
         key.push_str(words[i].lower);
         let mut flags = words[i].flags;
-        let mut found = None;
+        let mut found = (None, None);
         for j in i + 1..last {
             if tokens[j].range.start() > tokens[j - 1].range.end() {
                 if j > i + 1 && !flags.has(Flags::PHRASE_PREFIX) {
@@ -417,22 +420,33 @@ fn phrase_tags(
             }
             key.push_str(words[j].lower);
             flags = lexicon.get(&key);
-            if let Some(label) = label_of(flags) {
-                found = Some((j, label.tag()));
+            if let Some(label) = flags.entity_label() {
+                found.0 = Some((j, label.tag()));
+            }
+            if let Some(label) = gazetteer_label(flags) {
+                found.1 = Some((j, label.tag()));
             }
         }
-        match found {
-            Some((j, tag)) => {
-                out[i] = Some((true, tag));
-                for slot in &mut out[i + 1..=j] {
-                    *slot = Some((false, tag));
-                }
-                i = j + 1;
-            }
-            None => i += 1,
+        if i >= next.0 {
+            next.0 = mark(&mut lists.0, i, found.0);
+        }
+        if i >= next.1 {
+            next.1 = mark(&mut lists.1, i, found.1);
         }
     }
-    out
+    lists
+}
+
+/// Tags tokens `i..=j` with the entry found from `i`, if any; the next token a reading may tag.
+fn mark(out: &mut [PhraseTag], i: usize, found: Option<(usize, &'static str)>) -> usize {
+    let Some((j, tag)) = found else {
+        return i + 1;
+    };
+    out[i] = Some((true, tag));
+    for slot in &mut out[i + 1..=j] {
+        *slot = Some((false, tag));
+    }
+    j + 1
 }
 
 /// For each token, the tag the rules give it: `B-PER`, `I-LOC`, ... with their evidence.
@@ -553,7 +567,7 @@ fn token_features(
     words: &[Word],
     i: usize,
     lang: Lang,
-    phrase: Option<(bool, &'static str)>,
+    phrase: PhraseTag,
     out: &mut Vec<u64>,
 ) {
     const BOS: u64 = part("<s>");

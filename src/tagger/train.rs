@@ -198,7 +198,6 @@ pub(crate) fn train(
             Learner::Perceptron(Box::new(Perceptron::new(
                 hashes.len(),
                 Dropout {
-                    identity: identity.clone(),
                     threshold: u64::MAX / 1000 * u64::from(config.identity_dropout.min(1000)),
                     rng: SplitMix64(config.seed.wrapping_add(member) ^ 0x5eed),
                 },
@@ -212,7 +211,7 @@ pub(crate) fn train(
                 crf.rate = CRF_RATE / (1.0 + epoch as f64);
             }
             for &e in &order {
-                p.learn(&prepared[e]);
+                p.learn(&prepared[e], &identity);
             }
             if member + 1 == members {
                 let bytes = p.averaged_with(sum.as_ref()).quantised(&hashes);
@@ -238,9 +237,10 @@ enum Learner {
 }
 
 impl Learner {
-    fn learn(&mut self, ex: &Prepared) {
+    /// Learns from one example; `identity` says which feature rows name a token itself.
+    fn learn(&mut self, ex: &Prepared, identity: &[bool]) {
         match self {
-            Learner::Perceptron(p) => p.learn(ex),
+            Learner::Perceptron(p) => p.learn(ex, identity),
             Learner::Crf(c) => c.learn(ex),
         }
     }
@@ -310,9 +310,8 @@ impl Averaged {
     }
 }
 
-/// Which feature rows name a token itself, and how often to leave them out of a visit.
+/// How often to leave a token's identity rows out of a visit.
 struct Dropout {
-    identity: Vec<bool>,
     /// A token's identity rows are left out when a draw falls below this.
     threshold: u64,
     rng: SplitMix64,
@@ -340,19 +339,18 @@ impl Perceptron {
         }
     }
 
-    fn learn(&mut self, ex: &Prepared) {
+    fn learn(&mut self, ex: &Prepared, identity: &[bool]) {
         let n = ex.gold.len();
         let dropped: Vec<bool> = (0..n)
             .map(|_| self.dropout.threshold > 0 && self.dropout.rng.next() < self.dropout.threshold)
             .collect();
-        let identity = std::mem::take(&mut self.dropout.identity);
-        let (identity_ref, dropped_ref) = (&identity, &dropped);
+        let dropped = &dropped;
         let rows_of = |t: usize| {
-            let drop = dropped_ref[t];
+            let drop = dropped[t];
             ex.rows[ex.starts[t] as usize..ex.starts[t + 1] as usize]
                 .iter()
                 .copied()
-                .filter(move |&row| !(drop && identity_ref[row as usize]))
+                .filter(move |&row| !(drop && identity[row as usize]))
         };
         let scores: Vec<[i32; TAGS]> = (0..n)
             .map(|t| {
@@ -384,7 +382,6 @@ impl Perceptron {
                 self.bump_trans(pp * TAGS + pred, -1);
             }
         }
-        self.dropout.identity = identity;
         self.clock += 1;
     }
 
