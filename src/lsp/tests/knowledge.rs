@@ -2,18 +2,24 @@
 
 use super::*;
 
-#[tokio::test]
-async fn the_knowledge_base_reloads_and_corrections_stick() {
+/// A workspace folder whose `.nomen/knowledge.toml` holds `text`: the folder, the file's path
+/// and the folder's URI.
+fn workspace_with_knowledge(text: &str) -> (tempfile::TempDir, std::path::PathBuf, Uri) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".nomen")).unwrap();
     let kb_path = dir.path().join(".nomen/knowledge.toml");
-    // A broken file: diagnostics in it, and nothing of it in force.
-    std::fs::write(
-        &kb_path,
-        "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n",
-    )
-    .unwrap();
+    std::fs::write(&kb_path, text).unwrap();
     let root = Uri::from_file_path(dir.path()).unwrap();
+    (dir, kb_path, root)
+}
+
+/// A knowledge file that does not parse: a kind that is no kind.
+const BROKEN: &str = "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n";
+
+#[tokio::test]
+async fn the_knowledge_base_reloads_and_corrections_stick() {
+    // A broken file: diagnostics in it, and nothing of it in force.
+    let (dir, kb_path, root) = workspace_with_knowledge(BROKEN);
     let kb_uri = Uri::from_file_path(&kb_path).unwrap();
     let (mut server, _) =
         TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str(),
@@ -214,15 +220,7 @@ async fn a_name_extraction_missed_can_be_marked_and_is_found_from_then_on() {
 
 #[tokio::test]
 async fn a_correction_into_a_broken_knowledge_file_says_it_is_not_in_force() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
-    let kb_path = dir.path().join(".nomen/knowledge.toml");
-    std::fs::write(
-        &kb_path,
-        "[[entity]]\nname = \"Agence Iris\"\nkind = \"planet\"\n",
-    )
-    .unwrap();
-    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (dir, kb_path, root) = workspace_with_knowledge(BROKEN);
     let (mut server, _) =
         TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
     let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
@@ -247,11 +245,7 @@ async fn a_correction_into_a_broken_knowledge_file_says_it_is_not_in_force() {
 
 #[tokio::test]
 async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
-    let kb_path = dir.path().join(".nomen/knowledge.toml");
-    std::fs::write(&kb_path, "# Agences\n").unwrap();
-    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (dir, kb_path, root) = workspace_with_knowledge("# Agences\n");
     let (mut server, _) =
         TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
     let doc_uri = Uri::from_file_path(dir.path().join("article.txt")).unwrap();
@@ -285,12 +279,8 @@ async fn a_correction_keeps_an_edit_made_to_the_file_meanwhile() {
 
 #[tokio::test]
 async fn a_correction_goes_into_the_open_knowledge_file_not_under_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
-    let kb_path = dir.path().join(".nomen/knowledge.toml");
     let saved = "# Agences\n";
-    std::fs::write(&kb_path, saved).unwrap();
-    let root = Uri::from_file_path(dir.path()).unwrap();
+    let (dir, kb_path, root) = workspace_with_knowledge(saved);
     let kb_uri = Uri::from_file_path(&kb_path).unwrap();
     let (mut server, _) =
         TestServer::start_with(json!({"capabilities": {}, "rootUri": root.as_str()})).await;
