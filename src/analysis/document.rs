@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::blocks::split;
+use super::cancel::Cancel;
 use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
@@ -93,16 +94,19 @@ pub struct BatchResult {
 #[derive(Debug)]
 pub struct DocumentAnalysis {
     options: DocOptions,
-    blocks: Vec<Block>,
+    /// The blocks, their starts and the entity index are shared with the snapshots that
+    /// requests read ([`DocumentAnalysis::snapshot`]); a change copies what a snapshot still
+    /// holds (`Arc::make_mut`), so neither waits for the other.
+    blocks: Arc<Vec<Block>>,
     /// Block starts, kept in step with `blocks` (rebuilt when blocks are added or removed).
-    starts: Fenwick,
+    starts: Arc<Fenwick>,
     /// Blocks that edits touched and that must be split again, in ascending order.
     dirty: Vec<usize>,
     /// Blocks without a result, and how many of them `plan` found itself (the rest, left by a
     /// change of language, need a scan to find).
     unextracted: usize,
     fresh: Vec<usize>,
-    index: EntityIndex,
+    index: Arc<EntityIndex>,
     votes: [u64; 4],
     language: Lang,
     /// Results of blocks that edits removed, by hash, for blocks that come back unchanged.
@@ -112,6 +116,8 @@ pub struct DocumentAnalysis {
     knowledge: Arc<KnowledgeBase>,
     /// Counts knowledge bases set, so that results found with an older one are not installed.
     generation: u64,
+    /// Asked before each block by the passes over the document: never, except in a snapshot.
+    cancel: Cancel,
 }
 
 impl DocumentAnalysis {
@@ -119,17 +125,40 @@ impl DocumentAnalysis {
         let language = options.language.unwrap_or(Lang::Fr);
         DocumentAnalysis {
             options,
-            blocks: Vec::new(),
-            starts: Fenwick::default(),
+            blocks: Arc::default(),
+            starts: Arc::default(),
             dirty: Vec::new(),
             unextracted: 0,
             fresh: Vec::new(),
-            index: EntityIndex::default(),
+            index: Arc::default(),
             votes: [0; 4],
             language,
             recycled: FxHashMap::default(),
             knowledge: Arc::new(KnowledgeBase::default()),
             generation: 0,
+            cancel: Cancel::never(),
+        }
+    }
+
+    /// The analysis as it is, to read on another thread with no lock held: a few shared
+    /// pointers, not a copy. Its passes over the blocks (mentions, symbols, checks, roles)
+    /// stop early once `cancel` says so, and their answers are then partial: the caller that
+    /// cancelled throws them away.
+    pub fn snapshot(&self, cancel: Cancel) -> DocumentAnalysis {
+        DocumentAnalysis {
+            options: self.options.clone(),
+            blocks: self.blocks.clone(),
+            starts: self.starts.clone(),
+            dirty: self.dirty.clone(),
+            unextracted: self.unextracted,
+            fresh: Vec::new(),
+            index: self.index.clone(),
+            votes: self.votes,
+            language: self.language,
+            recycled: FxHashMap::default(),
+            knowledge: self.knowledge.clone(),
+            generation: self.generation,
+            cancel,
         }
     }
 
@@ -152,7 +181,7 @@ impl DocumentAnalysis {
         for i in 0..self.blocks.len() {
             if self.blocks[i].result.is_some() {
                 self.forget(i);
-                self.blocks[i].result = None;
+                Arc::make_mut(&mut self.blocks)[i].result = None;
                 self.unextracted += 1;
             }
         }
@@ -238,11 +267,12 @@ impl DocumentAnalysis {
         let (at, removed, added) = (range.start, range.len(), with.len());
         if removed == 1 && added == 1 {
             let delta = u32::from(with[0].len).wrapping_sub(u32::from(self.blocks[at].len));
-            self.starts.add(at, delta);
-            self.blocks[at] = with.into_iter().next().unwrap_or_else(|| unreachable!());
+            Arc::make_mut(&mut self.starts).add(at, delta);
+            Arc::make_mut(&mut self.blocks)[at] =
+                with.into_iter().next().unwrap_or_else(|| unreachable!());
         } else {
-            self.blocks.splice(range, with);
-            self.starts = Fenwick::build(self.blocks.iter().map(|b| u32::from(b.len)));
+            Arc::make_mut(&mut self.blocks).splice(range, with);
+            self.starts = Arc::new(Fenwick::build(self.blocks.iter().map(|b| u32::from(b.len))));
         }
         for i in at..at + added {
             self.unextracted += usize::from(self.blocks[i].result.is_none());
@@ -290,11 +320,12 @@ impl DocumentAnalysis {
     fn forget(&mut self, i: usize) {
         let block = &self.blocks[i];
         let Some(result) = &block.result else { return };
+        let index = Arc::make_mut(&mut self.index);
         for m in &result.mentions {
-            self.index.remove(&m.form, m.label, m.evidence);
+            index.remove(&m.form, m.label, m.evidence);
         }
         for a in &result.aliases {
-            self.index.unlink_alias(&a.short, &a.long);
+            index.unlink_alias(&a.short, &a.long);
         }
         if let Some(slot) = vote(result.detected, result.leaning) {
             let votes = &mut self.votes[slot];
@@ -310,11 +341,12 @@ impl DocumentAnalysis {
     fn remember(&mut self, i: usize) {
         let block = &self.blocks[i];
         let Some(result) = &block.result else { return };
+        let index = Arc::make_mut(&mut self.index);
         for m in &result.mentions {
-            self.index.add(&m.form, m.label, m.evidence);
+            index.add(&m.form, m.label, m.evidence);
         }
         for a in &result.aliases {
-            self.index.link_alias(&a.short, &a.long);
+            index.link_alias(&a.short, &a.long);
         }
         if let Some(slot) = vote(result.detected, result.leaning) {
             self.votes[slot] += u64::from(u32::from(block.len));
@@ -435,7 +467,7 @@ impl DocumentAnalysis {
             return false;
         }
         for (i, hash, result) in done.results {
-            let Some(block) = self.blocks.get_mut(i) else {
+            let Some(block) = Arc::make_mut(&mut self.blocks).get_mut(i) else {
                 continue;
             };
             if block.hash != hash || block.result.is_some() {
@@ -463,16 +495,24 @@ impl DocumentAnalysis {
             .collect();
         for i in &stale {
             self.forget(*i);
-            self.blocks[*i].result = None;
+            Arc::make_mut(&mut self.blocks)[*i].result = None;
             self.unextracted += 1;
         }
         !stale.is_empty()
     }
 
+    /// The blocks in document order, until the work is cancelled: every pass over the whole
+    /// document goes through here.
+    fn visited_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks
+            .iter()
+            .take_while(|_| !self.cancel.is_cancelled())
+    }
+
     /// Every block's start and result, in document order.
     pub(crate) fn block_results(&self) -> impl Iterator<Item = (TextSize, &BlockResult)> {
         let mut start = TextSize::new(0);
-        self.blocks.iter().filter_map(move |b| {
+        self.visited_blocks().filter_map(move |b| {
             let block_start = start;
             start += b.len;
             Some((block_start, b.result.as_deref()?))
@@ -482,7 +522,7 @@ impl DocumentAnalysis {
     /// Every mention in document order, with document ranges.
     pub(crate) fn mentions(&self) -> impl Iterator<Item = (TextRange, &BlockMention)> {
         let mut start = TextSize::new(0);
-        self.blocks.iter().flat_map(move |b| {
+        self.visited_blocks().flat_map(move |b| {
             let block_start = start;
             start += b.len;
             b.result
@@ -515,6 +555,13 @@ impl Batch {
 
     /// Extracts every block of the batch. Pure: no lock, no IO.
     pub fn run(self, extractor: &Extractor) -> BatchResult {
+        self.run_until(extractor, &Cancel::never())
+    }
+
+    /// Extracts the blocks of the batch in order until `cancel` says to stop (a newer edit
+    /// made the batch obsolete): the blocks done are returned, and installing them is right,
+    /// since each result depends on its block's text alone; the rest are planned again.
+    pub fn run_until(self, extractor: &Extractor, cancel: &Cancel) -> BatchResult {
         let prose: Vec<_> = self
             .jobs
             .iter()
@@ -542,6 +589,7 @@ impl Batch {
             .iter()
             .zip(prose)
             .zip(detected)
+            .take_while(|_| !cancel.is_cancelled())
             .map(|((job, prose), (detected, leaning))| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mut mentions = extract_block(extractor, &job.text, &prose, lang);

@@ -2,6 +2,7 @@
 //! say. Pure: text and byte offsets in, plain structs out.
 
 mod blocks;
+mod cancel;
 mod checks;
 mod context;
 mod corrections;
@@ -13,6 +14,7 @@ mod navigation;
 mod prose;
 mod render;
 
+pub use cancel::Cancel;
 pub use checks::ChecksConfig;
 pub use corrections::{Corrections, EntityCorrections};
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};

@@ -509,3 +509,36 @@ fn a_document_of_short_blocks_goes_by_what_they_lean_to() {
         Lang::Fr
     );
 }
+
+#[test]
+fn a_cancelled_batch_installs_what_it_did_and_the_rest_is_planned_again() {
+    let text = Text::new(
+        "Le ministre est arrivé à Lyon.\n\nIl a ensuite visité Marseille.\n\nPuis il est rentré à Toulouse.\n",
+    );
+    let places = |analysis: &DocumentAnalysis| -> Vec<String> {
+        analysis
+            .resolved()
+            .map(|m| text.slice(m.range).into_owned())
+            .collect()
+    };
+    let mut analysis = DocumentAnalysis::new(DocOptions::default());
+    let work = analysis.plan(&[], &text);
+    // Stops before the second of the three blocks.
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = asked.clone();
+    let cancel = Cancel::new(move || count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 1);
+    analysis.install(work.run_until(extractor(), &cancel));
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(!analysis.is_ready());
+    assert_eq!(places(&analysis), ["Lyon"]);
+    let rest = analysis.plan(&[], &text);
+    analysis.install(rest.run(extractor()));
+    assert!(analysis.is_ready());
+    assert_eq!(places(&analysis), ["Lyon", "Marseille", "Toulouse"]);
+
+    // A snapshot whose work is cancelled stops its passes over the blocks.
+    let stopped = analysis.snapshot(Cancel::new(|| true));
+    assert_eq!(stopped.resolved_mentions(), Vec::new());
+    let snapshot = analysis.snapshot(Cancel::never());
+    assert_eq!(snapshot.resolved_mentions(), analysis.resolved_mentions());
+}

@@ -14,34 +14,39 @@ pub(crate) async fn code_actions(
 ) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri.clone();
     let checks = shared.config().checks;
+    let range = params.range;
     shared
-        .read(&params.text_document.uri, "codeAction", |st, session| {
-            let at = from_proto::text_range(&st.text, params.range, session.encoding);
-            let diagnostics = st.analysis.checks(&st.text, &checks);
-            let mut actions: Vec<CodeActionOrCommand> = diagnostics
-                .iter()
-                .filter(|d| d.range.intersect(at).is_some())
-                .flat_map(|d| d.fixes.iter().map(move |fix| (d, fix)))
-                .map(|(d, fix)| {
-                    CodeActionOrCommand::CodeAction(to_proto::quick_fix(
-                        &st.text,
-                        &uri,
-                        d,
-                        fix,
-                        session.encoding,
-                    ))
-                })
-                .collect();
-            let offered = st.analysis.corrections_at(&st.text, at);
-            if let Some(e) = offered.entity {
-                actions.extend(corrections::actions(
-                    &uri, &e.form, &e.entity, e.known, &e.others,
-                ));
-            }
-            if let Some(form) = offered.to_mark {
-                actions.extend(corrections::mark_actions(&uri, &form));
-            }
-            Some(actions)
-        })
+        .read(
+            &params.text_document.uri,
+            "codeAction",
+            move |st, session| {
+                let at = from_proto::text_range(&st.text, range, session.encoding);
+                let diagnostics = st.analysis.checks(&st.text, &checks);
+                let mut actions: Vec<CodeActionOrCommand> = diagnostics
+                    .iter()
+                    .filter(|d| d.range.intersect(at).is_some())
+                    .flat_map(|d| d.fixes.iter().map(move |fix| (d, fix)))
+                    .map(|(d, fix)| {
+                        CodeActionOrCommand::CodeAction(to_proto::quick_fix(
+                            &st.text,
+                            &uri,
+                            d,
+                            fix,
+                            session.encoding,
+                        ))
+                    })
+                    .collect();
+                let offered = st.analysis.corrections_at(&st.text, at);
+                if let Some(e) = offered.entity {
+                    actions.extend(corrections::actions(
+                        &uri, &e.form, &e.entity, e.known, &e.others,
+                    ));
+                }
+                if let Some(form) = offered.to_mark {
+                    actions.extend(corrections::mark_actions(&uri, &form));
+                }
+                Some(actions)
+            },
+        )
         .await
 }

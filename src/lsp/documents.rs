@@ -4,9 +4,11 @@
 //! any `.await`, and queues the edits for the worker. The worker (one task per document) plans
 //! under the lock, extracts on a blocking thread with no lock held, installs under the lock,
 //! then publishes diagnostics once the text has rested for the debounce delay. Readers wait
-//! (asynchronously) for the analysis of the current version.
+//! (asynchronously) for the analysis of the current version, then read a [`Snapshot`] of it
+//! on the blocking pool with no lock held.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use tokio::sync::{Notify, watch};
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use super::{Shared, to_proto};
-use crate::analysis::{Batch, DocOptions, DocumentAnalysis};
+use crate::analysis::{Batch, Cancel, DocOptions, DocumentAnalysis};
 use crate::text::{Edit, Text};
 
 pub(crate) struct DocState {
@@ -63,6 +65,45 @@ impl DocState {
     }
 }
 
+/// What a request reads: the document when its analysis covered its version, shared rather
+/// than copied (a rope clone and a few `Arc`s), so that it is read on the blocking pool with no
+/// lock held. It has the fields of [`DocState`] that requests read, under the same names; a
+/// field requests need is added to both, and copied in [`DocHandle::snapshot_of`].
+pub(crate) struct Snapshot {
+    pub(crate) text: Text,
+    pub(crate) version: i32,
+    /// Its passes over the blocks stop once the snapshot is no longer current.
+    pub(crate) analysis: DocumentAnalysis,
+    currency: Currency,
+}
+
+impl Snapshot {
+    /// Whether an answer from this snapshot is still wanted: no edit (nor new options, a new
+    /// knowledge base, a close) has come since it was taken, and its request is still awaited.
+    pub(crate) fn is_current(&self) -> bool {
+        self.currency.holds()
+    }
+}
+
+/// The change count seen when a snapshot or a batch was taken, and its requester's flag.
+#[derive(Clone)]
+struct Currency {
+    changes: Arc<AtomicU64>,
+    seen: u64,
+    stop: Arc<AtomicBool>,
+}
+
+impl Currency {
+    fn holds(&self) -> bool {
+        !self.stop.load(Ordering::SeqCst) && self.changes.load(Ordering::SeqCst) == self.seen
+    }
+}
+
+/// Called before each block that work on a snapshot visits: tests count the blocks visited
+/// and hold the work at one of them.
+#[cfg(test)]
+pub(crate) type Probe = Arc<dyn Fn() + Send + Sync>;
+
 pub(crate) struct DocHandle {
     pub(crate) uri: Uri,
     state: Mutex<DocState>,
@@ -71,6 +112,12 @@ pub(crate) struct DocHandle {
     /// Held from the snapshot of what is published to the end of its sending, so that a close
     /// cannot send its empty list between the two and be overtaken by stale diagnostics.
     publishing: tokio::sync::Mutex<()>,
+    /// Counts the changes that make work on an older state obsolete: edits, new options, a
+    /// new knowledge base, the close. Bumped under the lock; batches and snapshots taken before
+    /// stop at their next block.
+    changes: Arc<AtomicU64>,
+    #[cfg(test)]
+    pub(crate) probe: Mutex<Option<Probe>>,
 }
 
 /// What became of a `didChange`.
@@ -103,6 +150,45 @@ impl DocHandle {
             wake: Notify::new(),
             ready: watch::Sender::new(None),
             publishing: tokio::sync::Mutex::new(()),
+            changes: Arc::default(),
+            #[cfg(test)]
+            probe: Mutex::new(None),
+        }
+    }
+
+    /// Marks work on the state before this change obsolete. Called with the lock held.
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Under the lock: the document as it is, for work that stops once a change comes or
+    /// `stop` is set.
+    fn currency(&self, stop: &Arc<AtomicBool>) -> Currency {
+        Currency {
+            changes: self.changes.clone(),
+            seen: self.changes.load(Ordering::SeqCst),
+            stop: stop.clone(),
+        }
+    }
+
+    /// Under the lock: a snapshot of `st` (see [`Snapshot`]).
+    fn snapshot_of(&self, st: &DocState, stop: &Arc<AtomicBool>) -> Snapshot {
+        let currency = self.currency(stop);
+        let check = currency.clone();
+        #[cfg(test)]
+        let probe = self.probe.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let cancel = Cancel::new(move || {
+            #[cfg(test)]
+            if let Some(probe) = &probe {
+                probe();
+            }
+            !check.holds()
+        });
+        Snapshot {
+            text: st.text.clone(),
+            version: st.version,
+            analysis: st.analysis.snapshot(cancel),
+            currency,
         }
     }
 
@@ -127,6 +213,8 @@ impl DocHandle {
             );
             let first = !st.out_of_sync;
             st.out_of_sync = true;
+            // Diagnostics found before it are not to be published now.
+            self.changed();
             let current = st.version;
             drop(st);
             // The worker publishes the empty list that takes back the diagnostics shown.
@@ -143,6 +231,7 @@ impl DocHandle {
             });
         }
         st.version = version;
+        self.changed();
         drop(st);
         self.wake.notify_one();
         Change::Applied
@@ -153,6 +242,7 @@ impl DocHandle {
         let mut st = self.lock();
         st.options = options;
         st.ready_version = None;
+        self.changed();
         drop(st);
         self.wake.notify_one();
     }
@@ -174,6 +264,7 @@ impl DocHandle {
         let mut st = self.lock();
         st.knowledge = Some(knowledge);
         st.ready_version = None;
+        self.changed();
         drop(st);
         self.wake.notify_one();
     }
@@ -181,7 +272,10 @@ impl DocHandle {
     /// Marks the document closed: the worker stops, and the requests waiting for its analysis
     /// are woken and answer nothing.
     pub(crate) fn close(&self) {
-        self.lock().phase = Phase::Closed;
+        let mut st = self.lock();
+        st.phase = Phase::Closed;
+        self.changed();
+        drop(st);
         self.wake.notify_one();
         self.ready.send_modify(|_| {});
     }
@@ -197,19 +291,19 @@ impl DocHandle {
             .await;
     }
 
-    /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`.
-    pub(crate) async fn when_ready<T>(
+    /// Waits until the analysis covers the current version (or `deadline` passes), then takes
+    /// a snapshot of it, whose work stops once the document changes or `stop` is set.
+    pub(crate) async fn snapshot(
         &self,
-        timeout: Duration,
-        f: impl Fn(&DocState) -> T,
-    ) -> Option<T> {
+        deadline: tokio::time::Instant,
+        stop: &Arc<AtomicBool>,
+    ) -> Option<Snapshot> {
         let mut ready = self.ready.subscribe();
-        let deadline = tokio::time::Instant::now() + timeout;
         loop {
             {
                 let st = self.lock();
                 if st.is_ready() {
-                    return Some(f(&st));
+                    return Some(self.snapshot_of(&st, stop));
                 }
                 if matches!(st.phase, Phase::Closed | Phase::Oversize) {
                     return None;
@@ -261,8 +355,13 @@ pub(crate) async fn worker(shared: Arc<Shared>, doc: Arc<DocHandle>) {
 async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
     loop {
         let max = shared.config().max_document_bytes;
-        let step = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc.lock(), max))) {
-            Ok(step) => step,
+        let never = Arc::new(AtomicBool::new(false));
+        let planned = catch_unwind(AssertUnwindSafe(|| {
+            let mut st = doc.lock();
+            (prepare(&mut st, max), doc.currency(&never))
+        }));
+        let (step, currency) = match planned {
+            Ok(planned) => planned,
             Err(_) => {
                 tracing::error!(
                     uri = doc.uri.as_str(),
@@ -307,8 +406,13 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
             Step::Extract(batch) => batch,
         };
         let extractor = shared.extractor.clone();
-        let done =
-            tokio::task::spawn_blocking(move || batch.run(super::extractor(&extractor))).await;
+        // A change meanwhile (an edit, new options, a new knowledge base, the close) stops the
+        // batch at its next block; what it finished is installed, and the rest planned again.
+        let cancel = Cancel::new(move || !currency.holds());
+        let done = tokio::task::spawn_blocking(move || {
+            batch.run_until(super::extractor(&extractor), &cancel)
+        })
+        .await;
         let mut st = doc.lock();
         match done {
             Ok(result) => {
@@ -367,29 +471,46 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let encoding = shared.session().encoding;
     let checks = shared.config().checks;
     let _publishing = doc.publishing.lock().await;
-    let snapshot = catch_unwind(AssertUnwindSafe(|| {
+    let snapshot = {
         let st = doc.lock();
-        (st.is_ready() && st.phase != Phase::Closed).then(|| {
-            if st.out_of_sync {
-                return (st.text.clone(), Vec::new(), st.version);
-            }
-            let mut diagnostics = st.analysis.diagnostics(&config);
-            diagnostics.extend(st.analysis.checks(&st.text, &checks));
-            (st.text.clone(), diagnostics, st.version)
-        })
-    }));
-    let Ok(Some((text, diagnostics, version))) = snapshot else {
+        let never = Arc::new(AtomicBool::new(false));
+        (st.is_ready() && st.phase != Phase::Closed)
+            .then(|| (doc.snapshot_of(&st, &never), st.out_of_sync))
+    };
+    let Some((snapshot, out_of_sync)) = snapshot else {
         return;
     };
+    // Found off the lock, on the blocking pool: the checks pass over the whole document.
+    let found = tokio::task::spawn_blocking(move || {
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            if out_of_sync {
+                return Vec::new();
+            }
+            let st = &snapshot;
+            let mut diagnostics = st.analysis.diagnostics(&config);
+            diagnostics.extend(st.analysis.checks(&st.text, &checks));
+            diagnostics
+                .iter()
+                .map(|d| to_proto::diagnostic(&st.text, d, encoding))
+                .collect::<Vec<_>>()
+        }));
+        (found.ok(), snapshot)
+    })
+    .await;
+    let Ok((Some(diagnostics), snapshot)) = found else {
+        return;
+    };
+    // A change meanwhile cut the checks short or made them stale: the worker publishes again
+    // after it.
+    if !snapshot.is_current() {
+        return;
+    }
+    let version = snapshot.version;
     #[cfg(test)]
     {
         let pause = PUBLISH_PAUSE.load(std::sync::atomic::Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(pause)).await;
     }
-    let diagnostics = diagnostics
-        .iter()
-        .map(|d| to_proto::diagnostic(&text, d, encoding))
-        .collect();
     shared
         .client
         .publish_diagnostics(doc.uri.clone(), diagnostics, Some(version))

@@ -260,11 +260,13 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
         let this = pos.text_document.uri.to_file_path().map(|p| p.into_owned());
+        let position = pos.position;
+        let shared = self.shared.clone();
         self.shared
-            .read(&pos.text_document.uri, "hover", |st, session| {
-                let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            .read(&pos.text_document.uri, "hover", move |st, session| {
+                let offset = from_proto::offset(&st.text, position, session.encoding);
                 let mut info = st.analysis.hover(&st.text, offset)?;
-                info.elsewhere = self.shared.elsewhere(&info.entity.name, this.as_deref());
+                info.elsewhere = shared.elsewhere(&info.entity.name, this.as_deref());
                 Some(to_proto::hover(
                     &st.text,
                     &info,

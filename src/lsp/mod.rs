@@ -96,22 +96,46 @@ impl Shared {
             .cloned()
     }
 
-    /// Runs a read-only `f` on the analysis of the current version of `uri`, once it is ready;
-    /// a panic in `f` becomes an error response. Nothing for a document that is not open.
-    pub(crate) async fn read<T>(
+    /// Runs a read-only `f` on a snapshot of the analysis of the current version of `uri`,
+    /// once it is ready, on the blocking pool with no lock held; a panic in `f` becomes an error
+    /// response. Nothing for a document that is not open.
+    ///
+    /// An edit that comes while `f` runs stops it at its next block, and `f` runs again on the
+    /// newer version: a request never answers from a version it knows to be replaced. When the
+    /// client cancels the request, tower-lsp-server drops this future and answers
+    /// `RequestCancelled` itself; dropping it stops `f` at its next block too.
+    pub(crate) async fn read<T: Send + 'static>(
         &self,
         uri: &Uri,
-        what: &str,
-        f: impl Fn(&documents::DocState, Session) -> Option<T>,
+        what: &'static str,
+        f: impl Fn(&documents::Snapshot, Session) -> Option<T> + Send + Sync + 'static,
     ) -> tower_lsp_server::jsonrpc::Result<Option<T>> {
         let Some(doc) = self.doc(uri) else {
             return Ok(None);
         };
         let session = self.session();
-        let answer = doc
-            .when_ready(READY_TIMEOUT, |st| guarded(what, || f(st, session)))
+        let f = Arc::new(f);
+        let stop = StopOnDrop::default();
+        let deadline = tokio::time::Instant::now() + READY_TIMEOUT;
+        loop {
+            let Some(snapshot) = doc.snapshot(deadline, &stop.0).await else {
+                return Ok(None);
+            };
+            let f = f.clone();
+            let done = tokio::task::spawn_blocking(move || {
+                let answer = guarded(what, || f(&snapshot, session));
+                snapshot.is_current().then_some(answer)
+            })
             .await;
-        answer.unwrap_or(Ok(None))
+            match done {
+                Ok(Some(answer)) => return answer,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::error!("{what} failed: {e}");
+                    return Err(internal_error(what));
+                }
+            }
+        }
     }
 
     /// Other workspace files that mention an entity, as paths relative to their workspace folder.
@@ -179,11 +203,26 @@ pub(crate) async fn ask_client<T>(
 fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrpc::Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
         tracing::error!("{what} panicked");
-        tower_lsp_server::jsonrpc::Error {
-            message: format!("nomen: internal error while answering {what}").into(),
-            ..tower_lsp_server::jsonrpc::Error::internal_error()
-        }
+        internal_error(what)
     })
+}
+
+fn internal_error(what: &str) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        message: format!("nomen: internal error while answering {what}").into(),
+        ..tower_lsp_server::jsonrpc::Error::internal_error()
+    }
+}
+
+/// A flag set when it is dropped: the request future that owns it was dropped (cancelled by
+/// the client, or the session ended), so the work done for it on the blocking pool stops.
+#[derive(Default)]
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 pub(crate) fn extractor(cell: &OnceLock<Extractor>) -> &Extractor {

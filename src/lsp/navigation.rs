@@ -15,7 +15,7 @@ pub(crate) async fn semantic_tokens(
     range: Option<Range>,
 ) -> Result<Option<SemanticTokens>> {
     shared
-        .read(uri, "semanticTokens", |st, session| {
+        .read(uri, "semanticTokens", move |st, session| {
             let within = range.map(|r| from_proto::text_range(&st.text, r, session.encoding));
             let highlights = st.analysis.highlights(within);
             Some(to_proto::semantic_tokens(
@@ -31,12 +31,13 @@ pub(crate) async fn document_highlight(
     shared: &Shared,
     pos: TextDocumentPositionParams,
 ) -> Result<Option<Vec<DocumentHighlight>>> {
+    let position = pos.position;
     shared
         .read(
             &pos.text_document.uri,
             "documentHighlight",
-            |st, session| {
-                let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+            move |st, session| {
+                let offset = from_proto::offset(&st.text, position, session.encoding);
                 let (_, key) = st.analysis.entity_at(offset)?;
                 let definition = st.analysis.definition(&key);
                 let highlights = st
@@ -64,9 +65,10 @@ pub(crate) async fn definition(
     pos: TextDocumentPositionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let uri = pos.text_document.uri.clone();
+    let position = pos.position;
     shared
-        .read(&pos.text_document.uri, "definition", |st, session| {
-            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+        .read(&pos.text_document.uri, "definition", move |st, session| {
+            let offset = from_proto::offset(&st.text, position, session.encoding);
             let (_, key) = st.analysis.entity_at(offset)?;
             let range = to_proto::range(&st.text, st.analysis.definition(&key)?, session.encoding);
             Some(GotoDefinitionResponse::Scalar(Location {
@@ -84,9 +86,10 @@ pub(crate) async fn references(
     let pos = params.text_document_position;
     let uri = pos.text_document.uri.clone();
     let include_declaration = params.context.include_declaration;
+    let position = pos.position;
     shared
-        .read(&pos.text_document.uri, "references", |st, session| {
-            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+        .read(&pos.text_document.uri, "references", move |st, session| {
+            let offset = from_proto::offset(&st.text, position, session.encoding);
             let (_, key) = st.analysis.entity_at(offset)?;
             let definition = st.analysis.definition(&key);
             let locations = st
@@ -109,7 +112,7 @@ pub(crate) async fn document_symbols(
     uri: &Uri,
 ) -> Result<Option<DocumentSymbolResponse>> {
     shared
-        .read(uri, "documentSymbol", |st, session| {
+        .read(uri, "documentSymbol", move |st, session| {
             let symbols = st.analysis.symbols();
             Some(DocumentSymbolResponse::Nested(to_proto::document_symbols(
                 &st.text,
@@ -128,8 +131,10 @@ pub(crate) async fn workspace_symbols(
     let query = SymbolQuery::new(query);
     let mut out = Vec::new();
     for doc in shared.all_docs() {
+        let query = query.clone();
+        let uri = doc.uri.clone();
         let found = shared
-            .read(&doc.uri, "workspace/symbol", |st, session| {
+            .read(&doc.uri, "workspace/symbol", move |st, session| {
                 let symbols = st.analysis.symbols_matching(&query);
                 let found: Vec<WorkspaceSymbol> = symbols
                     .into_iter()
@@ -139,7 +144,7 @@ pub(crate) async fn workspace_symbols(
                         tags: None,
                         container_name: Some(format!("{} mentions", s.mentions.len())),
                         location: OneOf::Left(Location {
-                            uri: doc.uri.clone(),
+                            uri: uri.clone(),
                             range: to_proto::range(&st.text, s.mentions[0], session.encoding),
                         }),
                         data: None,
@@ -185,18 +190,23 @@ pub(crate) async fn prepare_rename(
     shared: &Shared,
     pos: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
+    let position = pos.position;
     let answer = shared
-        .read(&pos.text_document.uri, "prepareRename", |st, session| {
-            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
-            let Some((range, _)) = st.analysis.entity_at(offset) else {
-                return Some(Err(refusal(&crate::analysis::RenameError::NotAName)));
-            };
-            let placeholder = st.text.slice(range).into_owned();
-            Some(Ok(PrepareRenameResponse::RangeWithPlaceholder {
-                range: to_proto::range(&st.text, range, session.encoding),
-                placeholder,
-            }))
-        })
+        .read(
+            &pos.text_document.uri,
+            "prepareRename",
+            move |st, session| {
+                let offset = from_proto::offset(&st.text, position, session.encoding);
+                let Some((range, _)) = st.analysis.entity_at(offset) else {
+                    return Some(Err(refusal(&crate::analysis::RenameError::NotAName)));
+                };
+                let placeholder = st.text.slice(range).into_owned();
+                Some(Ok(PrepareRenameResponse::RangeWithPlaceholder {
+                    range: to_proto::range(&st.text, range, session.encoding),
+                    placeholder,
+                }))
+            },
+        )
         .await?;
     answer.transpose()
 }
@@ -204,10 +214,12 @@ pub(crate) async fn prepare_rename(
 pub(crate) async fn rename(shared: &Shared, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let pos = params.text_document_position;
     let uri = pos.text_document.uri.clone();
+    let position = pos.position;
+    let new_name = params.new_name;
     let answer = shared
-        .read(&pos.text_document.uri, "rename", |st, session| {
-            let offset = from_proto::offset(&st.text, pos.position, session.encoding);
-            let edits = match st.analysis.rename(&st.text, offset, &params.new_name) {
+        .read(&pos.text_document.uri, "rename", move |st, session| {
+            let offset = from_proto::offset(&st.text, position, session.encoding);
+            let edits = match st.analysis.rename(&st.text, offset, &new_name) {
                 Ok(edits) => edits,
                 Err(e) => return Some(Err(refusal(&e))),
             };

@@ -5,6 +5,7 @@ mod documents;
 mod knowledge;
 mod navigation;
 mod protocol;
+mod snapshots;
 mod workspace;
 
 use std::time::Duration;
