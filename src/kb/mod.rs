@@ -80,6 +80,7 @@
 
 mod edit;
 mod embedded;
+mod jsonl;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -93,7 +94,8 @@ use crate::extract::{Label, Lang};
 
 pub use edit::{add_alias, add_entry, ignore, set_kind};
 pub use embedded::synthetic_jsonl;
-pub use parse::{parse_jsonl, parse_toml};
+pub use jsonl::parse_jsonl;
+pub use parse::parse_toml;
 
 /// One entity of the knowledge base.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,16 +1,28 @@
-//! Reading knowledge-base files: TOML written by hand and JSON Lines imports, validated with
-//! every error located.
+//! Reading `knowledge.toml`, written by hand, validated with every error located (the JSON
+//! Lines imports are read by `jsonl.rs`).
 
 use std::ops::Range;
 
-use serde::Deserialize;
 use toml_edit::{Document, Item, TableLike, Value};
+use toml_parser::lexer::TokenKind;
 
 use super::{KbEntry, KbError, KbFile, parse_kind};
 use crate::extract::Label;
 
 /// Reads a `knowledge.toml` file. On any error, returns all the errors and no entries.
+///
+/// The file is read one section at a time (what comes before the first table header, then
+/// each `[[entity]]` or `[ignore]` with its keys), each section parsed alone and dropped before
+/// the next: toml_edit's document of a whole file holds about 2 KB per entity (its layout, to
+/// edit it in place), hundreds of megabytes for a large file, where the entries take a tenth
+/// of that. The sections give the entries and errors the whole file gives; where they might
+/// not (another table header, a key that two sections define, a syntax error), the whole file
+/// is parsed at once instead.
 pub fn parse_toml(text: &str) -> Result<KbFile, Vec<KbError>> {
+    by_sections(text).unwrap_or_else(|| whole(text))
+}
+
+fn whole(text: &str) -> Result<KbFile, Vec<KbError>> {
     let doc = match Document::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
@@ -19,32 +31,94 @@ pub fn parse_toml(text: &str) -> Result<KbFile, Vec<KbError>> {
             return Err(vec![error_at(text, offset, message)]);
         }
     };
-    let mut reader = TomlReader {
-        text,
-        file: KbFile::default(),
-        errors: Vec::new(),
-        lines: None,
+    let mut reader = TomlReader::new(text);
+    reader.root(doc.as_table());
+    reader.finish()
+}
+
+/// [`parse_toml`] section by section; `None` where that might differ from the whole file.
+fn by_sections(text: &str) -> Option<Result<KbFile, Vec<KbError>>> {
+    let starts = section_starts(text);
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let mut reader = TomlReader::new(text);
+    let first = starts.first().copied().unwrap_or(text.len());
+    let (root_entity, root_ignore) = {
+        let root = Document::parse(&text[..first]).ok()?;
+        reader.root(root.as_table());
+        let has = |key| root.as_table().contains_key(key);
+        (has("entity"), has("ignore"))
     };
-    let root = doc.as_table();
-    for (name, item) in root.iter() {
-        let key_span = root.key(name).and_then(|k| k.span());
-        match name {
-            "entity" => reader.entities(item, key_span),
-            "ignore" => reader.ignore(item, key_span),
-            _ => reader.error(
-                key_span.or(item.span()),
-                format!("unknown key `{name}`: expected `entity` or `ignore`"),
-            ),
+    // The whole file's errors come key by key, in the order the keys first appear.
+    let root_errors = reader.errors.len();
+    let mut ignore: Option<(bool, Vec<KbError>)> = None;
+    let mut entity_seen = false;
+    for (start, end) in starts.iter().copied().zip(ends) {
+        let section = Document::parse(&text[start..end]).ok()?;
+        reader.shift = start;
+        let table = section.as_table();
+        let mut keys = table.iter();
+        let (name, item) = keys.next()?;
+        if keys.next().is_some() {
+            return None;
+        }
+        match (name, item) {
+            ("entity", Item::ArrayOfTables(_)) if !root_entity => {
+                entity_seen = true;
+                reader.entities(item, None);
+            }
+            ("ignore", Item::Table(_)) if !root_ignore && ignore.is_none() => {
+                let before = reader.errors.len();
+                reader.ignore(item, table.key(name).and_then(|k| k.span()));
+                ignore = Some((!entity_seen, reader.errors.split_off(before)));
+            }
+            _ => return None,
         }
     }
-    match reader.errors.is_empty() {
-        true => Ok(reader.file),
-        false => Err(reader.errors),
+    if let Some((first, errors)) = ignore {
+        let at = if first {
+            root_errors
+        } else {
+            reader.errors.len()
+        };
+        reader.errors.splice(at..at, errors);
     }
+    Some(reader.finish())
+}
+
+/// Where each top-level table header starts, found with TOML's own lexer so that a bracket in
+/// a string, a comment or an array is never taken for one.
+fn section_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut depth = 0u32;
+    let mut line_start = true;
+    let mut in_header = false;
+    for token in toml_parser::Source::new(text).lex() {
+        match token.kind() {
+            TokenKind::Newline => {
+                line_start = true;
+                in_header = false;
+                continue;
+            }
+            TokenKind::Whitespace => continue,
+            TokenKind::LeftSquareBracket if depth == 0 && line_start && !in_header => {
+                starts.push(token.span().start());
+                in_header = true;
+            }
+            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket if !in_header => depth += 1,
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket if !in_header => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        line_start = false;
+    }
+    starts
 }
 
 struct TomlReader<'a> {
     text: &'a str,
+    /// Where the section being read starts in `text`: its spans count from there.
+    shift: usize,
     file: KbFile,
     errors: Vec<KbError>,
     /// Where each line starts, found at the first error: a file with thousands of errors must
@@ -53,8 +127,39 @@ struct TomlReader<'a> {
 }
 
 impl TomlReader<'_> {
+    fn new(text: &str) -> TomlReader<'_> {
+        TomlReader {
+            text,
+            shift: 0,
+            file: KbFile::default(),
+            errors: Vec::new(),
+            lines: None,
+        }
+    }
+
+    fn finish(self) -> Result<KbFile, Vec<KbError>> {
+        match self.errors.is_empty() {
+            true => Ok(self.file),
+            false => Err(self.errors),
+        }
+    }
+
+    fn root(&mut self, root: &toml_edit::Table) {
+        for (name, item) in root.iter() {
+            let key_span = root.key(name).and_then(|k| k.span());
+            match name {
+                "entity" => self.entities(item, key_span),
+                "ignore" => self.ignore(item, key_span),
+                _ => self.error(
+                    key_span.or(item.span()),
+                    format!("unknown key `{name}`: expected `entity` or `ignore`"),
+                ),
+            }
+        }
+    }
+
     fn error(&mut self, span: Option<Range<usize>>, message: String) {
-        let offset = span.map_or(0, |s| s.start);
+        let offset = span.map_or(0, |s| s.start + self.shift);
         let lines = self.lines.get_or_insert_with(|| LineStarts::new(self.text));
         self.errors.push(lines.error_at(self.text, offset, message));
     }
@@ -192,101 +297,8 @@ fn missing_kind() -> &'static str {
     "this entity has no `kind`: write person, organisation, place or other"
 }
 
-fn unknown_kind(kind: &str) -> String {
+pub(super) fn unknown_kind(kind: &str) -> String {
     format!("unknown kind `{kind}`: expected person, organisation, place or other")
-}
-
-/// One line of a JSON Lines file. Unknown keys are ignored on purpose: see the module docs.
-#[derive(Deserialize)]
-struct JsonEntry {
-    name: String,
-    kind: String,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    name_en: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    description_en: Option<String>,
-    #[serde(default)]
-    links: Vec<String>,
-}
-
-/// Reads a `knowledge.jsonl` file. On any error, returns the errors of every bad line and
-/// no entries.
-pub fn parse_jsonl(text: &str) -> Result<KbFile, Vec<KbError>> {
-    let mut file = KbFile::default();
-    let mut errors = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let number = number as u32;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<JsonEntry>(line) {
-            Ok(json) => match entry_of_json(json) {
-                Ok(entry) => file.entries.push(entry),
-                Err((needle, message)) => {
-                    let offset = line.find(needle).unwrap_or(0);
-                    errors.push(KbError {
-                        line: number,
-                        column: line[..offset].chars().count() as u32,
-                        message,
-                    });
-                }
-            },
-            Err(err) => {
-                // serde_json counts columns in bytes from 1; ours are chars from 0.
-                let byte = err.column().saturating_sub(1).min(line.len());
-                let byte = (0..=byte)
-                    .rev()
-                    .find(|&b| line.is_char_boundary(b))
-                    .unwrap_or(0);
-                errors.push(KbError {
-                    line: number,
-                    column: line[..byte].chars().count() as u32,
-                    message: strip_position(&err.to_string()),
-                });
-            }
-        }
-    }
-    match errors.is_empty() {
-        true => Ok(file),
-        false => Err(errors),
-    }
-}
-
-/// Checks what serde cannot; on error, a text to look for in the line and a message.
-fn entry_of_json(json: JsonEntry) -> Result<KbEntry, (&'static str, String)> {
-    if json.name.trim().is_empty() {
-        return Err(("\"name\"", "`name` must not be empty".into()));
-    }
-    let Some(label) = parse_kind(&json.kind) else {
-        return Err(("\"kind\"", unknown_kind(&json.kind)));
-    };
-    if json.name_en.as_ref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(("\"name_en\"", "`name_en` must not be empty".into()));
-    }
-    if json.aliases.iter().any(|a| a.trim().is_empty()) {
-        return Err(("\"aliases\"", "an item of `aliases` is empty".into()));
-    }
-    Ok(KbEntry {
-        name: json.name,
-        name_en: json.name_en,
-        label,
-        aliases: json.aliases,
-        description: json.description,
-        description_en: json.description_en,
-        links: json.links,
-    })
-}
-
-/// serde_json's message without its " at line 1 column 12" suffix, which we report apart.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// The start of every line of a text. Lines end at `\n`, `\r\n` or a lone `\r`, as in LSP.
@@ -348,7 +360,80 @@ pub(super) fn error_at(text: &str, offset: usize, message: String) -> KbError {
 
 #[cfg(test)]
 mod tests {
-    use super::{LineStarts, error_at};
+    use super::{LineStarts, by_sections, error_at, whole};
+
+    #[test]
+    fn sections_read_like_the_whole_file() {
+        let entity = |name: &str| format!("[[entity]]\nname = \"{name}\"\nkind = \"place\"\n");
+        let cases = [
+            // Read by sections: the entries and the errors of the whole file, in its order.
+            (
+                true,
+                format!("# a comment\n{}\n{}", entity("Lyon"), entity("Brest")),
+            ),
+            (
+                true,
+                format!(
+                    "{}alias = [\"x\"]\n[ignore]\nforms = [\"Lundi\"]\nform = 1\n{}colour = 2\n",
+                    entity("Lyon"),
+                    entity("Brest")
+                ),
+            ),
+            (
+                true,
+                format!(
+                    "[ignore]\nform = 1\n\n{}alias = [\"x\"]\n{}",
+                    entity("Lyon"),
+                    entity("Brest")
+                ),
+            ),
+            (
+                true,
+                "colour = 1\nentity = [{ name = \"Lyon\", kind = \"place\" }]\n[ignore]\nforms = []\n"
+                    .to_string(),
+            ),
+            (
+                true,
+                format!(
+                    "{}description = \"\"\"\n[[entity]]\nname = 'x'\n\"\"\"\naliases = [\n  \"[a]\",\n]\n{}",
+                    entity("Lyon"),
+                    entity("Brest")
+                ),
+            ),
+            (true, format!("\u{feff}{}", entity("Lyon"))),
+            (
+                true,
+                entity("Lyon").replace('\n', "\r\n") + "[[entity]]\r\nname = 1\r\n",
+            ),
+            (true, String::new()),
+            // Read whole: the sections might differ from it.
+            (
+                false,
+                format!(
+                    "entity = [{{ name = \"Lyon\", kind = \"place\" }}]\n{}",
+                    entity("Brest")
+                ),
+            ),
+            (false, format!("{}[entity.x]\na = 1\n", entity("Lyon"))),
+            (
+                false,
+                "[ignore]\nforms = []\n[ignore]\nforms = []\n".to_string(),
+            ),
+            (false, format!("{}[other]\n", entity("Lyon"))),
+            (
+                false,
+                format!("{}name = \"Brest\n{}", entity("Lyon"), entity("Nice")),
+            ),
+            (false, format!("{}name = \"Lyon\"\n", entity("Lyon"))),
+        ];
+        for (sections, text) in cases {
+            let by_sections = by_sections(&text);
+            assert_eq!(by_sections.is_some(), sections, "{text}");
+            if let Some(read) = by_sections {
+                assert_eq!(read, whole(&text), "{text}");
+            }
+        }
+    }
 
     #[test]
     fn errors_are_placed_alike_with_the_line_starts() {
