@@ -74,17 +74,19 @@ pub fn load_folder(folder: &Path, mut report: impl FnMut(&Path, Problem)) -> Kno
     layers.build()
 }
 
-/// The knowledge files in force, each the last good version of its file.
+/// The knowledge files in force, each the last good version of its file, indexed when it is
+/// set: a change re-indexes only the file that changed, and no entry is held twice (the files'
+/// entries move into their indexes).
 #[derive(Clone, Debug, Default)]
 pub struct Layers {
-    files: Vec<(PathBuf, KbFile)>,
+    files: Vec<(PathBuf, KnowledgeBase)>,
 }
 
 impl Layers {
     /// Puts `file` in force for `path`, in place of what `path` gave before.
     pub fn set(&mut self, path: PathBuf, file: KbFile) {
         self.forget(&path);
-        self.files.push((path, file));
+        self.files.push((path, KnowledgeBase::from_file(file)));
     }
 
     pub fn forget(&mut self, path: &Path) {
@@ -93,11 +95,15 @@ impl Layers {
 
     /// The knowledge base the files make over the embedded default: every TOML file over every
     /// JSON Lines file (a hand edit wins over a bulk import), each kind in the order of paths.
+    /// Cheap: the files' indexes are shared, not copied.
     pub fn build(&self) -> KnowledgeBase {
-        let mut ordered: Vec<&(PathBuf, KbFile)> = self.files.iter().collect();
+        let mut ordered: Vec<&(PathBuf, KnowledgeBase)> = self.files.iter().collect();
         ordered.sort_by_key(|(p, _)| (!p.ends_with(TOML_FILE), p.clone()));
-        let files: Vec<KbFile> = ordered.into_iter().map(|(_, f)| f.clone()).collect();
-        KnowledgeBase::layered(&crate::analysis::default_knowledge(), &files)
+        let base = crate::analysis::default_knowledge().as_ref().clone();
+        ordered
+            .into_iter()
+            .rev()
+            .fold(base, |base, (_, file)| file.over(&base))
     }
 }
 
