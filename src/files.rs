@@ -19,9 +19,10 @@ use std::path::{Path, PathBuf};
 
 /// The documents' cap: a larger document is not read (the server's `maxDocumentBytes` default).
 pub const MAX_DOCUMENT_BYTES: u64 = 8 << 20;
-/// The knowledge files' cap. 100,000 entities take about 10 MB of JSON Lines; the knowledge
-/// base built from a file takes many times its size in memory.
-pub const MAX_KNOWLEDGE_BYTES: u64 = 16 << 20;
+/// The knowledge files' cap. 100,000 entities take about 10 to 20 MB of JSON Lines or TOML; the
+/// knowledge base built from a file takes about five times its size at its peak (a 50 MB file:
+/// see docs/benchmarks.md), so the cap bounds the server's memory at a few hundred megabytes.
+pub const MAX_KNOWLEDGE_BYTES: u64 = 64 << 20;
 
 /// Why a file was not read; shown with its path.
 #[derive(Debug)]

@@ -99,7 +99,9 @@ fn only_regular_files_under_the_cap_are_read() {
     std::fs::write(path("big.txt"), "Paris. ".repeat(1_400_000)).unwrap();
     std::os::unix::fs::symlink("/dev/zero", path("zero.txt")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", path(".nomen/knowledge.toml")).unwrap();
-    std::fs::write(path(".nomen/knowledge.jsonl"), " ".repeat(17 << 20)).unwrap();
+    // Over the cap by its size alone (sparse: nothing is written), and never read.
+    let big = std::fs::File::create(path(".nomen/knowledge.jsonl")).unwrap();
+    big.set_len(65 << 20).unwrap();
     let mut files = vec!["good.txt", "big.txt", "zero.txt"];
     let fifo = Command::new("mkfifo").arg(path("fifo.txt")).status();
     if fifo.is_ok_and(|s| s.success()) {
@@ -113,7 +115,7 @@ fn only_regular_files_under_the_cap_are_read() {
         "big.txt: 9800000 bytes, over the cap of 8388608 bytes",
         "zero.txt: not a regular file (a device)",
         "knowledge.toml: not a regular file (a device); not used",
-        "knowledge.jsonl: 17825792 bytes, over the cap of 16777216 bytes; not used",
+        "knowledge.jsonl: 68157440 bytes, over the cap of 67108864 bytes; not used",
     ] {
         assert!(errors.contains(expected), "{expected}\n{errors}");
     }
