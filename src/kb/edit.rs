@@ -105,7 +105,20 @@ pub fn ignore(text: &str, form: &str) -> Result<String, KbError> {
     Ok(doc.to_string())
 }
 
+/// The largest file a correction edits in place. An edit parses the whole file with its layout
+/// (toml_edit's document: a 10 MB file took 291 MB), where reading a file for its entries
+/// parses one section at a time; so the files that the reading cap lets in but this one does
+/// not are read, and corrections to them are refused with a reason.
+pub const MAX_EDITED_BYTES: usize = 16 << 20;
+
 fn load(text: &str) -> Result<DocumentMut, KbError> {
+    if text.len() > MAX_EDITED_BYTES {
+        let why = format!(
+            "the file is over {} MB; edit it by hand, or keep large imports in knowledge.jsonl",
+            MAX_EDITED_BYTES >> 20
+        );
+        return Err(cannot_edit(text, &why));
+    }
     text.parse::<DocumentMut>().map_err(|err| {
         let offset = err.span().map_or(0, |s| s.start);
         error_at(text, offset, err.message().trim().to_string())

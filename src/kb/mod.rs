@@ -92,7 +92,7 @@ use std::collections::hash_map::Entry;
 
 use crate::extract::{Label, Lang};
 
-pub use edit::{add_alias, add_entry, ignore, set_kind};
+pub use edit::{MAX_EDITED_BYTES, add_alias, add_entry, ignore, set_kind};
 pub use embedded::synthetic_jsonl;
 pub use jsonl::parse_jsonl;
 pub use parse::parse_toml;

@@ -336,6 +336,24 @@ fn ignore_adds_a_form_once() {
 }
 
 #[test]
+fn edits_refuse_files_too_large_to_edit_in_place() {
+    let large = "# a comment\n".repeat(super::MAX_EDITED_BYTES / 12 + 1);
+    let err = set_kind(&large, "A", Label::Per).unwrap_err();
+    assert_eq!(
+        err,
+        KbError {
+            line: 0,
+            column: 0,
+            message: "cannot edit the knowledge base: the file is over 16 MB; edit it by hand, or \
+                      keep large imports in knowledge.jsonl"
+                .into()
+        }
+    );
+    // Reading it is not refused: it is parsed a section at a time.
+    assert_eq!(super::parse_toml(&large), Ok(KbFile::default()));
+}
+
+#[test]
 fn edits_refuse_broken_toml() {
     let err = set_kind("[[entity]\n", "A", Label::Per).unwrap_err();
     assert_eq!(err.line, 0);
