@@ -559,8 +559,9 @@ impl Batch {
     }
 
     /// Extracts the blocks of the batch in order until `cancel` says to stop (a newer edit
-    /// made the batch obsolete): the blocks done are returned, and installing them is right,
-    /// since each result depends on its block's text alone; the rest are planned again.
+    /// made the batch obsolete), asked before each block once an eighth of the batch's bytes
+    /// are done: the blocks done are returned, and installing them is right, since each result
+    /// depends on its block's text alone; the rest are planned again.
     pub fn run_until(self, extractor: &Extractor, cancel: &Cancel) -> BatchResult {
         let prose: Vec<_> = self
             .jobs
@@ -584,12 +585,20 @@ impl Batch {
             }
         }
         let fallback = self.setting.unwrap_or_else(|| majority(votes));
+        // The passes above cost a little for every byte of the batch: a batch cut short by
+        // every keystroke must still advance, so it stops only once an eighth of it is done.
+        let total: usize = self.jobs.iter().map(|j| j.text.len()).sum();
+        let mut done = 0;
         let results = self
             .jobs
             .iter()
             .zip(prose)
             .zip(detected)
-            .take_while(|_| !cancel.is_cancelled())
+            .take_while(|((job, _), _)| {
+                let go_on = done == 0 || done * 8 < total || !cancel.is_cancelled();
+                done += job.text.len().max(1);
+                go_on
+            })
             .map(|((job, prose), (detected, leaning))| {
                 let lang = self.setting.or(detected).unwrap_or(fallback);
                 let mut mentions = extract_block(extractor, &job.text, &prose, lang);

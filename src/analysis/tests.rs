@@ -523,18 +523,26 @@ fn a_cancelled_batch_installs_what_it_did_and_the_rest_is_planned_again() {
     };
     let mut analysis = DocumentAnalysis::new(DocOptions::default());
     let work = analysis.plan(&[], &text);
-    // Stops before the second of the three blocks.
+    // Cancelled from the start, it still does its first block (a third of its bytes, over the
+    // eighth it must do to advance), and stops before the second.
     let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let count = asked.clone();
-    let cancel = Cancel::new(move || count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 1);
+    let cancel = Cancel::new(move || count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 9);
     analysis.install(work.run_until(extractor(), &cancel));
-    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert!(!analysis.is_ready());
     assert_eq!(places(&analysis), ["Lyon"]);
     let rest = analysis.plan(&[], &text);
     analysis.install(rest.run(extractor()));
     assert!(analysis.is_ready());
     assert_eq!(places(&analysis), ["Lyon", "Marseille", "Toulouse"]);
+
+    // A batch cut short by every keystroke still advances: an eighth of it at least.
+    let twenty = Text::new(&"Le ministre a visité Lyon.\n\n".repeat(20));
+    let mut analysis_of_twenty = DocumentAnalysis::new(DocOptions::default());
+    let work = analysis_of_twenty.plan(&[], &twenty);
+    analysis_of_twenty.install(work.run_until(extractor(), &Cancel::new(|| true)));
+    assert_eq!(analysis_of_twenty.resolved().count(), 3);
 
     // A snapshot whose work is cancelled stops its passes over the blocks.
     let stopped = analysis.snapshot(Cancel::new(|| true));
