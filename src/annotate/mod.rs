@@ -9,6 +9,7 @@
 
 mod change;
 mod doc;
+mod labels;
 mod lines;
 mod offsets;
 #[cfg(test)]
@@ -18,3 +19,4 @@ mod render;
 mod tests;
 
 pub use doc::{AnnDoc, Entity, EntityInfo, Problem};
+pub use labels::{LabelError, LabelMap};
