@@ -7,6 +7,7 @@
 //! over the text when a file is read or written. Every line nomen does not change is written
 //! back byte for byte.
 
+pub mod agree;
 mod change;
 mod doc;
 mod labels;
