@@ -318,6 +318,13 @@ impl AnnDoc {
         info
     }
 
+    /// The number of lines kept that are not entities (blank lines aside).
+    pub fn other_lines(&self) -> usize {
+        (self.lines.iter())
+            .filter(|l| l.alive && matches!(l.kind, Kind::Other(_)) && !l.raw.trim().is_empty())
+            .count()
+    }
+
     /// Whether anything changed since the file was read.
     pub fn is_dirty(&self) -> bool {
         self.dirty

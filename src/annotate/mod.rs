@@ -9,6 +9,7 @@
 
 pub mod agree;
 mod change;
+pub mod convert;
 mod doc;
 mod labels;
 mod lines;
