@@ -1,5 +1,6 @@
 //! The shell around the pure core: reading files, printing results, running the server.
 
+pub mod annotations;
 mod bench;
 pub mod eval;
 mod export;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 
+pub use annotations::AnnFormat;
 pub use bench::BenchCommand;
 pub use export::ExtractFormat;
 
