@@ -251,6 +251,27 @@ impl AnnDoc {
         true
     }
 
+    /// Adds a note (`#1\tAnnotatorNotes T3\ttext`) to entity `id`.
+    pub fn note(&mut self, id: &str, note: &str) -> bool {
+        if self.entity(id).is_none() {
+            return false;
+        }
+        let note: String = note
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let n = format!("#{}", self.next_note);
+        self.next_note += 1;
+        let raw = format!("{n}\tAnnotatorNotes {id}\t{note}");
+        let other = Other {
+            id: n,
+            refs: vec![id.to_string()],
+        };
+        self.push_line(raw, Kind::Other(other));
+        self.dirty = true;
+        true
+    }
+
     /// Follows an edit of the text: the bytes `range` (before the edit) were replaced by
     /// `insert_len` bytes. A span whose text is deleted entirely is dropped; an entity with
     /// no span left is removed, with what points at it. One pass, no allocation unless an

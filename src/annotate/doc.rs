@@ -65,6 +65,7 @@ pub struct AnnDoc {
     pub(super) problems: Vec<Problem>,
     pub(super) next_t: u32,
     pub(super) next_n: u32,
+    pub(super) next_note: u32,
     /// The line ending of new lines: the file's own.
     pub(super) eol: Eol,
     pub(super) alive: usize,
@@ -82,6 +83,7 @@ impl AnnDoc {
             problems: Vec::new(),
             next_t: 1,
             next_n: 1,
+            next_note: 1,
             eol: Eol::Lf,
             alive: 0,
             dirty: false,
@@ -95,6 +97,7 @@ impl AnnDoc {
         let mut doc = AnnDoc::empty();
         let mut max_t = 0;
         let mut max_n = 0;
+        let mut max_note = 0;
         let mut eol = None;
         for (i, (raw, ending)) in lines::split(ann).enumerate() {
             if ending != Eol::None {
@@ -102,6 +105,7 @@ impl AnnDoc {
             }
             let id = lines::id_of(raw);
             max_n = max_n.max(lines::number(id, 'N').unwrap_or(0));
+            max_note = max_note.max(lines::number(id, '#').unwrap_or(0));
             let kind = match lines::number(id, 'T') {
                 Some(n) => {
                     max_t = max_t.max(n);
@@ -137,6 +141,7 @@ impl AnnDoc {
         }
         doc.next_t = max_t + 1;
         doc.next_n = max_n + 1;
+        doc.next_note = max_note + 1;
         doc.eol = eol.unwrap_or(Eol::Lf);
         let outside = doc.spans_to_bytes(text);
         doc.check_anchors(text, &outside);
