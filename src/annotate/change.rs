@@ -200,6 +200,7 @@ impl AnnDoc {
         if spans.is_empty() {
             return false;
         }
+        self.fragment_chars.remove(&k);
         let entity = &mut self.entities[k];
         entity.text = offsets::span_text(text, &spans);
         entity.spans = spans;
@@ -325,12 +326,13 @@ impl AnnDoc {
     /// kept as it was and reported in [`AnnDoc::problems`]. Meant for a document fresh from
     /// [`AnnDoc::parse`], whose stored texts are the file's.
     pub fn reanchor(&mut self, text: &str) {
-        for (entity, meta) in self.entities.iter_mut().zip(self.meta.iter_mut()) {
+        let entities = self.entities.iter_mut().zip(self.meta.iter_mut());
+        for (k, (entity, meta)) in entities.enumerate() {
             if !meta.alive || offsets::matches(text, &entity.spans, &entity.text) {
                 meta.anchored |= meta.alive;
                 continue;
             }
-            match find(text, entity) {
+            match find(text, entity, self.fragment_chars.get(&k).map(Vec::as_slice)) {
                 Some(spans) => {
                     entity.spans = spans;
                     meta.anchored = true;
@@ -363,9 +365,9 @@ impl AnnDoc {
 }
 
 /// Where the stored text of `entity` is in `text`, nearest to its first span.
-fn find(text: &str, entity: &Entity) -> Option<Vec<TextRange>> {
+fn find(text: &str, entity: &Entity, chars: Option<&[u32]>) -> Option<Vec<TextRange>> {
     let around = entity.spans.first().map_or(0, |s| usize::from(s.start()));
-    let pieces = fragments(entity)?;
+    let pieces = fragments(entity, chars)?;
     let mut spans = Vec::with_capacity(pieces.len());
     let mut from = 0;
     for (i, piece) in pieces.iter().enumerate() {
@@ -382,9 +384,10 @@ fn find(text: &str, entity: &Entity) -> Option<Vec<TextRange>> {
     Some(spans)
 }
 
-/// The stored text of `entity` cut into its fragments, by the byte lengths of its spans (a
-/// discontinuous entity stores its fragments joined by a space).
-fn fragments(entity: &Entity) -> Option<Vec<&str>> {
+/// The stored text of `entity` cut into its fragments (a discontinuous entity stores them
+/// joined by a space): by their lengths in characters when the file gave them, else by the
+/// byte lengths of its spans.
+fn fragments<'a>(entity: &'a Entity, chars: Option<&[u32]>) -> Option<Vec<&'a str>> {
     if entity.spans.len() == 1 {
         return Some(vec![entity.text.as_str()]);
     }
@@ -394,7 +397,12 @@ fn fragments(entity: &Entity) -> Option<Vec<&str>> {
         if i > 0 {
             rest = rest.strip_prefix(' ')?;
         }
-        let len = usize::from(span.len());
+        let len = match chars.and_then(|c| c.get(i)) {
+            Some(&n) => {
+                (rest.char_indices().map(|(b, _)| b).chain([rest.len()])).nth(n as usize)?
+            }
+            None => usize::from(span.len()),
+        };
         let piece = rest.get(..len)?;
         out.push(piece);
         rest = &rest[len..];
