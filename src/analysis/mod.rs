@@ -1,6 +1,7 @@
 //! Document analysis: blocks, per-block caches, entity linking, and what hovers and diagnostics
 //! say. Pure: text and byte offsets in, plain structs out.
 
+mod annotations;
 mod blocks;
 mod checks;
 mod context;
@@ -13,6 +14,10 @@ mod navigation;
 mod prose;
 mod render;
 
+pub use annotations::{
+    AnnotationHover, Suggestion, link_reference, minimal_change, touches, trim_range,
+    whole_word_occurrences,
+};
 pub use checks::ChecksConfig;
 pub use corrections::{Corrections, EntityCorrections};
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};

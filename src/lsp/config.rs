@@ -261,6 +261,11 @@ impl Config {
         }
     }
 
+    /// The severity of annotation diagnostics; `None` when they are off.
+    pub(crate) fn annotation_severity(&self) -> Option<Severity> {
+        self.annotation_severity.severity()
+    }
+
     fn update_checks(&mut self, value: &Value, errors: &mut Vec<String>) {
         let Some(map) = value.as_object() else {
             errors.push(format!("nomen.checks: expected an object, got {value}"));

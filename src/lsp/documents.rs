@@ -31,6 +31,8 @@ pub(crate) struct DocState {
     /// A knowledge base for the worker to put in force.
     knowledge: Option<Arc<crate::kb::KnowledgeBase>>,
     phase: Phase,
+    /// The brat annotations of the `.ann` beside the document, shifted with every edit.
+    pub(crate) annotations: super::annotations::Slot,
     /// A `didChange` came out of order and was dropped: the text is wrong from then on, so no
     /// diagnostics are shown until the document is reopened.
     out_of_sync: bool,
@@ -95,6 +97,7 @@ impl DocHandle {
             options,
             knowledge: None,
             phase: Phase::Live,
+            annotations: super::annotations::Slot::for_uri(&uri),
             out_of_sync: false,
         };
         DocHandle {
@@ -135,8 +138,12 @@ impl DocHandle {
         }
         let edits = edits(&st.text);
         for edit in edits {
+            let old = (st.annotations.needs_old_text(edit.range, &st.text))
+                .then(|| super::annotations::whole_text(&st.text));
             // The analysis follows the edit as the rope applied it, clamped.
             let range = st.text.apply(&edit);
+            // So do the annotations, here, so that no reader sees the text without them.
+            st.annotations.edited(range, &edit.insert, old.as_deref());
             st.pending.push(Edit {
                 range,
                 insert: edit.insert,
@@ -197,6 +204,38 @@ impl DocHandle {
             .await;
     }
 
+    /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`
+    /// on the state under the lock, to change it (the annotations; the analysis is the
+    /// worker's). The worker is woken afterwards, so that what changed is published.
+    pub(crate) async fn when_ready_mut<T>(
+        &self,
+        timeout: Duration,
+        f: impl FnOnce(&mut DocState) -> T,
+    ) -> Option<T> {
+        let mut ready = self.ready.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            {
+                let mut st = self.lock();
+                if st.is_ready() {
+                    let out = f(&mut st);
+                    drop(st);
+                    self.wake.notify_one();
+                    return Some(out);
+                }
+                if matches!(st.phase, Phase::Closed | Phase::Oversize) {
+                    return None;
+                }
+            }
+            if tokio::time::timeout_at(deadline, ready.changed())
+                .await
+                .is_err()
+            {
+                return None;
+            }
+        }
+    }
+
     /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`.
     pub(crate) async fn when_ready<T>(
         &self,
@@ -238,7 +277,12 @@ pub(crate) static PUBLISH_PAUSE: std::sync::atomic::AtomicU64 =
 enum Step {
     Extract(Batch),
     Ready(i32),
-    Oversize { warn: bool, len: u64 },
+    /// Up to date, but the annotations are still being read: not ready yet.
+    Waiting,
+    Oversize {
+        warn: bool,
+        len: u64,
+    },
     Closed,
 }
 
@@ -278,6 +322,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 doc.ready.send_replace(Some(version));
                 return true;
             }
+            Step::Waiting => return true,
             Step::Oversize { warn, len } => {
                 // Requests waiting for the analysis answer nothing now.
                 doc.ready.send_modify(|_| {});
@@ -355,6 +400,10 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
     let edits = std::mem::take(&mut st.pending);
     let batch = st.analysis.plan(&edits, &st.text);
     if batch.is_empty() && st.analysis.is_ready() {
+        if st.annotations.is_loading() {
+            // `annotations::load` wakes the worker when they are in.
+            return Step::Waiting;
+        }
         st.ready_version = Some(st.version);
         return Step::Ready(st.version);
     }
@@ -363,9 +412,10 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
 
 /// Publishes the diagnostics of the current version, if the analysis covers it.
 async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
-    let config = shared.config().diagnostics();
+    let settings = shared.config();
+    let config = settings.diagnostics();
     let encoding = shared.session().encoding;
-    let checks = shared.config().checks;
+    let checks = settings.checks;
     let _publishing = doc.publishing.lock().await;
     let snapshot = catch_unwind(AssertUnwindSafe(|| {
         let st = doc.lock();
@@ -373,7 +423,18 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
             if st.out_of_sync {
                 return (st.text.clone(), Vec::new(), st.version);
             }
-            let mut diagnostics = st.analysis.diagnostics(&config);
+            // On an annotated document, the annotations and nomen's suggestions replace the
+            // mentions.
+            let mut diagnostics = match st.annotations.annotated() {
+                Some(a) => super::annotations::diagnostics(
+                    &st,
+                    a,
+                    settings.annotation_severity(),
+                    settings.suggestions,
+                    config.limit,
+                ),
+                None => st.analysis.diagnostics(&config),
+            };
             diagnostics.extend(st.analysis.checks(&st.text, &checks));
             (st.text.clone(), diagnostics, st.version)
         })

@@ -8,8 +8,8 @@ use tower_lsp_server::ls_types::*;
 
 use super::documents::{Change, DocHandle, worker};
 use super::{
-    Shared, actions, capabilities, corrections, extractor, from_proto, indexer, knowledge,
-    navigation, to_proto,
+    Shared, actions, annotate, annotations, capabilities, corrections, extractor, from_proto,
+    indexer, knowledge, navigation, to_proto,
 };
 use crate::analysis::DocOptions;
 
@@ -134,6 +134,9 @@ impl LanguageServer for Backend {
             corrections::CORRECT_COMMAND => {
                 corrections::correct(&self.shared, params.arguments).await
             }
+            command if annotate::COMMANDS.contains(&command) => {
+                annotate::run(&self.shared, command, params.arguments).await
+            }
             other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "nomen: unknown command {other}"
             ))),
@@ -152,7 +155,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version) {
+        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version)
+            || annotations::opened(&self.shared, &item.uri, &item.text)
+        {
             return;
         }
         let options = self.options_for(&item.language_id, &item.uri);
@@ -174,6 +179,13 @@ impl LanguageServer for Backend {
         doc.set_knowledge(self.shared.current_knowledge());
         tokio::spawn(worker(self.shared.clone(), doc.clone()));
         doc.wake();
+        annotations::load(&self.shared, &doc, item.text).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(doc) = self.shared.doc(&params.text_document.uri) {
+            annotations::save(&self.shared, &doc).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -184,6 +196,10 @@ impl LanguageServer for Backend {
             knowledge::changed(&self.shared, uri, version, params.content_changes, encoding);
             return;
         }
+        let changes = params.content_changes;
+        let Some(changes) = annotations::changed(&self.shared, uri, changes, encoding) else {
+            return;
+        };
         let Some(doc) = self.shared.doc(&params.text_document.uri) else {
             tracing::warn!(
                 uri = params.text_document.uri.as_str(),
@@ -191,7 +207,6 @@ impl LanguageServer for Backend {
             );
             return;
         };
-        let changes = params.content_changes;
         let change = doc.change(version, move |text| {
             // Each change is relative to the text the previous one left, so convert as we go.
             let mut scratch = text.clone();
@@ -222,7 +237,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if knowledge::closed(&self.shared, &uri) {
+        if knowledge::closed(&self.shared, &uri) || annotations::closed(&self.shared, &uri) {
             return;
         }
         let doc = self
@@ -232,7 +247,13 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&uri);
         match doc {
-            Some(doc) => doc.close_and_clear(&self.shared).await,
+            Some(doc) => {
+                doc.close_and_clear(&self.shared).await;
+                // nomen no longer follows its annotations: their problems go with it.
+                if let Some(path) = annotations::sidecar_of(&uri) {
+                    annotations::publish_problems(&self.shared, &path, Vec::new()).await;
+                }
+            }
             None => {
                 self.shared
                     .client
@@ -263,6 +284,16 @@ impl LanguageServer for Backend {
         self.shared
             .read(&pos.text_document.uri, "hover", |st, session| {
                 let offset = from_proto::offset(&st.text, pos.position, session.encoding);
+                if let Some(a) = st.annotations.annotated() {
+                    if let Some(info) = annotations::hover(a, offset) {
+                        return Some(to_proto::annotation_hover(
+                            &st.text,
+                            &info,
+                            session.markup,
+                            session.encoding,
+                        ));
+                    }
+                }
                 let mut info = st.analysis.hover(&st.text, offset)?;
                 info.elsewhere = self.shared.elsewhere(&info.entity.name, this.as_deref());
                 Some(to_proto::hover(

@@ -4,6 +4,8 @@
 //! protocol values out. Position conversion happens only in `from_proto` and `to_proto`.
 
 mod actions;
+mod annotate;
+mod annotations;
 mod capabilities;
 mod config;
 mod corrections;
@@ -61,6 +63,10 @@ pub(crate) struct Shared {
     corrections: tokio::sync::Mutex<()>,
     /// Knowledge files open in the editor, with their text there (saved or not) and version.
     kb_buffers: Mutex<FxHashMap<Uri, (crate::text::Text, i32)>>,
+    /// `.ann` files open in the editor, with their text there (saved or not).
+    ann_buffers: Mutex<FxHashMap<Uri, crate::text::Text>>,
+    /// Held while annotations are written, so that two writes of one `.ann` do not cross.
+    annotation_writes: tokio::sync::Mutex<()>,
 }
 
 impl Shared {
@@ -209,6 +215,8 @@ pub fn service() -> (
             shut_down: Default::default(),
             corrections: Default::default(),
             kb_buffers: Mutex::new(FxHashMap::default()),
+            ann_buffers: Mutex::new(FxHashMap::default()),
+            annotation_writes: Default::default(),
         };
         handlers::Backend::new(Arc::new(shared))
     })

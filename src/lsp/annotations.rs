@@ -1,0 +1,513 @@
+//! brat annotations in the server: the `.ann` beside an open `NAME.txt`/`NAME.md`, read when
+//! the document opens (on the blocking pool), kept in the document's state and shifted with
+//! every edit under its lock, shown as diagnostics, tokens and hovers, and written back when
+//! the document is saved (through `workspace/applyEdit` when the `.ann` is open in the
+//! editor, else atomically on disk). Commands and code actions are in `annotate.rs`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use super::documents::{DocHandle, DocState};
+use super::{Shared, to_proto};
+use crate::analysis::{self, AnnotationHover, Highlight, Severity, Suggestion};
+use crate::annotate::{AnnDoc, Entity, LabelMap};
+use crate::extract::Label;
+use crate::files::annotations as files;
+use crate::text::{Encoding, Text, TextRange, TextSize};
+
+/// The annotations of an open document, as far as they are known.
+pub(crate) enum Slot {
+    /// A document that cannot have a `.ann` (untitled, or not `.txt`/`.md`).
+    None,
+    /// Its `.ann` is being read: the edits made meanwhile, to replay on what is read.
+    Loading(Vec<(TextRange, TextSize)>),
+    Ready(Box<Annotated>),
+}
+
+/// A document's annotations and what goes with them.
+pub(crate) struct Annotated {
+    /// The `.ann` file.
+    pub(crate) path: PathBuf,
+    pub(crate) doc: AnnDoc,
+    /// The `.ann` exists (it did at open, or nomen wrote it): the document is annotated.
+    exists: bool,
+    labels: LabelMap,
+    /// The suggestions the annotator rejected in this document: form and nomen's tag.
+    pub(crate) rejected: FxHashSet<(String, String)>,
+    /// The `.ann` as last read or written: a save that would write the same writes nothing.
+    saved: Option<String>,
+    /// A save rendered the annotations but could not write them: the next save tries again.
+    unsaved: bool,
+}
+
+impl Annotated {
+    /// Whether the document is shown as annotated: it has a `.ann`, or will at the next save.
+    pub(crate) fn is_annotated(&self) -> bool {
+        self.exists || !self.doc.is_empty() || self.doc.is_dirty()
+    }
+
+    /// Whether a mention is not to be suggested: an annotation overlaps it, or it was
+    /// rejected.
+    pub(crate) fn hides(&self, range: TextRange, form: &str, label: Label) -> bool {
+        self.doc.overlapping(range).next().is_some()
+            || self
+                .rejected
+                .contains(&(form.to_string(), label.tag().to_string()))
+    }
+
+    /// nomen's label for one of the file's labels (another kind of name when unknown).
+    pub(crate) fn nomen_label(&self, label: &str) -> Label {
+        self.labels.to_nomen(label).unwrap_or(Label::Misc)
+    }
+
+    /// The file's label for one of nomen's (see `LabelMap::file_label`).
+    pub(crate) fn file_label(&self, label: Label) -> String {
+        self.labels.file_label(label, &self.doc)
+    }
+
+    /// The labels to offer: the file's name of each of nomen's, then the others it uses.
+    pub(crate) fn labels(&self) -> Vec<String> {
+        let mut out: Vec<String> = Label::ALL.iter().map(|&l| self.file_label(l)).collect();
+        for e in self.doc.entities() {
+            if !out.contains(&e.label) {
+                out.push(e.label.clone());
+            }
+        }
+        out
+    }
+}
+
+impl Slot {
+    /// The slot of a document opened at `uri`: loading when it may have a `.ann`.
+    pub(crate) fn for_uri(uri: &Uri) -> Slot {
+        match sidecar_of(uri) {
+            Some(_) => Slot::Loading(Vec::new()),
+            None => Slot::None,
+        }
+    }
+
+    pub(crate) fn is_loading(&self) -> bool {
+        matches!(self, Slot::Loading(_))
+    }
+
+    pub(crate) fn ready(&self) -> Option<&Annotated> {
+        match self {
+            Slot::Ready(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn ready_mut(&mut self) -> Option<&mut Annotated> {
+        match self {
+            Slot::Ready(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The annotations, if the document is annotated.
+    pub(crate) fn annotated(&self) -> Option<&Annotated> {
+        self.ready().filter(|a| a.is_annotated())
+    }
+
+    /// Follows one edit the rope applied: `range` (before the edit, clamped) was replaced by
+    /// `insert`. `replaced` is the text before the edit when the edit replaced all of it:
+    /// what a client that sends whole texts sends on every keystroke. Only what differs
+    /// between the two texts counts as edited then, or every annotation would be deleted.
+    /// Called under the document's lock, in order.
+    pub(crate) fn edited(&mut self, range: TextRange, insert: &str, replaced: Option<&str>) {
+        let (range, insert_len) = match replaced {
+            Some(old) => analysis::minimal_change(old, insert),
+            None => (range, TextSize::of(insert)),
+        };
+        match self {
+            Slot::None => {}
+            Slot::Loading(edits) => edits.push((range, insert_len)),
+            Slot::Ready(a) => a.doc.apply_edit(range, insert_len),
+        }
+    }
+
+    /// Whether edits replacing `range` of `text` need the text before them (see [`edited`]).
+    pub(crate) fn needs_old_text(&self, range: TextRange, text: &Text) -> bool {
+        !matches!(self, Slot::None) && !text.is_empty() && range == TextRange::up_to(text.len())
+    }
+}
+
+pub(crate) fn whole_text(text: &Text) -> String {
+    text.slice(TextRange::up_to(text.len())).into_owned()
+}
+
+/// The `.ann` beside the document at `uri`, if it can have one.
+pub(crate) fn sidecar_of(uri: &Uri) -> Option<PathBuf> {
+    let path = uri.to_file_path()?;
+    files::sidecar(&path)
+}
+
+/// What is read from disk when a document opens.
+struct Read {
+    ann: Option<String>,
+    labels: LabelMap,
+    rejected: Vec<(String, String)>,
+    warnings: Vec<String>,
+}
+
+/// Reads the `.ann` of a document, its label map and its rejected suggestions. Blocking.
+/// What cannot be read is said (a warning) and taken as absent.
+fn read(document: &Path, ann: &Path) -> Read {
+    let mut warnings = Vec::new();
+    let text = files::read_ann(ann).unwrap_or_else(|e| {
+        warnings.push(format!("{e:#}"));
+        None
+    });
+    let folder = files::workspace_of(document);
+    let key = files::document_key(&folder, document);
+    let rejected = match files::load_rejections(&folder) {
+        Ok(all) => all
+            .of(&key)
+            .map(|r| (r.form.clone(), r.label.clone()))
+            .collect(),
+        Err(e) => {
+            warnings.push(format!("{e:#}"));
+            Vec::new()
+        }
+    };
+    let labels = match files::labels_for(document) {
+        Ok(labels) => labels,
+        Err(files::LabelsProblem::Unreadable(e)) => {
+            warnings.push(format!("{e:#}; the default label names are used"));
+            LabelMap::default()
+        }
+        Err(files::LabelsProblem::Invalid { file, errors, .. }) => {
+            let first = errors.first().map(|e| e.message.as_str()).unwrap_or("");
+            warnings.push(format!(
+                "{}: {} error(s) ({first}); the default label names are used",
+                file.display(),
+                errors.len()
+            ));
+            LabelMap::default()
+        }
+    };
+    Read {
+        ann: text,
+        labels,
+        rejected,
+        warnings,
+    }
+}
+
+/// Reads and parses the `.ann` of a document just opened with `text`, re-anchors it against
+/// that text (the document may have changed outside nomen), replays the edits made since, and
+/// puts it in the document's state; then publishes the `.ann`'s problems.
+pub(crate) async fn load(shared: &Arc<Shared>, doc: &Arc<DocHandle>, text: String) {
+    let (Some(ann_path), Some(document)) = (
+        sidecar_of(&doc.uri),
+        doc.uri.to_file_path().map(|p| p.into_owned()),
+    ) else {
+        return;
+    };
+    let path = ann_path.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let read = read(&document, &path);
+        let mut ann = match &read.ann {
+            Some(ann) => AnnDoc::parse(ann, &text),
+            None => AnnDoc::empty(),
+        };
+        ann.reanchor(&text);
+        (read, ann)
+    })
+    .await;
+    let (read, ann) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            tracing::error!("reading {} failed: {e}", ann_path.display());
+            let read = Read {
+                ann: None,
+                labels: LabelMap::default(),
+                rejected: Vec::new(),
+                warnings: vec![format!("{}: could not be read", ann_path.display())],
+            };
+            (read, AnnDoc::empty())
+        }
+    };
+    for warning in &read.warnings {
+        shared
+            .client
+            .show_message(lsp::MessageType::WARNING, format!("nomen: {warning}"))
+            .await;
+    }
+    let problems = install(doc, ann_path.clone(), read, ann);
+    publish_problems(shared, &ann_path, problems).await;
+    doc.wake();
+}
+
+/// Puts what was read in the document's state, with the edits made since replayed; the
+/// `.ann`'s problems.
+fn install(doc: &DocHandle, path: PathBuf, read: Read, mut ann: AnnDoc) -> Vec<(u32, String)> {
+    let mut st = doc.lock();
+    let exists = read.ann.is_some();
+    if let Slot::Loading(edits) = &st.annotations {
+        for (range, insert_len) in edits {
+            ann.apply_edit(*range, *insert_len);
+        }
+    }
+    let problems = problems_of(&ann);
+    st.annotations = Slot::Ready(Box::new(Annotated {
+        path,
+        doc: ann,
+        exists,
+        labels: read.labels,
+        rejected: read.rejected.into_iter().collect(),
+        saved: read.ann,
+        unsaved: false,
+    }));
+    problems
+}
+
+fn problems_of(ann: &AnnDoc) -> Vec<(u32, String)> {
+    ann.problems()
+        .iter()
+        .map(|p| (p.line, p.message.clone()))
+        .collect()
+}
+
+/// Publishes the problems of a `.ann` (lines that do not parse, annotations that could not be
+/// re-anchored) as diagnostics in that file; an empty list takes them back.
+pub(crate) async fn publish_problems(shared: &Shared, path: &Path, problems: Vec<(u32, String)>) {
+    let Some(uri) = Uri::from_file_path(path) else {
+        return;
+    };
+    let diagnostics = problems
+        .into_iter()
+        .map(|(line, message)| to_proto::line_diagnostic(line, "annotation-file", message))
+        .collect();
+    shared
+        .client
+        .publish_diagnostics(uri, diagnostics, None)
+        .await;
+}
+
+/// The diagnostics of an annotated document: one per annotation, and the suggestions.
+pub(crate) fn diagnostics(
+    st: &DocState,
+    a: &Annotated,
+    severity: Option<Severity>,
+    suggestions: bool,
+    limit: usize,
+) -> Vec<analysis::Diagnostic> {
+    let mut out: Vec<analysis::Diagnostic> = match severity {
+        Some(severity) => a
+            .doc
+            .entities()
+            .filter_map(|e| {
+                Some(analysis::Diagnostic {
+                    range: cover(e)?,
+                    severity,
+                    code: "annotation",
+                    message: format!("{} — {}", e.text, e.label),
+                    fixes: Vec::new(),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if suggestions {
+        out.extend(
+            st.analysis
+                .suggestions(&st.text, |r, form, label| a.hides(r, form, label))
+                .into_iter()
+                .map(|s| suggestion_diagnostic(a, &s)),
+        );
+    }
+    out.sort_by_key(|d| (d.range.start(), d.range.end()));
+    out.truncate(limit);
+    out
+}
+
+fn suggestion_diagnostic(a: &Annotated, s: &Suggestion) -> analysis::Diagnostic {
+    analysis::Diagnostic {
+        range: s.range,
+        severity: Severity::Hint,
+        code: "suggestion",
+        message: format!(
+            "{} — {} (suggested by nomen)",
+            s.form,
+            a.file_label(s.label)
+        ),
+        fixes: Vec::new(),
+    }
+}
+
+/// From the start of an annotation's first span to the end of its last.
+pub(crate) fn cover(e: &Entity) -> Option<TextRange> {
+    let start = e.spans.iter().map(|s| s.start()).min()?;
+    let end = e.spans.iter().map(|s| s.end()).max()?;
+    Some(TextRange::new(start, end))
+}
+
+/// The annotations to colour, one token per span, within `within` if given.
+pub(crate) fn highlights(a: &Annotated, within: Option<TextRange>) -> Vec<Highlight> {
+    let mut out: Vec<Highlight> = a
+        .doc
+        .entities()
+        .flat_map(|e| {
+            let label = a.nomen_label(&e.label);
+            e.spans.iter().map(move |&range| Highlight {
+                range,
+                label,
+                first: false,
+            })
+        })
+        .filter(|h| within.is_none_or(|w| w.intersect(h.range).is_some()))
+        .collect();
+    out.sort_by_key(|h| (h.range.start(), h.range.end()));
+    out
+}
+
+/// The hover of the annotation at `offset`.
+pub(crate) fn hover(a: &Annotated, offset: TextSize) -> Option<AnnotationHover> {
+    let e = a.doc.entity_at(offset)?;
+    let info = a.doc.info(&e.id);
+    Some(AnnotationHover {
+        range: cover(e)?,
+        text: e.text.clone(),
+        label: e.label.clone(),
+        id: e.id.clone(),
+        notes: info.notes,
+        attributes: info.attributes,
+        norms: info.norms,
+    })
+}
+
+/// Writes a document's annotations when it is saved: nothing when they are as on disk. The
+/// `.ann` is rendered and the annotations taken as saved in one step under the lock, so that
+/// an edit that comes during the write counts for the next save.
+pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
+    let _one_at_a_time = shared.annotation_writes.lock().await;
+    let rendered = doc
+        .when_ready_mut(super::READY_TIMEOUT, |st| {
+            let text = whole_text(&st.text);
+            let a = st.annotations.ready_mut()?;
+            if !a.doc.is_dirty() && !a.unsaved {
+                return None;
+            }
+            let new = a.doc.render(&text);
+            // As `AnnDoc::mark_saved` does, without rendering twice.
+            a.doc = AnnDoc::parse(&new, &text);
+            if a.saved.as_deref() == Some(new.as_str()) {
+                a.unsaved = false;
+                return None;
+            }
+            a.unsaved = true;
+            Some((a.path.clone(), new, problems_of(&a.doc)))
+        })
+        .await
+        .flatten();
+    let Some((path, new, problems)) = rendered else {
+        return;
+    };
+    if let Err(e) = write(shared, &path, &new).await {
+        let message = format!("nomen: the annotations were not saved: {e}");
+        shared
+            .client
+            .show_message(lsp::MessageType::ERROR, message)
+            .await;
+        return;
+    }
+    if let Some(a) = doc.lock().annotations.ready_mut() {
+        a.exists = true;
+        a.unsaved = false;
+        a.saved = Some(new);
+    }
+    publish_problems(shared, &path, problems).await;
+}
+
+/// Writes the new text of a `.ann`: into the editor's buffer through `workspace/applyEdit`
+/// when the file is open there (its unsaved changes are the truth the user sees), else
+/// atomically on disk.
+pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(), String> {
+    let open = Uri::from_file_path(path).and_then(|uri| {
+        let buffers = shared.ann_buffers.lock().unwrap_or_else(|e| e.into_inner());
+        let text = buffers.get(&uri)?.clone();
+        Some((uri, text))
+    });
+    if let Some((uri, text)) = open {
+        let old = whole_text(&text);
+        let edit = super::corrections::minimal_edit(&text, &old, new, shared.session().encoding);
+        let workspace_edit = lsp::WorkspaceEdit {
+            changes: Some(std::collections::HashMap::from([(uri, vec![edit])])),
+            ..Default::default()
+        };
+        let answer = super::ask_client(
+            "workspace/applyEdit",
+            shared.client.apply_edit(workspace_edit),
+        )
+        .await;
+        return match answer {
+            Some(Ok(response)) if response.applied => Ok(()),
+            Some(Ok(response)) => Err(format!(
+                "the editor did not edit the open {} ({})",
+                path.display(),
+                response.failure_reason.unwrap_or_default()
+            )),
+            Some(Err(e)) => Err(format!("{}: {e}", path.display())),
+            None => Err(format!("{}: the editor did not answer", path.display())),
+        };
+    }
+    let (target, bytes) = (path.to_path_buf(), new.to_string());
+    let written =
+        tokio::task::spawn_blocking(move || files::write_if_changed(&target, &bytes)).await;
+    match written {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("{e:#}")),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Whether `uri` names a `.ann` file.
+fn is_ann_uri(uri: &Uri) -> bool {
+    uri.path().as_str().ends_with(".ann")
+}
+
+/// A `.ann` opened in the editor: its text is kept (annotations are written into it, not
+/// under it on disk), and it is not analysed as prose. `false` for any other document.
+pub(crate) fn opened(shared: &Shared, uri: &Uri, text: &str) -> bool {
+    if !is_ann_uri(uri) {
+        return false;
+    }
+    shared
+        .ann_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(uri.clone(), Text::new(text));
+    true
+}
+
+/// Applies a `didChange` to an open `.ann`; the changes back if `uri` is not one.
+pub(crate) fn changed(
+    shared: &Shared,
+    uri: &Uri,
+    changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) -> Option<Vec<lsp::TextDocumentContentChangeEvent>> {
+    let mut buffers = shared.ann_buffers.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(text) = buffers.get_mut(uri) else {
+        return Some(changes);
+    };
+    for change in changes {
+        let edit = super::from_proto::edit(text, change, encoding);
+        text.apply(&edit);
+    }
+    None
+}
+
+/// Forgets an open `.ann`'s text; `false` if `uri` is not one.
+pub(crate) fn closed(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .ann_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(uri)
+        .is_some()
+}
