@@ -106,7 +106,17 @@ async fn on_doc(
         })
         .await;
     match done {
-        Some(Ok(value)) => Ok(Some(value)),
+        Some(Ok(value)) => {
+            // The annotations are what an annotated document colours: have them asked again.
+            if session.refresh_tokens {
+                super::ask_client(
+                    "workspace/semanticTokens/refresh",
+                    shared.client.semantic_tokens_refresh(),
+                )
+                .await;
+            }
+            Ok(Some(value))
+        }
         Some(Err(message)) => Err(Error::invalid_params(format!("nomen: {message}"))),
         None => Err(Error::invalid_params(format!(
             "nomen: {} is not ready",

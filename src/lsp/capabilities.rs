@@ -38,11 +38,18 @@ pub(crate) fn negotiate(caps: &ClientCapabilities) -> Session {
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|w| w.dynamic_registration)
         .unwrap_or(false);
+    let refresh_tokens = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.semantic_tokens.as_ref())
+        .and_then(|t| t.refresh_support)
+        .unwrap_or(false);
     Session {
         encoding,
         markup: from_proto::hover_markup(caps),
         progress,
         watch_files,
+        refresh_tokens,
     }
 }
 

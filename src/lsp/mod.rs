@@ -40,6 +40,8 @@ pub(crate) struct Session {
     pub(crate) progress: bool,
     /// The client watches files for the server when asked to (`didChangeWatchedFiles`).
     pub(crate) watch_files: bool,
+    /// The client asks for semantic tokens again when told to (`workspace/semanticTokens/refresh`).
+    pub(crate) refresh_tokens: bool,
 }
 
 /// The state every handler shares.
@@ -91,6 +93,7 @@ impl Shared {
             markup: Markup::Markdown,
             progress: false,
             watch_files: false,
+            refresh_tokens: false,
         })
     }
 
