@@ -49,6 +49,35 @@ impl DocumentAnalysis {
     }
 }
 
+/// The text the annotations cover, as sorted disjoint ranges: whether a mention overlaps one
+/// is a binary search, so suggesting costs O(m log n) for m mentions and n annotations.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage(Vec<TextRange>);
+
+impl Coverage {
+    pub fn new(spans: impl IntoIterator<Item = TextRange>) -> Coverage {
+        let mut spans: Vec<TextRange> = spans.into_iter().filter(|s| !s.is_empty()).collect();
+        spans.sort_by_key(|s| (s.start(), s.end()));
+        let mut out: Vec<TextRange> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match out.last_mut() {
+                Some(last) if span.start() < last.end() => *last = last.cover(span),
+                _ => out.push(span),
+            }
+        }
+        Coverage(out)
+    }
+
+    /// Whether `range` shares text with a covered range (an empty range: lies inside one).
+    pub fn overlaps(&self, range: TextRange) -> bool {
+        let i = self.0.partition_point(|c| c.end() <= range.start());
+        self.0.get(i).is_some_and(|c| match range.is_empty() {
+            true => c.contains(range.start()),
+            false => c.start() < range.end(),
+        })
+    }
+}
+
 /// Whether `range` meets `at`: they overlap, or `at` is empty and on its edge.
 pub fn touches(range: TextRange, at: TextRange) -> bool {
     range.intersect(at).is_some()
@@ -257,6 +286,15 @@ mod tests {
         assert_eq!(found("Dr. X et Dr.Y", "Dr."), ["Dr.", "Dr."]);
         // Overlapping occurrences are all found.
         assert_eq!(found("aa aa", "aa"), ["aa", "aa"]);
+    }
+
+    #[test]
+    fn coverage_finds_overlaps_by_search() {
+        let r = |a: u32, b: u32| TextRange::new(a.into(), b.into());
+        let c = Coverage::new([r(10, 20), r(0, 3), r(15, 25), r(30, 30)]);
+        assert_eq!(c, Coverage(vec![r(0, 3), r(10, 25)]));
+        assert!(c.overlaps(r(2, 5)) && c.overlaps(r(24, 40)) && c.overlaps(r(12, 12)));
+        assert!(!c.overlaps(r(3, 10)) && !c.overlaps(r(25, 30)) && !c.overlaps(r(3, 3)));
     }
 
     #[test]

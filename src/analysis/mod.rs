@@ -15,7 +15,7 @@ mod prose;
 mod render;
 
 pub use annotations::{
-    AnnotationHover, Suggestion, link_reference, minimal_change, touches, trim_range,
+    AnnotationHover, Coverage, Suggestion, link_reference, minimal_change, touches, trim_range,
     whole_word_occurrences,
 };
 pub use checks::ChecksConfig;

@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use super::annotations::{Annotated, cover, whole_text};
 use super::documents::DocState;
 use super::{Session, Shared, from_proto, to_proto};
-use crate::analysis::{link_reference, trim_range, whole_word_occurrences};
+use crate::analysis::{Coverage, link_reference, trim_range, whole_word_occurrences};
 use crate::annotate::AnnDoc;
 use crate::files::annotations as files;
 use crate::text::{Text, TextRange};
@@ -206,10 +206,10 @@ async fn suggestion(shared: &Shared, command: &str, args: &Args) -> Result<Optio
     let done = on_doc(shared, &args.uri, |st, a, session| {
         let offset = from_proto::offset(&st.text, position, session.encoding);
         let at = TextRange::empty(offset);
-        let Some(s) = st
-            .analysis
-            .suggestion_at(&st.text, at, |r, form, label| a.hides(r, form, label))
-        else {
+        let covered = a.coverage();
+        let Some(s) = st.analysis.suggestion_at(&st.text, at, |r, form, label| {
+            a.hides(&covered, r, form, label)
+        }) else {
             return Err("there is no suggestion here".into());
         };
         if accept {
@@ -301,10 +301,14 @@ async fn add_all(shared: &Shared, command: &str, args: &Args) -> Result<Option<V
 
 /// Annotates every whole-word occurrence of `needle` that no annotation overlaps; how many.
 fn add_occurrences(ann: &mut AnnDoc, text: &str, needle: &str, label: &str) -> u64 {
+    let covered = Coverage::new(ann.entities().flat_map(|e| e.spans.iter().copied()));
     let mut added = 0;
+    let mut last_end = None;
     for range in whole_word_occurrences(text, needle) {
-        if ann.overlapping(range).next().is_none() {
+        // Occurrences can overlap one another ("a a" in "a a a"): the first one wins.
+        if !covered.overlaps(range) && last_end.is_none_or(|end| end <= range.start()) {
             ann.add(text, vec![range], label);
+            last_end = Some(range.end());
             added += 1;
         }
     }
@@ -387,9 +391,10 @@ pub(crate) fn actions(
     let mut out = Vec::new();
     let position = |offset| to_proto::position(text, offset, enc);
     if suggestions && a.is_annotated() {
+        let covered = a.coverage();
         if let Some(s) = st
             .analysis
-            .suggestion_at(text, at, |r, f, l| a.hides(r, f, l))
+            .suggestion_at(text, at, |r, f, l| a.hides(&covered, r, f, l))
         {
             let args = json!({"uri": uri, "position": position(s.range.start())});
             let label = a.file_label(s.label);

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::documents::{DocHandle, DocState};
 use super::{Shared, to_proto};
-use crate::analysis::{self, AnnotationHover, Highlight, Severity, Suggestion};
+use crate::analysis::{self, AnnotationHover, Coverage, Highlight, Severity, Suggestion};
 use crate::annotate::{AnnDoc, Entity, LabelMap};
 use crate::extract::Label;
 use crate::files::annotations as files;
@@ -49,10 +49,21 @@ impl Annotated {
         self.exists || !self.doc.is_empty() || self.doc.is_dirty()
     }
 
-    /// Whether a mention is not to be suggested: an annotation overlaps it, or it was
-    /// rejected.
-    pub(crate) fn hides(&self, range: TextRange, form: &str, label: Label) -> bool {
-        self.doc.overlapping(range).next().is_some()
+    /// The text the annotations cover, for [`Annotated::hides`].
+    pub(crate) fn coverage(&self) -> Coverage {
+        Coverage::new(self.doc.entities().flat_map(|e| e.spans.iter().copied()))
+    }
+
+    /// Whether a mention is not to be suggested: an annotation overlaps it (`covered` is
+    /// [`Annotated::coverage`]), or it was rejected.
+    pub(crate) fn hides(
+        &self,
+        covered: &Coverage,
+        range: TextRange,
+        form: &str,
+        label: Label,
+    ) -> bool {
+        covered.overlaps(range)
             || self
                 .rejected
                 .contains(&(form.to_string(), label.tag().to_string()))
@@ -113,25 +124,13 @@ impl Slot {
     }
 
     /// Follows one edit the rope applied: `range` (before the edit, clamped) was replaced by
-    /// `insert`. `replaced` is the text before the edit when the edit replaced all of it:
-    /// what a client that sends whole texts sends on every keystroke. Only what differs
-    /// between the two texts counts as edited then, or every annotation would be deleted.
-    /// Called under the document's lock, in order.
-    pub(crate) fn edited(&mut self, range: TextRange, insert: &str, replaced: Option<&str>) {
-        let (range, insert_len) = match replaced {
-            Some(old) => analysis::minimal_change(old, insert),
-            None => (range, TextSize::of(insert)),
-        };
+    /// `insert_len` bytes. Called under the document's lock, in order.
+    pub(crate) fn edited(&mut self, range: TextRange, insert_len: TextSize) {
         match self {
             Slot::None => {}
             Slot::Loading(edits) => edits.push((range, insert_len)),
             Slot::Ready(a) => a.doc.apply_edit(range, insert_len),
         }
-    }
-
-    /// Whether edits replacing `range` of `text` need the text before them (see [`edited`]).
-    pub(crate) fn needs_old_text(&self, range: TextRange, text: &Text) -> bool {
-        !matches!(self, Slot::None) && !text.is_empty() && range == TextRange::up_to(text.len())
     }
 }
 
@@ -313,9 +312,10 @@ pub(crate) fn diagnostics(
         None => Vec::new(),
     };
     if suggestions {
+        let covered = a.coverage();
         out.extend(
             st.analysis
-                .suggestions(&st.text, |r, form, label| a.hides(r, form, label))
+                .suggestions(&st.text, |r, form, label| a.hides(&covered, r, form, label))
                 .into_iter()
                 .map(|s| suggestion_diagnostic(a, &s)),
         );

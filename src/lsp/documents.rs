@@ -138,12 +138,11 @@ impl DocHandle {
         }
         let edits = edits(&st.text);
         for edit in edits {
-            let old = (st.annotations.needs_old_text(edit.range, &st.text))
-                .then(|| super::annotations::whole_text(&st.text));
             // The analysis follows the edit as the rope applied it, clamped.
             let range = st.text.apply(&edit);
             // So do the annotations, here, so that no reader sees the text without them.
-            st.annotations.edited(range, &edit.insert, old.as_deref());
+            st.annotations
+                .edited(range, crate::text::TextSize::of(&edit.insert));
             st.pending.push(Edit {
                 range,
                 insert: edit.insert,

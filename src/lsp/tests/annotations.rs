@@ -387,10 +387,19 @@ async fn drift_from_outside_is_reanchored_and_what_is_lost_is_shown_in_the_ann()
             .collect::<Vec<_>>(),
         ["annotation 3 \"Angela Merkel\" Angela Merkel — Person"]
     );
+    // A client that sends the whole text: only what differs counts as edited, so the
+    // annotation moves instead of going with the text it replaced.
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [{"text": format!("Hier, à Bonn, {}", &text[6..])}]}),
+        )
+        .await;
     // The save writes the anchor found, and keeps what it could not place as it was.
     save(&mut server, &uri).await;
     assert_eq!(
         std::fs::read_to_string(dir.path().join("drift.ann")).unwrap(),
-        "T1\tPerson 6 19\tAngela Merkel\nT2\tPerson 20 29\tIlse Vogt\nT3\tPerson x\tZ\n"
+        "T1\tPerson 14 27\tAngela Merkel\nT2\tPerson 20 29\tIlse Vogt\nT3\tPerson x\tZ\n"
     );
 }
