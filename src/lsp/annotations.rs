@@ -41,6 +41,9 @@ pub(crate) struct Annotated {
     saved: Option<String>,
     /// A save rendered the annotations but could not write them: the next save tries again.
     unsaved: bool,
+    /// The `.ann` exists but could not be read (not UTF-8, too large, ...): nomen never writes
+    /// over it, since what it holds would be lost.
+    unreadable: bool,
 }
 
 impl Annotated {
@@ -147,6 +150,7 @@ pub(crate) fn sidecar_of(uri: &Uri) -> Option<PathBuf> {
 /// What is read from disk when a document opens.
 struct Read {
     ann: Option<String>,
+    unreadable: bool,
     labels: LabelMap,
     rejected: Vec<(String, String)>,
     warnings: Vec<String>,
@@ -156,8 +160,12 @@ struct Read {
 /// What cannot be read is said (a warning) and taken as absent.
 fn read(document: &Path, ann: &Path) -> Read {
     let mut warnings = Vec::new();
+    let mut unreadable = false;
     let text = files::read_ann(ann).unwrap_or_else(|e| {
-        warnings.push(format!("{e:#}"));
+        warnings.push(format!(
+            "{e:#}; its annotations are not shown and it is never written"
+        ));
+        unreadable = true;
         None
     });
     let folder = files::workspace_of(document);
@@ -190,6 +198,7 @@ fn read(document: &Path, ann: &Path) -> Read {
     };
     Read {
         ann: text,
+        unreadable,
         labels,
         rejected,
         warnings,
@@ -223,6 +232,7 @@ pub(crate) async fn load(shared: &Arc<Shared>, doc: &Arc<DocHandle>, text: Strin
             tracing::error!("reading {} failed: {e}", ann_path.display());
             let read = Read {
                 ann: None,
+                unreadable: true,
                 labels: LabelMap::default(),
                 rejected: Vec::new(),
                 warnings: vec![format!("{}: could not be read", ann_path.display())],
@@ -260,6 +270,7 @@ fn install(doc: &DocHandle, path: PathBuf, read: Read, mut ann: AnnDoc) -> Vec<(
         rejected: read.rejected.into_iter().collect(),
         saved: read.ann,
         unsaved: false,
+        unreadable: read.unreadable,
     }));
     problems
 }
@@ -389,7 +400,7 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
         .when_ready_mut(super::READY_TIMEOUT, |st| {
             let text = whole_text(&st.text);
             let a = st.annotations.ready_mut()?;
-            if !a.doc.is_dirty() && !a.unsaved {
+            if (!a.doc.is_dirty() && !a.unsaved) || a.unreadable {
                 return None;
             }
             let new = a.doc.render(&text);

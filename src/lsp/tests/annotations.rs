@@ -403,3 +403,34 @@ async fn drift_from_outside_is_reanchored_and_what_is_lost_is_shown_in_the_ann()
         "T1\tPerson 14 27\tAngela Merkel\nT2\tPerson 20 29\tIlse Vogt\nT3\tPerson x\tZ\n"
     );
 }
+
+#[tokio::test]
+async fn an_ann_that_cannot_be_read_is_never_written_over() {
+    let (dir, root) = workspace(&[("bad.txt", NOTE)]);
+    let ann = dir.path().join("bad.ann");
+    std::fs::write(&ann, b"T1\tPerson 0 2\t\xff\xfe\n").unwrap();
+    let uri = uri_in(&dir, "bad.txt");
+    let mut server = start(&root, json!({})).await;
+    open_doc(&mut server, &uri, NOTE).await;
+    let berlin = json!({"uri": uri, "range": range(0, 48, 54), "label": "Location"});
+    assert_eq!(
+        command(&mut server, "nomen.annotation.add", berlin).await,
+        json!({"id": "T1"})
+    );
+    save(&mut server, &uri).await;
+    assert_eq!(std::fs::read(&ann).unwrap(), b"T1\tPerson 0 2\t\xff\xfe\n");
+    let warned = async {
+        while let Some(message) = server.notifications.recv().await {
+            let (method, _, params) = message.into_parts();
+            let text = params.unwrap_or_default()["message"].to_string();
+            if method == "window/showMessage" && text.contains("bad.ann") {
+                return text;
+            }
+        }
+        panic!("the server stopped");
+    };
+    let warned = tokio::time::timeout(Duration::from_secs(20), warned)
+        .await
+        .unwrap();
+    assert!(warned.contains("never written"), "{warned}");
+}
