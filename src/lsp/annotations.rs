@@ -10,13 +10,19 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use super::documents::{DocHandle, DocState};
+mod open_files;
+mod show;
+
+pub(crate) use open_files::{changed, closed, opened, write};
+pub(crate) use show::{cover, diagnostics, highlights, hover};
+
+use super::documents::DocHandle;
 use super::{Shared, to_proto};
-use crate::analysis::{self, AnnotationHover, Coverage, Highlight, Severity, Suggestion};
-use crate::annotate::{AnnDoc, Entity, LabelMap};
+use crate::analysis::Coverage;
+use crate::annotate::{AnnDoc, LabelMap};
 use crate::extract::Label;
 use crate::files::annotations as files;
-use crate::text::{Encoding, Text, TextRange, TextSize};
+use crate::text::{Text, TextRange, TextSize};
 
 /// The annotations of an open document, as far as they are known.
 pub(crate) enum Slot {
@@ -298,99 +304,6 @@ pub(crate) async fn publish_problems(shared: &Shared, path: &Path, problems: Vec
         .await;
 }
 
-/// The diagnostics of an annotated document: one per annotation, and the suggestions.
-pub(crate) fn diagnostics(
-    st: &DocState,
-    a: &Annotated,
-    severity: Option<Severity>,
-    suggestions: bool,
-    limit: usize,
-) -> Vec<analysis::Diagnostic> {
-    let mut out: Vec<analysis::Diagnostic> = match severity {
-        Some(severity) => a
-            .doc
-            .entities()
-            .filter_map(|e| {
-                Some(analysis::Diagnostic {
-                    range: cover(e)?,
-                    severity,
-                    code: "annotation",
-                    message: format!("{} — {}", e.text, e.label),
-                    fixes: Vec::new(),
-                })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    if suggestions {
-        let covered = a.coverage();
-        out.extend(
-            st.analysis
-                .suggestions(&st.text, |r, form, label| a.hides(&covered, r, form, label))
-                .into_iter()
-                .map(|s| suggestion_diagnostic(a, &s)),
-        );
-    }
-    out.sort_by_key(|d| (d.range.start(), d.range.end()));
-    out.truncate(limit);
-    out
-}
-
-fn suggestion_diagnostic(a: &Annotated, s: &Suggestion) -> analysis::Diagnostic {
-    analysis::Diagnostic {
-        range: s.range,
-        severity: Severity::Hint,
-        code: "suggestion",
-        message: format!(
-            "{} — {} (suggested by nomen)",
-            s.form,
-            a.file_label(s.label)
-        ),
-        fixes: Vec::new(),
-    }
-}
-
-/// From the start of an annotation's first span to the end of its last.
-pub(crate) fn cover(e: &Entity) -> Option<TextRange> {
-    let start = e.spans.iter().map(|s| s.start()).min()?;
-    let end = e.spans.iter().map(|s| s.end()).max()?;
-    Some(TextRange::new(start, end))
-}
-
-/// The annotations to colour, one token per span, within `within` if given.
-pub(crate) fn highlights(a: &Annotated, within: Option<TextRange>) -> Vec<Highlight> {
-    let mut out: Vec<Highlight> = a
-        .doc
-        .entities()
-        .flat_map(|e| {
-            let label = a.nomen_label(&e.label);
-            e.spans.iter().map(move |&range| Highlight {
-                range,
-                label,
-                first: false,
-            })
-        })
-        .filter(|h| within.is_none_or(|w| w.intersect(h.range).is_some()))
-        .collect();
-    out.sort_by_key(|h| (h.range.start(), h.range.end()));
-    out
-}
-
-/// The hover of the annotation at `offset`.
-pub(crate) fn hover(a: &Annotated, offset: TextSize) -> Option<AnnotationHover> {
-    let e = a.doc.entity_at(offset)?;
-    let info = a.doc.info(&e.id);
-    Some(AnnotationHover {
-        range: cover(e)?,
-        text: e.text.clone(),
-        label: e.label.clone(),
-        id: e.id.clone(),
-        notes: info.notes,
-        attributes: info.attributes,
-        norms: info.norms,
-    })
-}
-
 /// Writes a document's annotations when it is saved: nothing when they are as on disk. The
 /// `.ann` is rendered and the annotations taken as saved in one step under the lock, so that
 /// an edit that comes during the write counts for the next save.
@@ -432,93 +345,4 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
         a.saved = Some(new);
     }
     publish_problems(shared, &path, problems).await;
-}
-
-/// Writes the new text of a `.ann`: into the editor's buffer through `workspace/applyEdit`
-/// when the file is open there (its unsaved changes are the truth the user sees), else
-/// atomically on disk.
-pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(), String> {
-    let open = Uri::from_file_path(path).and_then(|uri| {
-        let buffers = shared.ann_buffers.lock().unwrap_or_else(|e| e.into_inner());
-        let text = buffers.get(&uri)?.clone();
-        Some((uri, text))
-    });
-    if let Some((uri, text)) = open {
-        let old = whole_text(&text);
-        let edit = super::corrections::minimal_edit(&text, &old, new, shared.session().encoding);
-        let workspace_edit = lsp::WorkspaceEdit {
-            changes: Some(std::collections::HashMap::from([(uri, vec![edit])])),
-            ..Default::default()
-        };
-        let answer = super::ask_client(
-            "workspace/applyEdit",
-            shared.client.apply_edit(workspace_edit),
-        )
-        .await;
-        return match answer {
-            Some(Ok(response)) if response.applied => Ok(()),
-            Some(Ok(response)) => Err(format!(
-                "the editor did not edit the open {} ({})",
-                path.display(),
-                response.failure_reason.unwrap_or_default()
-            )),
-            Some(Err(e)) => Err(format!("{}: {e}", path.display())),
-            None => Err(format!("{}: the editor did not answer", path.display())),
-        };
-    }
-    let (target, bytes) = (path.to_path_buf(), new.to_string());
-    let written =
-        tokio::task::spawn_blocking(move || files::write_if_changed(&target, &bytes)).await;
-    match written {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!("{e:#}")),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
-}
-
-/// Whether `uri` names a `.ann` file.
-fn is_ann_uri(uri: &Uri) -> bool {
-    uri.path().as_str().ends_with(".ann")
-}
-
-/// A `.ann` opened in the editor: its text is kept (annotations are written into it, not
-/// under it on disk), and it is not analysed as prose. `false` for any other document.
-pub(crate) fn opened(shared: &Shared, uri: &Uri, text: &str) -> bool {
-    if !is_ann_uri(uri) {
-        return false;
-    }
-    shared
-        .ann_buffers
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(uri.clone(), Text::new(text));
-    true
-}
-
-/// Applies a `didChange` to an open `.ann`; the changes back if `uri` is not one.
-pub(crate) fn changed(
-    shared: &Shared,
-    uri: &Uri,
-    changes: Vec<lsp::TextDocumentContentChangeEvent>,
-    encoding: Encoding,
-) -> Option<Vec<lsp::TextDocumentContentChangeEvent>> {
-    let mut buffers = shared.ann_buffers.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(text) = buffers.get_mut(uri) else {
-        return Some(changes);
-    };
-    for change in changes {
-        let edit = super::from_proto::edit(text, change, encoding);
-        text.apply(&edit);
-    }
-    None
-}
-
-/// Forgets an open `.ann`'s text; `false` if `uri` is not one.
-pub(crate) fn closed(shared: &Shared, uri: &Uri) -> bool {
-    shared
-        .ann_buffers
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(uri)
-        .is_some()
 }
