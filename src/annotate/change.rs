@@ -6,8 +6,8 @@ use rustc_hash::FxHashSet;
 
 use crate::text::{TextRange, TextSize};
 
-use super::doc::{AnnDoc, Entity, Meta};
-use super::lines::{self, Kind, Line, Other};
+use super::doc::{AnnDoc, Entity, Meta, reach_of};
+use super::lines::{self, Kind, Line, Other, Raw};
 use super::offsets;
 
 /// Where a span goes when the bytes `start..end` are replaced by `insert` bytes; `None` when
@@ -91,8 +91,9 @@ impl AnnDoc {
             anchored: true,
             dirty: true,
         });
+        self.reach.push(reach_of(&self.entities[k], &self.meta[k]));
         self.push_line(String::new(), Kind::Entity(k));
-        self.by_id.insert(id.clone(), k);
+        self.by_id.insert(self.next_t - 1, k);
         self.alive += 1;
         self.dirty = true;
         id
@@ -100,7 +101,7 @@ impl AnnDoc {
 
     fn push_line(&mut self, raw: String, kind: Kind) {
         self.lines.push(Line {
-            raw,
+            raw: Raw::Owned(raw),
             eol: self.eol,
             kind,
             alive: true,
@@ -125,8 +126,9 @@ impl AnnDoc {
         let mut all = FxHashSet::default();
         while !gone.is_empty() {
             for id in &gone {
-                if let Some(k) = self.by_id.remove(id) {
+                if let Some(k) = lines::number(id, 'T').and_then(|n| self.by_id.remove(&n)) {
                     self.meta[k].alive = false;
+                    self.reach[k] = 0;
                     self.lines[self.meta[k].line].alive = false;
                     self.alive -= 1;
                 }
@@ -146,10 +148,10 @@ impl AnnDoc {
                     _ => false,
                 };
                 if partial {
-                    let (raw, refs) = lines::without_refs(&line.raw, &is_gone);
+                    let (raw, refs) = lines::without_refs(line.raw.get(&self.source), &is_gone);
                     let star = other.id.starts_with('*');
                     if !(star && refs.len() < 2) {
-                        line.raw = raw;
+                        line.raw = Raw::Owned(raw);
                         other.refs = refs;
                         continue;
                     }
@@ -164,7 +166,7 @@ impl AnnDoc {
 
     /// Gives entity `id` the label `label`.
     pub fn relabel(&mut self, id: &str, label: &str) -> bool {
-        let Some(&k) = self.by_id.get(id) else {
+        let Some(&k) = lines::number(id, 'T').and_then(|n| self.by_id.get(&n)) else {
             return false;
         };
         let label = clean(label);
@@ -174,13 +176,15 @@ impl AnnDoc {
         if !self.meta[k].dirty {
             // The line is rewritten in place: an entity kept as it was stays so.
             let line = &mut self.lines[self.meta[k].line];
-            let after_label = line.raw.find('\t').and_then(|tab| {
-                let rest = &line.raw[tab + 1..];
+            let mut raw = line.raw.get(&self.source).to_string();
+            let after_label = raw.find('\t').and_then(|tab| {
+                let rest = &raw[tab + 1..];
                 rest.find(' ').map(|space| (tab + 1, tab + 1 + space))
             });
             if let Some((from, to)) = after_label {
-                line.raw.replace_range(from..to, &label);
+                raw.replace_range(from..to, &label);
             }
+            line.raw = Raw::Owned(raw);
         }
         self.entities[k].label = label;
         self.dirty = true;
@@ -189,18 +193,20 @@ impl AnnDoc {
 
     /// Gives entity `id` the spans `spans` (bytes of `text`) and the text they hold.
     pub fn resize(&mut self, text: &str, id: &str, spans: Vec<TextRange>) -> bool {
-        let Some(&k) = self.by_id.get(id) else {
+        let Some(&k) = lines::number(id, 'T').and_then(|n| self.by_id.get(&n)) else {
             return false;
         };
         let spans = normalize(text, spans);
         if spans.is_empty() {
             return false;
         }
+        self.fragment_chars.remove(&k);
         let entity = &mut self.entities[k];
         entity.text = offsets::span_text(text, &spans);
         entity.spans = spans;
         self.meta[k].anchored = true;
         self.meta[k].dirty = true;
+        self.reach[k] = reach_of(&self.entities[k], &self.meta[k]);
         self.dirty = true;
         true
     }
@@ -226,15 +232,14 @@ impl AnnDoc {
             let Kind::Other(other) = &line.kind else {
                 return false;
             };
-            let kind = line
-                .raw
+            let kind = (line.raw.get(&self.source))
                 .split('\t')
                 .nth(1)
                 .and_then(|f| f.split(' ').next())
                 .unwrap_or("Reference");
             let raw = format!("{}\t{kind} {id} {reference}\t{name}", other.id);
-            if raw != line.raw {
-                line.raw = raw;
+            if raw != line.raw.get(&self.source) {
+                line.raw = Raw::Owned(raw);
                 self.dirty = true;
             }
             return true;
@@ -242,6 +247,27 @@ impl AnnDoc {
         let n = format!("N{}", self.next_n);
         self.next_n += 1;
         let raw = format!("{n}\tReference {id} {reference}\t{name}");
+        let other = Other {
+            id: n,
+            refs: vec![id.to_string()],
+        };
+        self.push_line(raw, Kind::Other(other));
+        self.dirty = true;
+        true
+    }
+
+    /// Adds a note (`#1\tAnnotatorNotes T3\ttext`) to entity `id`.
+    pub fn note(&mut self, id: &str, note: &str) -> bool {
+        if self.entity(id).is_none() {
+            return false;
+        }
+        let note: String = note
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let n = format!("#{}", self.next_note);
+        self.next_note += 1;
+        let raw = format!("{n}\tAnnotatorNotes {id}\t{note}");
         let other = Other {
             id: n,
             refs: vec![id.to_string()],
@@ -259,19 +285,15 @@ impl AnnDoc {
         let (start, end) = (u32::from(range.start()), u32::from(range.end()));
         let insert = u32::from(insert_len);
         let mut emptied = false;
-        for (entity, meta) in self.entities.iter_mut().zip(self.meta.iter_mut()) {
-            if !meta.alive || !meta.anchored {
-                continue;
-            }
-            let last = entity.spans.last().map_or(0, |s| u32::from(s.end()));
-            if start >= last {
-                // The edit is after the entity: nothing moves (the common case, kept quick).
+        for (k, reach) in self.reach.iter_mut().enumerate() {
+            if start >= *reach {
+                // The edit is after the entity (or the entity is not shown): nothing moves.
                 continue;
             }
             // Whatever the edit before its end does, the entity's line is written again: an
             // edit that keeps the byte length can still change the characters (`é` for `ab`).
-            meta.dirty = true;
-            self.dirty = true;
+            self.meta[k].dirty = true;
+            let entity = &mut self.entities[k];
             let mut lost = false;
             for span in entity.spans.iter_mut() {
                 match shift(*span, start, end, insert) {
@@ -286,6 +308,8 @@ impl AnnDoc {
                 entity.spans.retain(|s| !s.is_empty());
                 emptied |= entity.spans.is_empty();
             }
+            *reach = entity.spans.last().map_or(0, |s| u32::from(s.end()));
+            self.dirty = true;
         }
         if emptied {
             let gone = (self.entities.iter().zip(&self.meta))
@@ -302,12 +326,13 @@ impl AnnDoc {
     /// kept as it was and reported in [`AnnDoc::problems`]. Meant for a document fresh from
     /// [`AnnDoc::parse`], whose stored texts are the file's.
     pub fn reanchor(&mut self, text: &str) {
-        for (entity, meta) in self.entities.iter_mut().zip(self.meta.iter_mut()) {
+        let entities = self.entities.iter_mut().zip(self.meta.iter_mut());
+        for (k, (entity, meta)) in entities.enumerate() {
             if !meta.alive || offsets::matches(text, &entity.spans, &entity.text) {
                 meta.anchored |= meta.alive;
                 continue;
             }
-            match find(text, entity) {
+            match find(text, entity, self.fragment_chars.get(&k).map(Vec::as_slice)) {
                 Some(spans) => {
                     entity.spans = spans;
                     meta.anchored = true;
@@ -317,6 +342,7 @@ impl AnnDoc {
                 None => meta.anchored = false,
             }
         }
+        self.rebuild_reach();
         self.problems = self.malformed.clone();
         for (entity, meta) in self.entities.iter().zip(&self.meta) {
             if meta.alive && !meta.anchored {
@@ -339,9 +365,9 @@ impl AnnDoc {
 }
 
 /// Where the stored text of `entity` is in `text`, nearest to its first span.
-fn find(text: &str, entity: &Entity) -> Option<Vec<TextRange>> {
+fn find(text: &str, entity: &Entity, chars: Option<&[u32]>) -> Option<Vec<TextRange>> {
     let around = entity.spans.first().map_or(0, |s| usize::from(s.start()));
-    let pieces = fragments(entity)?;
+    let pieces = fragments(entity, chars)?;
     let mut spans = Vec::with_capacity(pieces.len());
     let mut from = 0;
     for (i, piece) in pieces.iter().enumerate() {
@@ -358,9 +384,10 @@ fn find(text: &str, entity: &Entity) -> Option<Vec<TextRange>> {
     Some(spans)
 }
 
-/// The stored text of `entity` cut into its fragments, by the byte lengths of its spans (a
-/// discontinuous entity stores its fragments joined by a space).
-fn fragments(entity: &Entity) -> Option<Vec<&str>> {
+/// The stored text of `entity` cut into its fragments (a discontinuous entity stores them
+/// joined by a space): by their lengths in characters when the file gave them, else by the
+/// byte lengths of its spans.
+fn fragments<'a>(entity: &'a Entity, chars: Option<&[u32]>) -> Option<Vec<&'a str>> {
     if entity.spans.len() == 1 {
         return Some(vec![entity.text.as_str()]);
     }
@@ -370,7 +397,12 @@ fn fragments(entity: &Entity) -> Option<Vec<&str>> {
         if i > 0 {
             rest = rest.strip_prefix(' ')?;
         }
-        let len = usize::from(span.len());
+        let len = match chars.and_then(|c| c.get(i)) {
+            Some(&n) => {
+                (rest.char_indices().map(|(b, _)| b).chain([rest.len()])).nth(n as usize)?
+            }
+            None => usize::from(span.len()),
+        };
         let piece = rest.get(..len)?;
         out.push(piece);
         rest = &rest[len..];

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::text::{TextRange, TextSize};
 
-use super::lines::{self, Eol, Kind, Line};
+use super::lines::{self, Eol, Kind, Line, Raw};
 use super::offsets;
 
 /// A text-bound annotation (a `T` line). Its spans are UTF-8 byte ranges of the document,
@@ -51,20 +51,40 @@ pub(super) struct Meta {
     pub(super) dirty: bool,
 }
 
+/// The entry of `AnnDoc::reach` for an entity.
+pub(super) fn reach_of(entity: &Entity, meta: &Meta) -> u32 {
+    match meta.alive && meta.anchored {
+        true => entity.spans.last().map_or(0, |s| u32::from(s.end())),
+        false => 0,
+    }
+}
+
 /// One parsed `.ann`, bound to its document's text: offsets inside are UTF-8 bytes of it.
 /// Every line is kept; only the `T` lines are read, and only what changes is written anew.
 #[derive(Clone, Debug)]
 pub struct AnnDoc {
     pub(super) lines: Vec<Line>,
+    /// The file as read: the lines not rewritten are ranges of it.
+    pub(super) source: std::sync::Arc<str>,
     pub(super) entities: Vec<Entity>,
     pub(super) meta: Vec<Meta>,
-    pub(super) by_id: FxHashMap<String, usize>,
+    /// For each entity, the end of its last span when it is alive and anchored, else 0: what
+    /// `apply_edit` reads to pass over the entities an edit does not reach without touching
+    /// them (a compact array, so that a pass over 100,000 entities stays in cache).
+    pub(super) reach: Vec<u32>,
+    /// The length in characters of each fragment of a discontinuous entity as the file gives
+    /// them, by entity: what cuts its stored text into fragments to re-anchor it (its spans
+    /// measure the text it is bound to, which may not be the text it was made on).
+    pub(super) fragment_chars: FxHashMap<usize, Vec<u32>>,
+    /// Entities by the number of their id (`T12` -> 12): no string kept twice.
+    pub(super) by_id: FxHashMap<u32, usize>,
     /// Lines that could not be read; they stay as they are.
     pub(super) malformed: Vec<Problem>,
     /// `malformed` and the entities that are not anchored.
     pub(super) problems: Vec<Problem>,
     pub(super) next_t: u32,
     pub(super) next_n: u32,
+    pub(super) next_note: u32,
     /// The line ending of new lines: the file's own.
     pub(super) eol: Eol,
     pub(super) alive: usize,
@@ -75,13 +95,17 @@ impl AnnDoc {
     pub fn empty() -> AnnDoc {
         AnnDoc {
             lines: Vec::new(),
+            source: std::sync::Arc::from(""),
             entities: Vec::new(),
             meta: Vec::new(),
+            reach: Vec::new(),
+            fragment_chars: FxHashMap::default(),
             by_id: FxHashMap::default(),
             malformed: Vec::new(),
             problems: Vec::new(),
             next_t: 1,
             next_n: 1,
+            next_note: 1,
             eol: Eol::Lf,
             alive: 0,
             dirty: false,
@@ -95,18 +119,24 @@ impl AnnDoc {
         let mut doc = AnnDoc::empty();
         let mut max_t = 0;
         let mut max_n = 0;
+        let mut max_note = 0;
         let mut eol = None;
+        doc.source = std::sync::Arc::from(ann);
+        let mut at = 0u32;
         for (i, (raw, ending)) in lines::split(ann).enumerate() {
+            let range = Raw::Source(at, at + raw.len() as u32);
+            at += (raw.len() + ending.as_str().len()) as u32;
             if ending != Eol::None {
                 eol.get_or_insert(ending);
             }
             let id = lines::id_of(raw);
             max_n = max_n.max(lines::number(id, 'N').unwrap_or(0));
+            max_note = max_note.max(lines::number(id, '#').unwrap_or(0));
             let kind = match lines::number(id, 'T') {
                 Some(n) => {
                     max_t = max_t.max(n);
                     match lines::parse_t(raw) {
-                        Ok(t) if !doc.by_id.contains_key(&t.id) => {
+                        Ok(t) if !doc.by_id.contains_key(&n) => {
                             doc.push_entity(i, t);
                             Kind::Entity(doc.entities.len() - 1)
                         }
@@ -129,7 +159,7 @@ impl AnnDoc {
                 None => Kind::Other(lines::parse_other(raw)),
             };
             doc.lines.push(Line {
-                raw: raw.to_string(),
+                raw: range,
                 eol: ending,
                 kind,
                 alive: true,
@@ -137,20 +167,20 @@ impl AnnDoc {
         }
         doc.next_t = max_t + 1;
         doc.next_n = max_n + 1;
+        doc.next_note = max_note + 1;
         doc.eol = eol.unwrap_or(Eol::Lf);
         let outside = doc.spans_to_bytes(text);
         doc.check_anchors(text, &outside);
+        doc.rebuild_reach();
         doc
     }
 
     fn push_entity(&mut self, line: usize, t: lines::ParsedT) {
         // The spans hold code points until `spans_to_bytes` converts them all in one walk.
-        let spans = t
-            .spans
-            .iter()
-            .map(|&(s, e)| TextRange::new(s.into(), e.into()))
-            .collect();
-        self.by_id.insert(t.id.clone(), self.entities.len());
+        let spans = t.spans;
+        if let Some(n) = lines::number(&t.id, 'T') {
+            self.by_id.insert(n, self.entities.len());
+        }
         self.entities.push(Entity {
             id: t.id,
             label: t.label,
@@ -177,21 +207,34 @@ impl AnnDoc {
         cps.dedup();
         let bytes = offsets::cps_to_bytes(text, &cps);
         let mut outside = Vec::new();
-        for (k, entity) in self.entities.iter_mut().enumerate() {
-            let mut out = false;
-            for span in entity.spans.iter_mut() {
-                let at = |cp: TextSize| {
-                    let i = cps.binary_search(&u32::from(cp)).unwrap_or(0);
-                    bytes[i]
-                };
-                let (s, e) = (at(span.start()), at(span.end()));
-                out |= s.is_none() || e.is_none();
-                let len = TextSize::of(text);
-                *span = TextRange::new(s.unwrap_or(len), e.unwrap_or(len));
+        let len = TextSize::of(text);
+        let at = |cp: TextSize| {
+            let i = cps.binary_search(&u32::from(cp)).unwrap_or(0);
+            bytes[i]
+        };
+        // The new span lists are all made before the old ones go, so that they lie together in
+        // memory, in file order: `apply_edit` walks them.
+        let mut converted: Vec<Vec<TextRange>> = Vec::with_capacity(self.entities.len());
+        for (k, entity) in self.entities.iter().enumerate() {
+            if entity.spans.len() > 1 {
+                let chars = entity.spans.iter().map(|s| u32::from(s.len())).collect();
+                self.fragment_chars.insert(k, chars);
             }
+            let mut out = false;
+            let spans = (entity.spans.iter())
+                .map(|span| {
+                    let (s, e) = (at(span.start()), at(span.end()));
+                    out |= s.is_none() || e.is_none();
+                    TextRange::new(s.unwrap_or(len), e.unwrap_or(len))
+                })
+                .collect();
+            converted.push(spans);
             if out {
                 outside.push(k);
             }
+        }
+        for (entity, spans) in self.entities.iter_mut().zip(converted) {
+            entity.spans = spans;
         }
         outside
     }
@@ -232,6 +275,14 @@ impl AnnDoc {
         self.problems.sort_by_key(|p| p.line);
     }
 
+    /// Makes `reach` anew from the entities.
+    pub(super) fn rebuild_reach(&mut self) {
+        self.reach.clear();
+        for (entity, meta) in self.entities.iter().zip(&self.meta) {
+            self.reach.push(reach_of(entity, meta));
+        }
+    }
+
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
@@ -253,7 +304,7 @@ impl AnnDoc {
 
     /// An entity by id, anchored or not.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        let &k = self.by_id.get(id)?;
+        let &k = self.by_id.get(&lines::number(id, 'T')?)?;
         self.meta[k].alive.then(|| &self.entities[k])
     }
 
@@ -299,7 +350,7 @@ impl AnnDoc {
             if other.refs.first().map(String::as_str) != Some(id) {
                 continue;
             }
-            let mut fields = line.raw.splitn(3, '\t').skip(1);
+            let mut fields = line.raw.get(&self.source).splitn(3, '\t').skip(1);
             let tokens: Vec<&str> = fields.next().unwrap_or("").split(' ').collect();
             let tail = fields.next().map(str::to_string);
             match other.id.chars().next() {
@@ -316,6 +367,14 @@ impl AnnDoc {
             }
         }
         info
+    }
+
+    /// The number of lines kept that are not entities (blank lines aside).
+    pub fn other_lines(&self) -> usize {
+        (self.lines.iter())
+            .filter(|l| l.alive && matches!(l.kind, Kind::Other(_)))
+            .filter(|l| !l.raw.get(&self.source).trim().is_empty())
+            .count()
     }
 
     /// Whether anything changed since the file was read.

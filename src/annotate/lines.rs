@@ -1,6 +1,8 @@
 //! One line of a brat standoff file: its text kept verbatim, its line ending, and what nomen
 //! reads of it (a text-bound `T` line, or another kind with the ids it refers to).
 
+use crate::text::TextRange;
+
 /// How a line of the `.ann` ended, so that it is written back the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Eol {
@@ -20,10 +22,26 @@ impl Eol {
     }
 }
 
+/// A line's text: a range of the file as read (no copy per line), or rewritten text.
+#[derive(Clone, Debug)]
+pub(super) enum Raw {
+    Source(u32, u32),
+    Owned(String),
+}
+
+impl Raw {
+    pub(super) fn get<'a>(&'a self, source: &'a str) -> &'a str {
+        match self {
+            Raw::Source(s, e) => source.get(*s as usize..*e as usize).unwrap_or(""),
+            Raw::Owned(s) => s,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct Line {
     /// The line as it was read (or last rewritten), without its ending.
-    pub(super) raw: String,
+    pub(super) raw: Raw,
     pub(super) eol: Eol,
     pub(super) kind: Kind,
     pub(super) alive: bool,
@@ -48,7 +66,8 @@ pub(super) struct Other {
 pub(super) struct ParsedT {
     pub(super) id: String,
     pub(super) label: String,
-    pub(super) spans: Vec<(u32, u32)>,
+    /// In code points still, held in `TextRange`s.
+    pub(super) spans: Vec<TextRange>,
     pub(super) text: String,
 }
 
@@ -103,12 +122,12 @@ pub(super) fn parse_t(raw: &str) -> Result<ParsedT, String> {
             Some((s, e))
         });
         match pair {
-            Some((s, e)) if s < e => spans.push((s, e)),
+            Some((s, e)) if s < e => spans.push(TextRange::new(s.into(), e.into())),
             Some(_) => return Err(format!("{id}: an empty or reversed span `{fragment}`")),
             None => return Err(format!("{id}: `{fragment}` is not two offsets")),
         }
     }
-    spans.sort_unstable();
+    spans.sort_unstable_by_key(|s| (s.start(), s.end()));
     Ok(ParsedT {
         id: id.to_string(),
         label: label.to_string(),

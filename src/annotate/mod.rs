@@ -9,6 +9,7 @@
 
 pub mod agree;
 mod change;
+pub mod convert;
 mod doc;
 mod labels;
 mod lines;
@@ -21,3 +22,4 @@ mod tests;
 
 pub use doc::{AnnDoc, Entity, EntityInfo, Problem};
 pub use labels::{LabelError, LabelMap};
+pub use offsets::{bytes_to_cps, cps_to_bytes};

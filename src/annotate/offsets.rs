@@ -4,7 +4,7 @@
 use crate::text::{TextRange, TextSize};
 
 /// The byte offset of each code point offset in `sorted` (ascending); `None` past the end.
-pub(super) fn cps_to_bytes(text: &str, sorted: &[u32]) -> Vec<Option<TextSize>> {
+pub fn cps_to_bytes(text: &str, sorted: &[u32]) -> Vec<Option<TextSize>> {
     let mut out = Vec::with_capacity(sorted.len());
     let mut k = 0;
     for (cp, (byte, _)) in text.char_indices().enumerate() {
@@ -25,7 +25,7 @@ pub(super) fn cps_to_bytes(text: &str, sorted: &[u32]) -> Vec<Option<TextSize>> 
 
 /// The code point offset of each byte offset in `sorted` (ascending). An offset inside a
 /// character counts as the next one; one past the end as the end.
-pub(super) fn bytes_to_cps(text: &str, sorted: &[u32]) -> Vec<u32> {
+pub fn bytes_to_cps(text: &str, sorted: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(sorted.len());
     let mut chars = text.char_indices().peekable();
     let mut cp = 0;

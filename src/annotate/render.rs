@@ -22,7 +22,7 @@ impl AnnDoc {
         let cps = offsets::bytes_to_cps(text, &bytes);
         let cp = |b: u32| cps[bytes.binary_search(&b).unwrap_or(0)];
         let last = self.lines.iter().rposition(|l| l.alive);
-        let mut out = String::with_capacity(self.lines.iter().map(|l| l.raw.len() + 2).sum());
+        let mut out = String::with_capacity(self.source.len() + 64 * bytes.len());
         for (i, line) in self.lines.iter().enumerate().filter(|(_, l)| l.alive) {
             match line.kind {
                 Kind::Entity(k) if self.meta[k].dirty => {
@@ -36,7 +36,7 @@ impl AnnDoc {
                     out.push('\t');
                     out.push_str(&offsets::span_text(text, &entity.spans));
                 }
-                _ => out.push_str(&line.raw),
+                _ => out.push_str(line.raw.get(&self.source)),
             }
             let eol = match line.eol {
                 Eol::None if Some(i) != last => self.eol,

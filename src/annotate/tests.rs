@@ -296,3 +296,20 @@ fn bad_lines_are_kept_and_reported() {
     let mut doc = doc;
     assert_eq!(doc.add(TEXT, vec![bytes(TEXT, "flew", 0)], "Travel"), "T5");
 }
+
+#[test]
+fn a_discontinuous_entity_is_reanchored_by_its_fragments() {
+    // Outside nomen, accented words were put before the name: its code points no longer
+    // point at it, and its spans measure other characters.
+    let before = "North and South Harbour";
+    let ann = "T1\tLocation 0 5;16 23\tNorth Harbour\n";
+    assert_eq!(AnnDoc::parse(ann, before).problems(), []);
+    let after = "Élan, été: North and South Harbour";
+    let mut doc = AnnDoc::parse(ann, after);
+    doc.reanchor(after);
+    check(
+        &doc,
+        after,
+        expect!["T1\tLocation 11 16;27 34\tNorth Harbour\n"],
+    );
+}

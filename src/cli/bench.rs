@@ -46,6 +46,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16_000)]
         errors: usize,
     },
+    /// Annotations: a one-character edit's `apply_edit` (median), parse and re-anchor of a
+    /// `.ann` with that many lines.
+    Annotations {
+        #[arg(long, default_value_t = 100_000)]
+        annotations: usize,
+        /// Edits measured (each an insertion and a deletion).
+        #[arg(long, default_value_t = 500)]
+        edits: usize,
+    },
     /// `initialize` latency, and time and peak memory to open a large document in the server.
     Server {
         /// Size of the opened document in megabytes.
@@ -63,6 +72,9 @@ pub fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Server { mb, one_line } => server(mb, one_line),
         BenchCommand::Workspace { dir } => workspace(&dir),
         BenchCommand::Worst { words, errors } => worst(words, errors),
+        BenchCommand::Annotations { annotations, edits } => {
+            super::bench_annotations::run(annotations, edits)
+        }
     }
 }
 
