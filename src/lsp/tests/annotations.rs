@@ -434,3 +434,43 @@ async fn an_ann_that_cannot_be_read_is_never_written_over() {
         .unwrap();
     assert!(warned.contains("never written"), "{warned}");
 }
+
+#[tokio::test]
+async fn the_settings_and_the_workspace_label_map_apply() {
+    let (dir, root) = workspace(&[("note.txt", NOTE), ("note.ann", NOTE_ANN)]);
+    std::fs::create_dir(dir.path().join(".nomen")).unwrap();
+    std::fs::write(
+        dir.path().join(".nomen/labels.toml"),
+        "[labels]\nPER = [\"Person\", \"Human\"]\nLOC = \"Site\"\n",
+    )
+    .unwrap();
+    let uri = uri_in(&dir, "note.txt");
+    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+        "rootUri": root.as_str(),
+        "initializationOptions": {"diagnostics": {"debounceMs": 0},
+            "annotations": {"severity": "hint", "suggestions": false}}}))
+    .await;
+    open_doc(&mut server, &uri, NOTE).await;
+    let diagnostics = published(&mut server, &uri, |d| !d.is_empty()).await;
+    assert_eq!(
+        shown(NOTE, &diagnostics),
+        ["annotation 4 \"Angela Merkel\" Angela Merkel — Person"]
+    );
+    // No suggestion is offered; a selection is offered the map's labels, and for those it
+    // does not name, the WiNER-style names the file's own "Person" calls for.
+    let actions = server.code_actions(&uri, 0, 48, 54).await;
+    let titles: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .filter(|t| t.contains("annotat") || t.contains("suggest"))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "nomen: annotate “Berlin” as Person",
+            "nomen: annotate “Berlin” as Organization",
+            "nomen: annotate “Berlin” as Site",
+            "nomen: annotate “Berlin” as Misc",
+        ]
+    );
+}
