@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 mod open_files;
 mod show;
 
-pub(crate) use open_files::{changed, closed, opened, write};
+pub(crate) use open_files::{changed, closed, is_ann_uri, opened, write};
 pub(crate) use show::{cover, diagnostics, highlights, hover};
 
 use super::documents::DocHandle;
@@ -345,4 +345,94 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
         a.saved = Some(new);
     }
     publish_problems(shared, &path, problems).await;
+}
+
+/// A `.ann` changed on disk (the client's watcher says so): the open document it belongs to
+/// takes it, re-anchored to its text, unless nomen holds changes of its own not yet saved
+/// (they are kept, and the next save writes them: the user is told) or the `.ann` is open in
+/// the editor (its buffer is the truth there). nomen's own writes come back the same as what
+/// it holds and change nothing.
+pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path) {
+    let doc = shared
+        .all_docs()
+        .into_iter()
+        .find(|d| sidecar_of(&d.uri).as_deref() == Some(path));
+    let Some(doc) = doc else {
+        return;
+    };
+    if Uri::from_file_path(path).is_some_and(|u| open_files::is_open(shared, &u)) {
+        return;
+    }
+    let owned = path.to_path_buf();
+    let new = match tokio::task::spawn_blocking(move || files::read_ann(&owned)).await {
+        Ok(Ok(new)) => new,
+        Ok(Err(e)) => {
+            let message = format!("nomen: {e:#}; the annotations in memory are kept");
+            shared
+                .client
+                .show_message(lsp::MessageType::WARNING, message)
+                .await;
+            return;
+        }
+        Err(_) => return,
+    };
+    // Parsed off the lock against a snapshot of the text; put in only if no edit came since.
+    for _ in 0..3 {
+        // `None`: nothing to take; `Some(Err)`: nomen's own changes come first.
+        let snapshot = {
+            let st = doc.lock();
+            match st.annotations.ready() {
+                None => None,
+                Some(a) if a.saved == new => None,
+                Some(a) if a.doc.is_dirty() || a.unsaved => Some(Err(())),
+                Some(_) => Some(Ok((st.text.clone(), st.version))),
+            }
+        };
+        let (text, version) = match snapshot {
+            None => return,
+            Some(Ok(snapshot)) => snapshot,
+            Some(Err(())) => {
+                let message = format!(
+                    "nomen: {} changed on disk, but its document has annotation changes not saved yet: they are kept, and saving the document writes them over it",
+                    path.display()
+                );
+                shared
+                    .client
+                    .show_message(lsp::MessageType::WARNING, message)
+                    .await;
+                return;
+            }
+        };
+        let ann = new.clone();
+        let parsed = tokio::task::spawn_blocking(move || {
+            let text = whole_text(&text);
+            let mut doc = match &ann {
+                Some(ann) => AnnDoc::parse(ann, &text),
+                None => AnnDoc::empty(),
+            };
+            doc.reanchor(&text);
+            doc
+        })
+        .await;
+        let Ok(parsed) = parsed else {
+            return;
+        };
+        let problems = {
+            let mut st = doc.lock();
+            if st.version != version {
+                continue;
+            }
+            let Some(a) = st.annotations.ready_mut() else {
+                return;
+            };
+            a.doc = parsed;
+            a.exists = new.is_some();
+            a.unreadable = false;
+            a.saved = new;
+            problems_of(&a.doc)
+        };
+        publish_problems(shared, path, problems).await;
+        doc.wake();
+        return;
+    }
 }

@@ -126,6 +126,14 @@ impl LanguageServer for Backend {
                 knowledge::reload(&self.shared, &path).await;
             }
         }
+        let (ann, prose): (Vec<_>, Vec<_>) = prose
+            .into_iter()
+            .partition(|c| annotations::is_ann_uri(&c.uri));
+        for change in ann {
+            if let Some(path) = change.uri.to_file_path() {
+                annotations::changed_on_disk(&self.shared, &path).await;
+            }
+        }
         indexer::files_changed(&self.shared, DidChangeWatchedFilesParams { changes: prose }).await;
     }
 

@@ -54,7 +54,7 @@ pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(),
 }
 
 /// Whether `uri` names a `.ann` file.
-fn is_ann_uri(uri: &Uri) -> bool {
+pub(crate) fn is_ann_uri(uri: &Uri) -> bool {
     uri.path().as_str().ends_with(".ann")
 }
 
@@ -88,6 +88,15 @@ pub(crate) fn changed(
         text.apply(&edit);
     }
     None
+}
+
+/// Whether the `.ann` at `uri` is open in the editor.
+pub(crate) fn is_open(shared: &Shared, uri: &Uri) -> bool {
+    shared
+        .ann_buffers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains_key(uri)
 }
 
 /// Forgets an open `.ann`'s text; `false` if `uri` is not one.

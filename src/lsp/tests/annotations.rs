@@ -474,3 +474,55 @@ async fn the_settings_and_the_workspace_label_map_apply() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_ann_changed_on_disk_is_taken_unless_changes_are_unsaved() {
+    let (dir, root) = workspace(&[("note.txt", NOTE), ("note.ann", NOTE_ANN)]);
+    let uri = uri_in(&dir, "note.txt");
+    let ann_uri = uri_in(&dir, "note.ann");
+    let ann = dir.path().join("note.ann");
+    let mut server = start(&root, json!({})).await;
+    open_doc(&mut server, &uri, NOTE).await;
+    published(&mut server, &uri, |d| !d.is_empty()).await;
+    let changed = json!({"changes": [{"uri": ann_uri, "type": 2}]});
+    std::fs::write(&ann, "T1\tLocation 48 54\tBerlin\n").unwrap();
+    server
+        .notify("workspace/didChangeWatchedFiles", changed.clone())
+        .await;
+    let after = published(&mut server, &uri, |d| {
+        d.iter().any(|d| d["message"] == "Berlin — Location")
+    })
+    .await;
+    assert_eq!(
+        shown(NOTE, &after)
+            .into_iter()
+            .filter(|d| d.starts_with("annotation"))
+            .collect::<Vec<_>>(),
+        ["annotation 3 \"Berlin\" Berlin — Location"]
+    );
+    // An annotation added and not saved: the change on disk is not taken, and the user is told.
+    let add = json!({"uri": uri, "range": range(0, 8, 24), "label": "Person"});
+    command(&mut server, "nomen.annotation.add", add).await;
+    std::fs::write(&ann, "").unwrap();
+    server
+        .notify("workspace/didChangeWatchedFiles", changed)
+        .await;
+    let told = async {
+        while let Some(message) = server.notifications.recv().await {
+            let (method, _, params) = message.into_parts();
+            let text = params.unwrap_or_default()["message"].to_string();
+            if method == "window/showMessage" && text.contains("not saved yet") {
+                return text;
+            }
+        }
+        panic!("the server stopped");
+    };
+    tokio::time::timeout(Duration::from_secs(20), told)
+        .await
+        .unwrap();
+    save(&mut server, &uri).await;
+    assert_eq!(
+        std::fs::read_to_string(&ann).unwrap(),
+        "T1\tLocation 48 54\tBerlin\nT2\tPerson 8 24\tCamille Berthier\n"
+    );
+}
