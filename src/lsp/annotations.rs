@@ -347,12 +347,13 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     publish_problems(shared, &path, problems).await;
 }
 
-/// A `.ann` changed on disk (the client's watcher says so): the open document it belongs to
-/// takes it, re-anchored to its text, unless nomen holds changes of its own not yet saved
-/// (they are kept, and the next save writes them: the user is told) or the `.ann` is open in
-/// the editor (its buffer is the truth there). nomen's own writes come back the same as what
-/// it holds and change nothing.
-pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path) {
+/// A `.ann` changed on disk (the client's watcher says so, or the user saved it in the
+/// editor: `saved_in_editor`): the open document it belongs to takes it, re-anchored to its
+/// text, unless nomen holds changes of its own not yet saved (they are kept, and the next save
+/// writes them: the user is told) or the `.ann` is open in the editor and was not just saved
+/// there (its buffer is the truth, until it is saved). nomen's own writes come back the same
+/// as what it holds and change nothing.
+pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path, saved_in_editor: bool) {
     let doc = shared
         .all_docs()
         .into_iter()
@@ -360,7 +361,9 @@ pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path) {
     let Some(doc) = doc else {
         return;
     };
-    if Uri::from_file_path(path).is_some_and(|u| open_files::is_open(shared, &u)) {
+    if !saved_in_editor
+        && Uri::from_file_path(path).is_some_and(|u| open_files::is_open(shared, &u))
+    {
         return;
     }
     let owned = path.to_path_buf();

@@ -131,7 +131,7 @@ impl LanguageServer for Backend {
             .partition(|c| annotations::is_ann_uri(&c.uri));
         for change in ann {
             if let Some(path) = change.uri.to_file_path() {
-                annotations::changed_on_disk(&self.shared, &path).await;
+                annotations::changed_on_disk(&self.shared, &path, false).await;
             }
         }
         indexer::files_changed(&self.shared, DidChangeWatchedFilesParams { changes: prose }).await;
@@ -191,8 +191,14 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        if let Some(doc) = self.shared.doc(&params.text_document.uri) {
+        let uri = &params.text_document.uri;
+        if let Some(doc) = self.shared.doc(uri) {
             annotations::save(&self.shared, &doc).await;
+        } else if annotations::is_ann_uri(uri) {
+            // A `.ann` edited by hand in the editor and saved: its document takes it.
+            if let Some(path) = uri.to_file_path() {
+                annotations::changed_on_disk(&self.shared, &path, true).await;
+            }
         }
     }
 

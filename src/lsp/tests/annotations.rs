@@ -350,6 +350,29 @@ async fn an_open_ann_is_edited_through_the_editor_and_closing_unsaved_loses_noth
         "8 51\tAngela Merkel\n#1\tAnnotatorNotes T1\tchancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\nT2\tLocation 54 60"
     );
     assert_eq!(std::fs::read_to_string(&ann_path).unwrap(), NOTE_ANN);
+
+    // The user edits the `.ann` by hand and saves it: the document takes it.
+    let by_hand = "T1\tLocation 54 60\tBerlin\n";
+    std::fs::write(&ann_path, by_hand).unwrap();
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": ann_uri, "version": 3},
+                "contentChanges": [{"text": by_hand}]}),
+        )
+        .await;
+    save(&mut server, &ann_uri).await;
+    let taken = published(&mut server, &uri, |d| {
+        d.iter().any(|d| d["message"] == "Berlin — Location")
+    })
+    .await;
+    assert_eq!(
+        shown(&format!("Hier, {NOTE}"), &taken)
+            .into_iter()
+            .filter(|d| d.starts_with("annotation"))
+            .collect::<Vec<_>>(),
+        ["annotation 3 \"Berlin\" Berlin — Location"]
+    );
 }
 
 #[tokio::test]
