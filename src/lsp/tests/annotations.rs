@@ -362,8 +362,10 @@ async fn an_open_ann_is_edited_through_the_editor_and_closing_unsaved_loses_noth
         )
         .await;
     save(&mut server, &ann_uri).await;
+    // The publication before it had Berlin too, with Angela Merkel: wait for Berlin alone.
     let taken = published(&mut server, &uri, |d| {
-        d.iter().any(|d| d["message"] == "Berlin — Location")
+        d.iter().filter(|d| d["code"] == "annotation").count() == 1
+            && d.iter().any(|d| d["message"] == "Berlin — Location")
     })
     .await;
     assert_eq!(
