@@ -46,7 +46,7 @@ fn choices(name: &str) -> Option<Vec<Value>> {
     }
     match name {
         "language" => all(LanguageSetting::ALL),
-        "diagnostics.severity" => all(SeveritySetting::ALL),
+        "diagnostics.severity" | "annotations.severity" => all(SeveritySetting::ALL),
         "positionEncoding" => all(EncodingSetting::ALL),
         _ => None,
     }

@@ -1,6 +1,7 @@
 //! Document analysis: blocks, per-block caches, entity linking, and what hovers and diagnostics
 //! say. Pure: text and byte offsets in, plain structs out.
 
+mod annotations;
 mod blocks;
 mod cancel;
 mod checks;
@@ -14,6 +15,10 @@ mod navigation;
 mod prose;
 mod render;
 
+pub use annotations::{
+    AnnotationHover, Coverage, Suggestion, link_reference, minimal_change, touches, trim_range,
+    whole_word_occurrences,
+};
 pub use cancel::Cancel;
 pub use checks::ChecksConfig;
 pub use corrections::{Corrections, EntityCorrections};

@@ -106,7 +106,7 @@ impl HoverInfo {
 /// Everywhere: emphasis, code, links, HTML and autolinks, tables, strikethrough, backslashes,
 /// an `&` that could start an entity. At the start of a line only: headings, list markers,
 /// block quotes' cousins (`+`, `-`, `=` underlines) and ordered lists (`1.`, `1)`).
-fn escape_markdown(s: &str) -> String {
+pub(super) fn escape_markdown(s: &str) -> String {
     #[derive(PartialEq)]
     enum LineSoFar {
         Blank,

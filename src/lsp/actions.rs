@@ -6,7 +6,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::{Shared, corrections, from_proto, to_proto};
+use super::{Shared, annotate, corrections, from_proto, to_proto};
 
 pub(crate) async fn code_actions(
     shared: &Shared,
@@ -15,6 +15,7 @@ pub(crate) async fn code_actions(
     let uri = params.text_document.uri.clone();
     let checks = shared.config().checks;
     let range = params.range;
+    let suggestions = shared.config().suggestions;
     shared
         .read(
             &params.text_document.uri,
@@ -45,6 +46,7 @@ pub(crate) async fn code_actions(
                 if let Some(form) = offered.to_mark {
                     actions.extend(corrections::mark_actions(&uri, &form));
                 }
+                actions.extend(annotate::actions(st, &uri, at, session, suggestions));
                 Some(actions)
             },
         )

@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::{
     ExecuteCommandOptions, HoverProviderCapability, OneOf, PositionEncodingKind, RenameOptions,
     SemanticTokensFullOptions, SemanticTokensLegend, SemanticTokensOptions,
     SemanticTokensServerCapabilities, ServerCapabilities, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
 
 use super::{Session, from_proto, to_proto};
@@ -38,11 +38,18 @@ pub(crate) fn negotiate(caps: &ClientCapabilities) -> Session {
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|w| w.dynamic_registration)
         .unwrap_or(false);
+    let refresh_tokens = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.semantic_tokens.as_ref())
+        .and_then(|t| t.refresh_support)
+        .unwrap_or(false);
     Session {
         encoding,
         markup: from_proto::hover_markup(caps),
         progress,
         watch_files,
+        refresh_tokens,
     }
 }
 
@@ -54,6 +61,8 @@ pub(crate) fn server_capabilities(session: &Session) -> ServerCapabilities {
             TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
+                // Annotations are written when their document is saved.
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },
         )),
@@ -77,7 +86,10 @@ pub(crate) fn server_capabilities(session: &Session) -> ServerCapabilities {
             ..Default::default()
         })),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![super::corrections::CORRECT_COMMAND.into()],
+            commands: std::iter::once(super::corrections::CORRECT_COMMAND)
+                .chain(super::annotate::COMMANDS)
+                .map(String::from)
+                .collect(),
             ..Default::default()
         }),
         document_highlight_provider: Some(OneOf::Left(true)),

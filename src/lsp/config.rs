@@ -125,6 +125,12 @@ pub struct Config {
     pub max_document_bytes: u64,
     /// `positionEncoding`: see [`EncodingSetting`].
     pub position_encoding: EncodingSetting,
+    /// `annotations.severity`: the severity of the diagnostic shown for each annotation of a
+    /// document with a brat `.ann` beside it ("off": none).
+    pub annotation_severity: SeveritySetting,
+    /// `annotations.suggestions`: on an annotated document, nomen's own mentions that no
+    /// annotation overlaps are shown as `suggestion` hints.
+    pub suggestions: bool,
 }
 
 impl Default for Config {
@@ -138,6 +144,8 @@ impl Default for Config {
             checks: ChecksConfig::default(),
             max_document_bytes: 8 * 1024 * 1024,
             position_encoding: EncodingSetting::Auto,
+            annotation_severity: SeveritySetting::Information,
+            suggestions: true,
         }
     }
 }
@@ -185,6 +193,7 @@ impl Config {
                 "positionEncoding" => set(&mut self.position_encoding, key, value, &mut errors),
                 "diagnostics" => self.update_diagnostics(value, &mut errors),
                 "checks" => self.update_checks(value, &mut errors),
+                "annotations" => self.update_annotations(value, &mut errors),
                 // Editors pass their client-side settings along; they are not the server's.
                 key if CLIENT_SETTINGS.contains(&key) => {}
                 _ => errors.push(format!("nomen.{key}: unknown setting")),
@@ -224,6 +233,37 @@ impl Config {
                 _ => errors.push(format!("nomen.diagnostics.{key}: unknown setting")),
             }
         }
+    }
+
+    fn update_annotations(&mut self, value: &Value, errors: &mut Vec<String>) {
+        let Some(map) = value.as_object() else {
+            errors.push(format!(
+                "nomen.annotations: expected an object, got {value}"
+            ));
+            return;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "severity" => set(
+                    &mut self.annotation_severity,
+                    "annotations.severity",
+                    value,
+                    errors,
+                ),
+                "suggestions" => set(
+                    &mut self.suggestions,
+                    "annotations.suggestions",
+                    value,
+                    errors,
+                ),
+                _ => errors.push(format!("nomen.annotations.{key}: unknown setting")),
+            }
+        }
+    }
+
+    /// The severity of annotation diagnostics; `None` when they are off.
+    pub(crate) fn annotation_severity(&self) -> Option<Severity> {
+        self.annotation_severity.severity()
     }
 
     fn update_checks(&mut self, value: &Value, errors: &mut Vec<String>) {
@@ -277,6 +317,13 @@ impl Config {
                 "surnameBeforeFullName": c.surname_before_full_name,
                 "acronymBeforeExpansion": c.acronym_before_expansion,
                 "mixedKinds": c.mixed_kinds,
+            }),
+        );
+        out.insert(
+            "annotations".into(),
+            serde_json::json!({
+                "severity": serde_json::to_value(self.annotation_severity).unwrap_or_default(),
+                "suggestions": self.suggestions,
             }),
         );
         out.into()
@@ -346,6 +393,8 @@ mod tests {
         c.max_diagnostics = 0;
         c.checks.mixed_kinds = false;
         c.position_encoding = EncodingSetting::Utf8;
+        c.annotation_severity = SeveritySetting::Hint;
+        c.suggestions = false;
         let mut back = Config::default();
         assert!(back.update(&c.to_json()).is_empty());
         assert_eq!(back, c);

@@ -198,7 +198,7 @@ async fn correct_buffer(
 
 /// One edit that turns `old` (the text of `rope`) into `new`: what lies between their common
 /// start and their common end, so that the editor keeps its cursor and marks elsewhere.
-fn minimal_edit(rope: &Text, old: &str, new: &str, encoding: Encoding) -> lsp::TextEdit {
+pub(crate) fn minimal_edit(rope: &Text, old: &str, new: &str, encoding: Encoding) -> lsp::TextEdit {
     let mut start = old
         .bytes()
         .zip(new.bytes())

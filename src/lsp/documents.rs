@@ -33,6 +33,8 @@ pub(crate) struct DocState {
     /// A knowledge base for the worker to put in force.
     knowledge: Option<Arc<crate::kb::KnowledgeBase>>,
     phase: Phase,
+    /// The brat annotations of the `.ann` beside the document, shifted with every edit.
+    pub(crate) annotations: super::annotations::Slot,
     /// A `didChange` came out of order and was dropped: the text is wrong from then on, so no
     /// diagnostics are shown until the document is reopened.
     out_of_sync: bool,
@@ -74,6 +76,8 @@ pub(crate) struct Snapshot {
     pub(crate) version: i32,
     /// Its passes over the blocks stop once the snapshot is no longer current.
     pub(crate) analysis: DocumentAnalysis,
+    /// The annotations, shared: an edit copies them only while a snapshot holds them.
+    pub(crate) annotations: super::annotations::Slot,
     currency: Currency,
 }
 
@@ -142,6 +146,7 @@ impl DocHandle {
             options,
             knowledge: None,
             phase: Phase::Live,
+            annotations: super::annotations::Slot::for_uri(&uri),
             out_of_sync: false,
         };
         DocHandle {
@@ -188,6 +193,7 @@ impl DocHandle {
             text: st.text.clone(),
             version: st.version,
             analysis: st.analysis.snapshot(cancel),
+            annotations: st.annotations.clone(),
             currency,
         }
     }
@@ -225,6 +231,9 @@ impl DocHandle {
         for edit in edits {
             // The analysis follows the edit as the rope applied it, clamped.
             let range = st.text.apply(&edit);
+            // So do the annotations, here, so that no reader sees the text without them.
+            st.annotations
+                .edited(range, crate::text::TextSize::of(&edit.insert));
             st.pending.push(Edit {
                 range,
                 insert: edit.insert,
@@ -291,6 +300,38 @@ impl DocHandle {
             .await;
     }
 
+    /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`
+    /// on the state under the lock, to change it (the annotations; the analysis is the
+    /// worker's). The worker is woken afterwards, so that what changed is published.
+    pub(crate) async fn when_ready_mut<T>(
+        &self,
+        timeout: Duration,
+        f: impl FnOnce(&mut DocState) -> T,
+    ) -> Option<T> {
+        let mut ready = self.ready.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            {
+                let mut st = self.lock();
+                if st.is_ready() {
+                    let out = f(&mut st);
+                    drop(st);
+                    self.wake.notify_one();
+                    return Some(out);
+                }
+                if matches!(st.phase, Phase::Closed | Phase::Oversize) {
+                    return None;
+                }
+            }
+            if tokio::time::timeout_at(deadline, ready.changed())
+                .await
+                .is_err()
+            {
+                return None;
+            }
+        }
+    }
+
     /// Waits until the analysis covers the current version (or `deadline` passes), then takes
     /// a snapshot of it, whose work stops once the document changes or `stop` is set.
     pub(crate) async fn snapshot(
@@ -332,7 +373,12 @@ pub(crate) static PUBLISH_PAUSE: std::sync::atomic::AtomicU64 =
 enum Step {
     Extract(Batch),
     Ready(i32),
-    Oversize { warn: bool, len: u64 },
+    /// Up to date, but the annotations are still being read: not ready yet.
+    Waiting,
+    Oversize {
+        warn: bool,
+        len: u64,
+    },
     Closed,
 }
 
@@ -377,6 +423,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 doc.ready.send_replace(Some(version));
                 return true;
             }
+            Step::Waiting => return true,
             Step::Oversize { warn, len } => {
                 // Requests waiting for the analysis answer nothing now.
                 doc.ready.send_modify(|_| {});
@@ -459,6 +506,10 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
     let edits = std::mem::take(&mut st.pending);
     let batch = st.analysis.plan(&edits, &st.text);
     if batch.is_empty() && st.analysis.is_ready() {
+        if st.annotations.is_loading() {
+            // `annotations::load` wakes the worker when they are in.
+            return Step::Waiting;
+        }
         st.ready_version = Some(st.version);
         return Step::Ready(st.version);
     }
@@ -467,9 +518,11 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
 
 /// Publishes the diagnostics of the current version, if the analysis covers it.
 async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
-    let config = shared.config().diagnostics();
+    let settings = shared.config();
+    let config = settings.diagnostics();
     let encoding = shared.session().encoding;
-    let checks = shared.config().checks;
+    let checks = settings.checks;
+    let (annotation_severity, suggestions) = (settings.annotation_severity(), settings.suggestions);
     let _publishing = doc.publishing.lock().await;
     let snapshot = {
         let st = doc.lock();
@@ -487,7 +540,18 @@ async fn publish(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
                 return Vec::new();
             }
             let st = &snapshot;
-            let mut diagnostics = st.analysis.diagnostics(&config);
+            // On an annotated document, the annotations and nomen's suggestions replace the
+            // mentions.
+            let mut diagnostics = match st.annotations.annotated() {
+                Some(a) => super::annotations::diagnostics(
+                    st,
+                    a,
+                    annotation_severity,
+                    suggestions,
+                    config.limit,
+                ),
+                None => st.analysis.diagnostics(&config),
+            };
             diagnostics.extend(st.analysis.checks(&st.text, &checks));
             diagnostics
                 .iter()

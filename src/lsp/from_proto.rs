@@ -32,19 +32,24 @@ pub(crate) fn text_range(text: &Text, range: lsp::Range, encoding: Encoding) -> 
     TextRange::new(start.min(end), start.max(end))
 }
 
-/// A content change to an edit against `text` as it stands before the change; a change
-/// without a range replaces the whole text.
+/// A content change to an edit against `text` as it stands before the change. A change
+/// without a range gives the whole new text (what a client that syncs whole texts sends on
+/// every keystroke): the edit is then only what differs between the two texts, so that the
+/// annotations and the blocks outside it stay where they are.
 pub(crate) fn edit(
     text: &Text,
     change: lsp::TextDocumentContentChangeEvent,
     encoding: Encoding,
 ) -> Edit {
-    let range = match change.range {
-        Some(range) => text_range(text, range, encoding),
-        None => TextRange::up_to(text.len()),
+    let Some(range) = change.range else {
+        let old = text.slice(TextRange::up_to(text.len()));
+        let (range, len) = crate::analysis::minimal_change(&old, &change.text);
+        let start = usize::from(range.start());
+        let insert = change.text[start..start + usize::from(len)].to_string();
+        return Edit { range, insert };
     };
     Edit {
-        range,
+        range: text_range(text, range, encoding),
         insert: change.text,
     }
 }

@@ -8,8 +8,8 @@ use tower_lsp_server::ls_types::*;
 
 use super::documents::{Change, DocHandle, worker};
 use super::{
-    Shared, actions, capabilities, corrections, extractor, from_proto, indexer, knowledge,
-    navigation, to_proto,
+    Shared, actions, annotate, annotations, capabilities, corrections, extractor, from_proto,
+    indexer, knowledge, navigation, to_proto,
 };
 use crate::analysis::DocOptions;
 
@@ -126,6 +126,14 @@ impl LanguageServer for Backend {
                 knowledge::reload(&self.shared, &path).await;
             }
         }
+        let (ann, prose): (Vec<_>, Vec<_>) = prose
+            .into_iter()
+            .partition(|c| annotations::is_ann_uri(&c.uri));
+        for change in ann {
+            if let Some(path) = change.uri.to_file_path() {
+                annotations::changed_on_disk(&self.shared, &path, false).await;
+            }
+        }
         indexer::files_changed(&self.shared, DidChangeWatchedFilesParams { changes: prose }).await;
     }
 
@@ -133,6 +141,9 @@ impl LanguageServer for Backend {
         match params.command.as_str() {
             corrections::CORRECT_COMMAND => {
                 corrections::correct(&self.shared, params.arguments).await
+            }
+            command if annotate::COMMANDS.contains(&command) => {
+                annotate::run(&self.shared, command, params.arguments).await
             }
             other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "nomen: unknown command {other}"
@@ -152,7 +163,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version) {
+        if knowledge::opened(&self.shared, &item.uri, &item.text, item.version)
+            || annotations::opened(&self.shared, &item.uri, &item.text)
+        {
             return;
         }
         let options = self.options_for(&item.language_id, &item.uri);
@@ -174,6 +187,19 @@ impl LanguageServer for Backend {
         doc.set_knowledge(self.shared.current_knowledge());
         tokio::spawn(worker(self.shared.clone(), doc.clone()));
         doc.wake();
+        annotations::load(&self.shared, &doc, item.text).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = &params.text_document.uri;
+        if let Some(doc) = self.shared.doc(uri) {
+            annotations::save(&self.shared, &doc).await;
+        } else if annotations::is_ann_uri(uri) {
+            // A `.ann` edited by hand in the editor and saved: its document takes it.
+            if let Some(path) = uri.to_file_path() {
+                annotations::changed_on_disk(&self.shared, &path, true).await;
+            }
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -184,6 +210,10 @@ impl LanguageServer for Backend {
             knowledge::changed(&self.shared, uri, version, params.content_changes, encoding);
             return;
         }
+        let changes = params.content_changes;
+        let Some(changes) = annotations::changed(&self.shared, uri, changes, encoding) else {
+            return;
+        };
         let Some(doc) = self.shared.doc(&params.text_document.uri) else {
             tracing::warn!(
                 uri = params.text_document.uri.as_str(),
@@ -191,7 +221,6 @@ impl LanguageServer for Backend {
             );
             return;
         };
-        let changes = params.content_changes;
         let change = doc.change(version, move |text| {
             // Each change is relative to the text the previous one left, so convert as we go.
             let mut scratch = text.clone();
@@ -222,7 +251,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if knowledge::closed(&self.shared, &uri) {
+        if knowledge::closed(&self.shared, &uri) || annotations::closed(&self.shared, &uri) {
             return;
         }
         let doc = self
@@ -232,7 +261,13 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&uri);
         match doc {
-            Some(doc) => doc.close_and_clear(&self.shared).await,
+            Some(doc) => {
+                doc.close_and_clear(&self.shared).await;
+                // nomen no longer follows its annotations: their problems go with it.
+                if let Some(path) = annotations::sidecar_of(&uri) {
+                    annotations::publish_problems(&self.shared, &path, Vec::new()).await;
+                }
+            }
             None => {
                 self.shared
                     .client
@@ -265,6 +300,16 @@ impl LanguageServer for Backend {
         self.shared
             .read(&pos.text_document.uri, "hover", move |st, session| {
                 let offset = from_proto::offset(&st.text, position, session.encoding);
+                if let Some(a) = st.annotations.annotated() {
+                    if let Some(info) = annotations::hover(a, offset) {
+                        return Some(to_proto::annotation_hover(
+                            &st.text,
+                            &info,
+                            session.markup,
+                            session.encoding,
+                        ));
+                    }
+                }
                 let mut info = st.analysis.hover(&st.text, offset)?;
                 info.elsewhere = shared.elsewhere(&info.entity.name, this.as_deref());
                 Some(to_proto::hover(

@@ -109,7 +109,7 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
     }
 }
 
-/// Asks the client to report changes to prose files and knowledge-base files.
+/// Asks the client to report changes to prose files, knowledge-base files and `.ann` files.
 pub(crate) async fn watch_files(shared: &Shared) {
     if !shared.session().watch_files {
         return;
@@ -117,6 +117,7 @@ pub(crate) async fn watch_files(shared: &Shared) {
     let options = json!({"watchers": [
         {"globPattern": "**/*.{txt,text,md,markdown,mdown,mkd}"},
         {"globPattern": "**/.nomen/knowledge.{toml,jsonl}"},
+        {"globPattern": "**/*.ann"},
     ]});
     let registration = Registration {
         id: "nomen/watch".into(),

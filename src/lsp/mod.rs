@@ -4,6 +4,8 @@
 //! protocol values out. Position conversion happens only in `from_proto` and `to_proto`.
 
 mod actions;
+mod annotate;
+mod annotations;
 mod capabilities;
 mod config;
 mod corrections;
@@ -38,6 +40,8 @@ pub(crate) struct Session {
     pub(crate) progress: bool,
     /// The client watches files for the server when asked to (`didChangeWatchedFiles`).
     pub(crate) watch_files: bool,
+    /// The client asks for semantic tokens again when told to (`workspace/semanticTokens/refresh`).
+    pub(crate) refresh_tokens: bool,
 }
 
 /// The state every handler shares.
@@ -61,6 +65,10 @@ pub(crate) struct Shared {
     corrections: tokio::sync::Mutex<()>,
     /// Knowledge files open in the editor, with their text there (saved or not) and version.
     kb_buffers: Mutex<FxHashMap<Uri, (crate::text::Text, i32)>>,
+    /// `.ann` files open in the editor, with their text there (saved or not).
+    ann_buffers: Mutex<FxHashMap<Uri, crate::text::Text>>,
+    /// Held while annotations are written, so that two writes of one `.ann` do not cross.
+    annotation_writes: tokio::sync::Mutex<()>,
 }
 
 impl Shared {
@@ -85,6 +93,7 @@ impl Shared {
             markup: Markup::Markdown,
             progress: false,
             watch_files: false,
+            refresh_tokens: false,
         })
     }
 
@@ -248,6 +257,8 @@ pub fn service() -> (
             shut_down: Default::default(),
             corrections: Default::default(),
             kb_buffers: Mutex::new(FxHashMap::default()),
+            ann_buffers: Mutex::new(FxHashMap::default()),
+            annotation_writes: Default::default(),
         };
         handlers::Backend::new(Arc::new(shared))
     })

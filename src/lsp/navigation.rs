@@ -17,7 +17,11 @@ pub(crate) async fn semantic_tokens(
     shared
         .read(uri, "semanticTokens", move |st, session| {
             let within = range.map(|r| from_proto::text_range(&st.text, r, session.encoding));
-            let highlights = st.analysis.highlights(within);
+            // An annotated document colours its annotations, not nomen's mentions.
+            let highlights = match st.annotations.annotated() {
+                Some(a) => super::annotations::highlights(a, within),
+                None => st.analysis.highlights(within),
+            };
             Some(to_proto::semantic_tokens(
                 &st.text,
                 &highlights,

@@ -29,6 +29,45 @@ pub(crate) fn range(text: &Text, range: TextRange, encoding: Encoding) -> lsp::R
     }
 }
 
+/// A diagnostic on the whole of line `line` (from its start to the next line's): the same in
+/// every encoding, so it needs no text (a `.ann` file that is not open).
+pub(crate) fn line_diagnostic(line: u32, code: &str, message: String) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range {
+            start: lsp::Position { line, character: 0 },
+            end: lsp::Position {
+                line: line + 1,
+                character: 0,
+            },
+        },
+        severity: Some(lsp::DiagnosticSeverity::WARNING),
+        code: Some(lsp::NumberOrString::String(code.into())),
+        source: Some("nomen".into()),
+        message,
+        ..Default::default()
+    }
+}
+
+/// An annotation's hover.
+pub(crate) fn annotation_hover(
+    text: &Text,
+    info: &analysis::AnnotationHover,
+    markup: Markup,
+    encoding: Encoding,
+) -> lsp::Hover {
+    let kind = match markup {
+        Markup::Markdown => lsp::MarkupKind::Markdown,
+        Markup::PlainText => lsp::MarkupKind::PlainText,
+    };
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind,
+            value: info.render(markup),
+        }),
+        range: Some(range(text, info.range, encoding)),
+    }
+}
+
 /// The empty range at the start of `line`: the same in every encoding, so it needs no text
 /// (a file known only from the workspace index).
 pub(crate) fn line_start(line: u32) -> lsp::Range {

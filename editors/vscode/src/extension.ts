@@ -1,6 +1,7 @@
 // The nomen extension: starts `nomen lsp` and connects it to VS Code through
 // vscode-languageclient. Everything the user sees (hovers, diagnostics, semantic colouring) comes
-// from the server; this file only finds the binary, passes settings and offers a restart command.
+// from the server; this file only finds the binary, passes settings and offers a restart command
+// (the annotation commands of the palette are in annotate.ts).
 
 import * as vscode from 'vscode';
 import {
@@ -12,6 +13,7 @@ import {
     ServerOptions,
 } from 'vscode-languageclient/node';
 
+import * as annotate from './annotate';
 import { findServer, ServerNotFound } from './server';
 
 const SECTION = 'nomen';
@@ -49,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomenA
             }
         }),
     );
+
+    annotate.register(context, () => client);
 
     restarting = start(context);
     await restarting;

@@ -1,6 +1,7 @@
 //! The real server, driven in-process as a tower service: the harness, and the tests by
 //! feature in the modules below.
 
+mod annotations;
 mod documents;
 mod knowledge;
 mod navigation;

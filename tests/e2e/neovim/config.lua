@@ -7,8 +7,9 @@
 -- the server attaches with UTF-8 positions, that diagnostics cover exactly the names, that hover
 -- gives the full name, that semantic tokens colour the names and that a setting passed through
 -- vim.lsp.config reaches the server, and that a correction chosen from the code actions is carried
--- out by the server (written to .nomen/knowledge.toml, reflected at once), and that a name the
--- server missed can be selected and marked, and is found from then on. Ends with
+-- out by the server (written to .nomen/knowledge.toml, reflected at once), that a name the
+-- server missed can be selected and marked, and is found from then on, and that the annotation
+-- commands annotate a .txt file whose .ann is written exactly at :write. Ends with
 -- `neovim config e2e: N passed, M failed`.
 
 local root = vim.fn.getcwd()
@@ -173,6 +174,65 @@ if check('code actions offer to mark a missed name', mark ~= nil and mark.comman
   )
 end
 
+-- Annotation: the user commands of plugin/nomen_annotate.lua annotate a selection and accept a
+-- suggestion in a .txt file; an edit moves them; :write writes the .ann, checked exactly.
+vim.cmd.runtime('plugin/nomen_annotate.lua')
+local txt = dir .. '/rencontre.txt'
+vim.fn.writefile({ 'Léa Brun 😀 rencontre Hugo Marchal à Lyon.', 'Léa repart.' }, txt)
+vim.cmd.edit(txt)
+local tbuf = vim.api.nvim_get_current_buf()
+-- The folder now holds .nomen/ (a root marker): the .txt may get a client of its own.
+local tclient
+vim.wait(10000, function()
+  tclient = vim.lsp.get_clients({ bufnr = tbuf, name = 'nomen' })[1]
+  return tclient ~= nil
+end, 20)
+local function annotations()
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(tbuf, { namespace = vim.lsp.diagnostic.get_namespace(tclient.id) })) do
+    if d.code == 'annotation' then
+      table.insert(found, d.message)
+    end
+  end
+  table.sort(found)
+  return table.concat(found, ',')
+end
+vim.wait(10000, function()
+  return #vim.diagnostic.get(tbuf) > 0
+end, 20)
+-- "Léa Brun": '> is on the first byte of its last character, as a visual selection leaves it.
+vim.api.nvim_buf_set_mark(tbuf, '<', 1, 0, {})
+vim.api.nvim_buf_set_mark(tbuf, '>', 1, 8, {})
+vim.cmd("'<,'>NomenAnnotate Person")
+vim.wait(10000, function()
+  return annotations() == 'Léa Brun — Person'
+end, 20)
+check('a selection is annotated with :NomenAnnotate', annotations() == 'Léa Brun — Person', annotations())
+vim.api.nvim_buf_set_text(tbuf, 0, 0, 0, 0, { 'Hier, ' })
+local hugo = vim.api.nvim_buf_get_lines(tbuf, 0, 1, false)[1]:find('Hugo', 1, true) - 1
+vim.api.nvim_win_set_cursor(0, { 1, hugo + 2 })
+vim.cmd('NomenSuggestionAccept')
+vim.wait(10000, function()
+  return annotations() == 'Hugo Marchal — Person,Léa Brun — Person'
+end, 20)
+check(
+  'a suggestion is accepted with :NomenSuggestionAccept',
+  annotations() == 'Hugo Marchal — Person,Léa Brun — Person',
+  annotations()
+)
+local ann = dir .. '/rencontre.ann'
+check('nothing is written before :write', vim.fn.filereadable(ann) == 0)
+vim.cmd('silent write')
+vim.wait(10000, function()
+  return vim.fn.filereadable(ann) == 1
+end, 20)
+local written = vim.fn.filereadable(ann) == 1 and table.concat(vim.fn.readfile(ann, 'b'), '\n') or ''
+local want = 'T1\tPerson 6 14\tLéa Brun\nT2\tPerson 27 39\tHugo Marchal\n'
+check('the .ann written at :write is exact', written == want, vim.inspect(written))
+
+if tclient and tclient ~= client then
+  tclient:stop()
+end
 client:stop()
 vim.wait(2000, function()
   return client:is_stopped()

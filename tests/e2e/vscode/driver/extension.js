@@ -134,6 +134,10 @@ async function run(root, spec, result) {
     // 12. A consistency diagnostic's quick fix, applied the way the light bulb applies it.
     await quickFix(root, spec.quickFix, check);
 
+    // 12b. The annotation commands are in the command palette, and one of them annotates a
+    // selection that the save writes to the document's .ann.
+    await annotationCommands(root, check);
+
     // 13. Narrowing `nomen.documentSelector` to Markdown files restarts the server, which then
     // leaves the untitled plain text alone and still analyses the Markdown file.
     await documentSelector(uri, scratch, api, check);
@@ -282,6 +286,51 @@ async function quickFix(root, spec, check) {
         action: action.title,
         firstLine: doc.lineAt(0).text,
         diagnosticGone: gone,
+    });
+}
+
+async function annotationCommands(root, check) {
+    const ext = vscode.extensions.getExtension('nomen.nomen');
+    const contributed = (ext.packageJSON.contributes.commands || [])
+        .map((c) => c.command)
+        .filter((c) => c.startsWith('nomen.annotate.'));
+    const hidden = ((ext.packageJSON.contributes.menus || {}).commandPalette || [])
+        .filter((m) => m.when === 'false')
+        .map((m) => m.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c) || hidden.includes(c));
+    check('annotation-commands-in-palette', contributed.length === 9 && missing.length === 0 ? 'pass' : 'fail', {
+        contributed,
+        missing,
+    });
+
+    const file = path.join(root, 'annotate.md');
+    fs.writeFileSync(file, 'Léa Brun 😀 rencontre Hugo Marchal à Lyon.\n');
+    const uri = vscode.Uri.file(file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await settled(uri, () => true, 15000);
+    const start = doc.getText().indexOf('Hugo Marchal');
+    editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + 'Hugo Marchal'.length));
+    // The label as a key binding passes it; without it, a quick pick asks.
+    await vscode.commands.executeCommand('nomen.annotate.add', 'Person');
+    const annotated = await until(
+        () =>
+            vscode.languages
+                .getDiagnostics(uri)
+                .find((d) => d.source === 'nomen' && codeOf(d) === 'annotation' && d.message === 'Hugo Marchal — Person'),
+        15000,
+    );
+    // An edit before it moves it; the save writes the .ann.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'Hier, '));
+    await doc.save();
+    const annPath = path.join(root, 'annotate.ann');
+    const written = await until(() => fs.existsSync(annPath) && fs.readFileSync(annPath, 'utf8'), 15000);
+    const want = 'T1\tPerson 27 39\tHugo Marchal\n';
+    check('annotation-command-and-save-write-the-ann', annotated && written === want ? 'pass' : 'fail', {
+        annotated: annotated ? annotated.message : null,
+        written,
+        want,
     });
 }
 
