@@ -8,6 +8,7 @@
 //! so the server calls it on the blocking pool, never on the async runtime's threads. The pure
 //! parsing and layering of a knowledge base are in `kb`.
 
+pub mod annotations;
 mod atomic;
 pub mod knowledge;
 pub mod learned;

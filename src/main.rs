@@ -189,6 +189,30 @@ enum Command {
         #[command(subcommand)]
         what: cli::BenchCommand,
     },
+    /// Converts annotations between brat (.txt + .ann), JSON Lines and CoNLL IOB2, saying on
+    /// stderr what each conversion loses.
+    Convert {
+        /// The format to write.
+        #[arg(long, value_enum)]
+        to: cli::AnnFormat,
+        /// Where to write (default: beside each input).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// .ann (or .txt/.md with a .ann beside), .jsonl or .conll files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// The agreement of two annotators: pairwise F1 on exact and overlapping spans, per label
+    /// and micro, the label confusion and the disagreements.
+    Agree {
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// A .ann file, or a folder of them.
+        a: PathBuf,
+        /// A .ann file, or a folder of them paired with A's by relative path.
+        b: PathBuf,
+    },
 }
 
 /// Which tenth of each CoNLL file `train` holds out and `eval` scores.
@@ -249,6 +273,12 @@ fn main() -> ExitCode {
             _ => Err(anyhow::anyhow!("--stdin prints JSON Lines only")),
         },
         Command::Bench { what } => cli::bench(what),
+        Command::Convert {
+            to,
+            out_dir,
+            inputs,
+        } => cli::annotations::convert(&inputs, to, out_dir.as_deref()),
+        Command::Agree { json, a, b } => cli::annotations::agree(&a, &b, json),
         Command::Train {
             lang,
             out,

@@ -1,5 +1,7 @@
 //! The shell around the pure core: reading files, printing results, running the server.
 
+mod annotated;
+pub mod annotations;
 mod bench;
 pub mod eval;
 mod export;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 
+pub use annotations::AnnFormat;
 pub use bench::BenchCommand;
 pub use export::ExtractFormat;
 
@@ -211,6 +214,17 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
         let mut diagnostics = analysis.diagnostics(&analysis::DiagnosticsConfig::default());
         diagnostics.extend(analysis.checks(&t, &analysis::ChecksConfig::default()));
         diagnostics.sort_by_key(|d| d.range.start());
+        let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if let Some(annotations) = annotated::load(path, source)? {
+            let mentions = analysis.resolved_mentions();
+            let lines =
+                annotated::check_lines(path, &t, source, &mentions, diagnostics, &annotations);
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
+            out.flush()?;
+            return Ok(());
+        }
         for d in diagnostics {
             let lc = t.line_col(d.range.start(), crate::text::Encoding::Utf32);
             let severity = format!("{:?}", d.severity).to_lowercase();
@@ -257,7 +271,10 @@ pub fn extract(
         let extractor = knowledge.extractor_for(path);
         let entities =
             analysis::extract_document_with(&extractor, &text, &options, knowledge.for_file(path));
-        Ok(export::render(format, path, &text, &entities))
+        Ok(match annotated::load(path, &text)? {
+            Some(annotations) => annotated::render(format, path, &text, &entities, &annotations),
+            None => export::render(format, path, &text, &entities),
+        })
     });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
