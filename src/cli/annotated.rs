@@ -8,10 +8,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::analysis::DocEntities;
+use crate::analysis::Mention;
 use crate::annotate::convert::{self, Annotated};
 use crate::annotate::{AnnDoc, LabelMap, bytes_to_cps};
 use crate::files::annotations as sidecar;
-use crate::analysis::Mention;
 
 use super::ExtractFormat;
 

@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::annotations::{self, Rejections};
 use crate::analysis::{Annotated, DocOptions, Format, learn_document};
-use crate::eval::brat;
+use crate::annotate::{AnnDoc, LabelMap};
 use crate::pipeline::{Extractor, WorkspaceModel};
 use crate::tagger::LearnConfig;
+use crate::text::{TextRange, TextSize};
+use crate::types::Label;
 
 /// The file's name in `.nomen/`.
 pub const FILE: &str = "model.delta";
@@ -111,7 +114,8 @@ pub struct Rebuilt {
 }
 
 /// Learns `folder`'s workspace model from every annotated document under it, in sorted order,
-/// starting from nothing: the same files give the same model (and the same bytes). A document
+/// starting from nothing: the same files give the same model (and the same bytes). The
+/// folder's label map applies, and its rejected suggestions are negative evidence. A document
 /// that cannot be read is reported through `report` and left out.
 pub fn rebuild(
     folder: &Path,
@@ -119,26 +123,38 @@ pub fn rebuild(
     config: LearnConfig,
     mut report: impl FnMut(&anyhow::Error),
 ) -> Result<(WorkspaceModel, Rebuilt)> {
+    let labels = annotations::labels_for(&folder.join("document.txt")).unwrap_or_else(|_| {
+        report(&anyhow::anyhow!(
+            "{}: not used",
+            folder.join(annotations::LABELS_FILE).display()
+        ));
+        LabelMap::default()
+    });
+    let rejections = annotations::load_rejections(folder).unwrap_or_else(|e| {
+        report(&e);
+        Rejections::default()
+    });
     let mut model = WorkspaceModel::default();
     let mut stats = Rebuilt::default();
     for document in annotated_documents(folder)? {
-        let read = || -> Result<(String, String)> {
+        let read = || -> Result<Option<(String, AnnDoc)>> {
             let text = super::read_text(&document, super::MAX_DOCUMENT_BYTES)?;
-            let ann = super::read_text(&document.with_extension("ann"), super::MAX_DOCUMENT_BYTES)?;
-            Ok((text, ann))
+            Ok(annotations::load(&document, &text)?.map(|ann| (text, ann)))
         };
         let (text, ann) = match read() {
-            Ok(read) => read,
+            Ok(Some(read)) => read,
+            Ok(None) => continue,
             Err(e) => {
                 report(&e);
                 continue;
             }
         };
-        let gold: Vec<_> = brat::parse_ann(&text, &ann)
-            .mentions
-            .into_iter()
-            .map(|m| (m.range, m.label))
+        let key = annotations::document_key(folder, &document);
+        let rejected: Vec<(&str, Label)> = rejections
+            .of(&key)
+            .filter_map(|r| Some((r.form.as_str(), Label::from_tag(&r.label)?)))
             .collect();
+        let (gold, rejected) = spans(&text, &ann, &labels, &rejected);
         let options = DocOptions {
             format: Format::guess(&document.to_string_lossy()),
             language: None,
@@ -146,7 +162,7 @@ pub fn rebuild(
         let doc = Annotated {
             text: &text,
             gold: &gold,
-            rejected: &[],
+            rejected: &rejected,
             complete: false,
         };
         stats.documents += 1;
@@ -154,6 +170,55 @@ pub fn rebuild(
         stats.updates += learn_document(extractor, &mut model, &doc, &options, config);
     }
     Ok((model, stats))
+}
+
+/// Labelled byte ranges of a document.
+pub type Spans = Vec<(TextRange, Label)>;
+
+/// What a document's annotations teach: its entities whose labels map to nomen's (outermost
+/// ones; a discontinuous entity from its first start to its last end), and the places of its
+/// rejected suggestions (each occurrence of the form, as a whole word, that no entity
+/// overlaps). Pure: what the server learns on save from the annotations it holds.
+pub fn spans(
+    text: &str,
+    ann: &AnnDoc,
+    labels: &LabelMap,
+    rejected: &[(&str, Label)],
+) -> (Spans, Spans) {
+    let mut all: Vec<(TextRange, Label)> = ann
+        .entities()
+        .filter_map(|e| {
+            let label = labels.to_nomen(&e.label)?;
+            let (first, last) = (e.spans.first()?, e.spans.last()?);
+            Some((TextRange::new(first.start(), last.end()), label))
+        })
+        .collect();
+    all.sort_by_key(|(r, _)| (r.start(), std::cmp::Reverse(r.end())));
+    let mut gold: Vec<(TextRange, Label)> = Vec::with_capacity(all.len());
+    for (range, label) in all {
+        match gold.last() {
+            Some((outer, _)) if outer.contains_range(range) || outer.end() > range.start() => {}
+            _ => gold.push((range, label)),
+        }
+    }
+    let mut negative = Vec::new();
+    for &(form, label) in rejected {
+        if form.is_empty() {
+            continue;
+        }
+        for (at, _) in text.match_indices(form) {
+            let range = TextRange::at((at as u32).into(), TextSize::of(form));
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            let whole = !word(text[..at].chars().next_back())
+                && !word(text[at + form.len()..].chars().next());
+            let annotated = ann.overlapping(range).next().is_some();
+            if whole && !annotated {
+                negative.push((range, label));
+            }
+        }
+    }
+    negative.sort_by_key(|&(r, l)| (r.start(), r.end(), l));
+    (gold, negative)
 }
 
 #[cfg(test)]
@@ -217,6 +282,35 @@ mod tests {
         assert!(remove(folder).unwrap());
         assert!(!remove(folder).unwrap());
         assert!(matches!(load(folder, &extractor).unwrap(), Loaded::Missing));
+    }
+
+    #[test]
+    fn annotations_and_rejections_become_spans() {
+        let text = "Le Grand Large et l'Université de Kerbaliou. Grand Larger, Grand Large.";
+        let ann = "T1\tOrganization 20 43\tUniversité de Kerbaliou\n\
+                   T2\tLocation 34 43\tKerbaliou\nT3\tDate 0 2\tLe\n\
+                   T4\tLocation 59 70\tGrand Large\n";
+        let doc = AnnDoc::parse(ann, text);
+        let (gold, rejected) = spans(
+            text,
+            &doc,
+            &LabelMap::default(),
+            &[("Grand Large", Label::Org)],
+        );
+        let show = |spans: &[(TextRange, Label)]| -> Vec<String> {
+            spans
+                .iter()
+                .map(|&(r, l)| format!("{} {}", &text[r], l.tag()))
+                .collect()
+        };
+        // The nested place and the date are not learnt; the rejected form is negative
+        // evidence where it is a whole word that no annotation overlaps.
+        assert_eq!(
+            show(&gold),
+            ["Université de Kerbaliou ORG", "Grand Large LOC"]
+        );
+        assert_eq!(show(&rejected), ["Grand Large ORG"]);
+        assert_eq!(rejected[0].0.start(), 3.into());
     }
 
     #[test]
