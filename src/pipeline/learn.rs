@@ -183,8 +183,19 @@ impl Extractor {
         let tokens = tokenize(text);
         let keys = self.keys(text, &tokens);
         let hints = Rules::new(text, &tokens, &self.lexicon, lang, &keys).run();
-        let (features, identity) =
+        let (features, mut identity) =
             Tagger::features(text, &tokens, &keys, &self.lexicon, lang, &hints);
+        // Only a word that can be a name's learns as itself: lower-case words, punctuation and
+        // short dictionary words ("The", "of", "-") are in every text, and what one corpus's
+        // guidelines say of them (CrossNER puts "The" inside names) would move every text.
+        for ((ids, token), flags) in identity.iter_mut().zip(&tokens).zip(keys.flags()) {
+            let word = token.text(text);
+            let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+            let short_common = flags.is_dictionary_word() && word.chars().count() <= 3;
+            if !capitalised || short_common {
+                *ids = [0; 5];
+            }
+        }
         LearnExample {
             lang,
             features,
