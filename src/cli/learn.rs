@@ -346,7 +346,11 @@ mod tests {
         let options = CurveOptions {
             lang: Lang::Fr,
             at: Vec::new(),
-            config: LearnConfig::default(),
+            // Steps large enough that one document is learnt whole in three passes.
+            config: LearnConfig {
+                step: 1000,
+                ..LearnConfig::default()
+            },
             save: None,
             complete: false,
         };

@@ -36,7 +36,7 @@ pub struct LearnConfig {
 impl Default for LearnConfig {
     fn default() -> LearnConfig {
         LearnConfig {
-            step: 1000,
+            step: 400,
             context_step: 0,
             passes: 3,
         }
