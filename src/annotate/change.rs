@@ -200,6 +200,7 @@ impl AnnDoc {
         if spans.is_empty() {
             return false;
         }
+        self.fragment_chars.remove(&k);
         let entity = &mut self.entities[k];
         entity.text = offsets::span_text(text, &spans);
         entity.spans = spans;
@@ -319,85 +320,8 @@ impl AnnDoc {
         }
     }
 
-    /// After the text changed outside nomen: each entity whose stored text is not at its
-    /// spans any more moves to the occurrence of that text nearest to where it was (the
-    /// fragments of a discontinuous one, each after the one before). What is not found is
-    /// kept as it was and reported in [`AnnDoc::problems`]. Meant for a document fresh from
-    /// [`AnnDoc::parse`], whose stored texts are the file's.
-    pub fn reanchor(&mut self, text: &str) {
-        for (entity, meta) in self.entities.iter_mut().zip(self.meta.iter_mut()) {
-            if !meta.alive || offsets::matches(text, &entity.spans, &entity.text) {
-                meta.anchored |= meta.alive;
-                continue;
-            }
-            match find(text, entity) {
-                Some(spans) => {
-                    entity.spans = spans;
-                    meta.anchored = true;
-                    meta.dirty = true;
-                    self.dirty = true;
-                }
-                None => meta.anchored = false,
-            }
-        }
-        self.rebuild_reach();
-        self.problems = self.malformed.clone();
-        for (entity, meta) in self.entities.iter().zip(&self.meta) {
-            if meta.alive && !meta.anchored {
-                self.problems.push(super::Problem {
-                    line: meta.line as u32,
-                    message: format!(
-                        "{}: “{}” is not in the text any more; the annotation is kept as it was",
-                        entity.id, entity.text
-                    ),
-                });
-            }
-        }
-        self.problems.sort_by_key(|p| p.line);
-    }
-
     /// After the file was written from [`AnnDoc::render`]: the document as if read from it.
     pub fn mark_saved(&mut self, text: &str) {
         *self = AnnDoc::parse(&self.render(text), text);
     }
-}
-
-/// Where the stored text of `entity` is in `text`, nearest to its first span.
-fn find(text: &str, entity: &Entity) -> Option<Vec<TextRange>> {
-    let around = entity.spans.first().map_or(0, |s| usize::from(s.start()));
-    let pieces = fragments(entity)?;
-    let mut spans = Vec::with_capacity(pieces.len());
-    let mut from = 0;
-    for (i, piece) in pieces.iter().enumerate() {
-        let at = match i {
-            0 => offsets::nearest(text, piece, around)?,
-            _ => from + text.get(from..)?.find(piece)?,
-        };
-        from = at + piece.len();
-        spans.push(TextRange::new(
-            TextSize::new(at as u32),
-            TextSize::new(from as u32),
-        ));
-    }
-    Some(spans)
-}
-
-/// The stored text of `entity` cut into its fragments, by the byte lengths of its spans (a
-/// discontinuous entity stores its fragments joined by a space).
-fn fragments(entity: &Entity) -> Option<Vec<&str>> {
-    if entity.spans.len() == 1 {
-        return Some(vec![entity.text.as_str()]);
-    }
-    let mut out = Vec::with_capacity(entity.spans.len());
-    let mut rest = entity.text.as_str();
-    for (i, span) in entity.spans.iter().enumerate() {
-        if i > 0 {
-            rest = rest.strip_prefix(' ')?;
-        }
-        let len = usize::from(span.len());
-        let piece = rest.get(..len)?;
-        out.push(piece);
-        rest = &rest[len..];
-    }
-    rest.is_empty().then_some(out)
 }

@@ -72,6 +72,10 @@ pub struct AnnDoc {
     /// `apply_edit` reads to pass over the entities an edit does not reach without touching
     /// them (a compact array, so that a pass over 100,000 entities stays in cache).
     pub(super) reach: Vec<u32>,
+    /// The length in characters of each fragment of a discontinuous entity as the file gives
+    /// them, by entity: what cuts its stored text into fragments to re-anchor it (its spans
+    /// measure the text it is bound to, which may not be the text it was made on).
+    pub(super) fragment_chars: FxHashMap<usize, Vec<u32>>,
     /// Entities by the number of their id (`T12` -> 12): no string kept twice.
     pub(super) by_id: FxHashMap<u32, usize>,
     /// Lines that could not be read; they stay as they are.
@@ -95,6 +99,7 @@ impl AnnDoc {
             entities: Vec::new(),
             meta: Vec::new(),
             reach: Vec::new(),
+            fragment_chars: FxHashMap::default(),
             by_id: FxHashMap::default(),
             malformed: Vec::new(),
             problems: Vec::new(),
@@ -211,6 +216,10 @@ impl AnnDoc {
         // memory, in file order: `apply_edit` walks them.
         let mut converted: Vec<Vec<TextRange>> = Vec::with_capacity(self.entities.len());
         for (k, entity) in self.entities.iter().enumerate() {
+            if entity.spans.len() > 1 {
+                let chars = entity.spans.iter().map(|s| u32::from(s.len())).collect();
+                self.fragment_chars.insert(k, chars);
+            }
             let mut out = false;
             let spans = (entity.spans.iter())
                 .map(|span| {

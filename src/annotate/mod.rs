@@ -8,7 +8,9 @@
 //! back byte for byte.
 
 pub mod agree;
+mod anchor;
 mod change;
+mod conll;
 pub mod convert;
 mod doc;
 mod labels;

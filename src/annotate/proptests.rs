@@ -144,3 +144,49 @@ proptest! {
         prop_assert_eq!(doc.render(&text), model.render());
     }
 }
+
+/// Lines of every kind, good and bad, for the round-trip property.
+const LINES: &[&str] = &[
+    "T1\tPerson 0 3\tAda",
+    "T2\tPlace 2 9;11 14\tx y",
+    "T3\tPerson 5 2\tbad",
+    "T4\tPerson 0 999\tfar",
+    "A1\tNegated T1",
+    "M2\tConfidence T2 High",
+    "R1\tNear Arg1:T1 Arg2:T2",
+    "E1\tTravel:T3 Agent:T1",
+    "N1\tReference T1 Wikidata:Q1\tAda",
+    "#1\tAnnotatorNotes T2\tà voir",
+    "*\tAlias T1 T2",
+    "Z9 something else",
+    "",
+    "   ",
+    "T5",
+    "T6\tPerson 1 2\ta\tb",
+];
+
+proptest! {
+    #[test]
+    fn any_file_is_written_back_byte_for_byte(
+        lines in proptest::collection::vec(
+            (proptest::sample::select(LINES), proptest::sample::select(&["\n", "\r\n"][..])), 0..12),
+        last_newline in any::<bool>(),
+        pieces in proptest::collection::vec(piece(), 0..20),
+    ) {
+        let mut ann: String = lines.iter().map(|(l, e)| format!("{l}{e}")).collect();
+        if !last_newline && ann.ends_with('\n') {
+            ann.pop();
+            if ann.ends_with('\r') {
+                ann.pop();
+            }
+        }
+        let text: String = pieces.concat();
+        let mut doc = AnnDoc::parse(&ann, &text);
+        prop_assert_eq!(doc.render(&text), ann.clone());
+        doc.reanchor(&text);
+        prop_assert!(!doc.remove("T99"));
+        if !doc.is_dirty() {
+            prop_assert_eq!(doc.render(&text), ann);
+        }
+    }
+}

@@ -296,3 +296,57 @@ fn bad_lines_are_kept_and_reported() {
     let mut doc = doc;
     assert_eq!(doc.add(TEXT, vec![bytes(TEXT, "flew", 0)], "Travel"), "T5");
 }
+
+#[test]
+fn a_discontinuous_entity_is_reanchored_by_its_fragments() {
+    // Outside nomen, accented words were put before the name: its code points no longer
+    // point at it, and its spans measure other characters.
+    let before = "North and South Harbour";
+    let ann = "T1\tLocation 0 5;16 23\tNorth Harbour\n";
+    assert_eq!(AnnDoc::parse(ann, before).problems(), []);
+    let after = "Élan, été: North and South Harbour";
+    let mut doc = AnnDoc::parse(ann, after);
+    doc.reanchor(after);
+    check(
+        &doc,
+        after,
+        expect!["T1\tLocation 11 16;27 34\tNorth Harbour\n"],
+    );
+}
+
+#[test]
+fn many_annotations_are_reanchored_in_one_pass_as_one_by_one() {
+    // Forty names (most repeated, so that nearness decides), a line added at the top and the
+    // one unique name changed outside nomen: the batch search finds what the search around each place
+    // finds.
+    let names = ["Ada", "Ilya", "Noor", "Quito", "Oslo"];
+    let mut text = String::new();
+    let mut ann = String::new();
+    for i in 0..40 {
+        let name = if i == 7 {
+            "Zélie"
+        } else {
+            names[i % names.len()]
+        };
+        let start = text.chars().count();
+        text.push_str(&format!("{name} é{i}, "));
+        ann.push_str(&format!(
+            "T{}\tX {start} {}\t{name}\n",
+            i + 1,
+            start + name.chars().count()
+        ));
+    }
+    let changed = format!("Préface 😀\n{}", text.replacen("Zélie", "Zoé", 1));
+    let mut doc = AnnDoc::parse(&ann, &changed);
+    doc.reanchor(&changed);
+    let unanchored: Vec<&str> = doc.unanchored().map(|e| e.id.as_str()).collect();
+    assert_eq!(unanchored, ["T8"]);
+    let before = AnnDoc::parse(&ann, &changed);
+    for e in doc.entities() {
+        let old = before.entity(&e.id).unwrap().spans[0].start();
+        let nearest = super::offsets::nearest(&changed, &e.text, usize::from(old)).unwrap();
+        assert_eq!(usize::from(e.spans[0].start()), nearest, "{}", e.id);
+        assert_eq!(&changed[e.spans[0]], e.text);
+    }
+    assert_eq!(doc.problems().len(), 1);
+}

@@ -46,6 +46,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16_000)]
         errors: usize,
     },
+    /// Annotations: a one-character edit's `apply_edit` (median), parse and re-anchor of a
+    /// `.ann` with that many lines.
+    Annotations {
+        #[arg(long, default_value_t = 100_000)]
+        annotations: usize,
+        /// Edits measured (each an insertion and a deletion).
+        #[arg(long, default_value_t = 500)]
+        edits: usize,
+    },
     /// `initialize` latency, and time and peak memory to open a large document in the server.
     Server {
         /// Size of the opened document in megabytes.
@@ -70,6 +79,9 @@ pub fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Workspace { dir } => workspace(&dir),
         BenchCommand::Worst { words, errors } => worst(words, errors),
         BenchCommand::Learn { dir } => super::learn::bench(&dir),
+        BenchCommand::Annotations { annotations, edits } => {
+            super::bench_annotations::run(annotations, edits)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod annotated;
 pub mod annotations;
 mod bench;
+mod bench_annotations;
 pub mod eval;
 mod export;
 pub mod learn;
