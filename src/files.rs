@@ -11,6 +11,7 @@
 pub mod annotations;
 mod atomic;
 pub mod knowledge;
+pub mod learned;
 
 pub use atomic::write_atomic;
 
@@ -89,6 +90,20 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
         path: path.to_path_buf(),
         kind,
     };
+    let bytes = read_bytes(path, max_bytes)?;
+    if bytes.contains(&0) {
+        return Err(error(ReadErrorKind::Binary));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| error(ReadErrorKind::NotUtf8(e.utf8_error().valid_up_to())))
+}
+
+/// Reads a regular file of at most `max_bytes` as bytes, with [`read_text`]'s checks.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let error = |kind| ReadError {
+        path: path.to_path_buf(),
+        kind,
+    };
     let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => error(ReadErrorKind::NotFound),
         _ => error(ReadErrorKind::Io(e)),
@@ -110,11 +125,7 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
             max: max_bytes,
         }));
     }
-    if bytes.contains(&0) {
-        return Err(error(ReadErrorKind::Binary));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| error(ReadErrorKind::NotUtf8(e.utf8_error().valid_up_to())))
+    Ok(bytes)
 }
 
 fn regular(meta: &std::fs::Metadata, max_bytes: u64) -> Result<(), ReadErrorKind> {

@@ -143,8 +143,46 @@ enum Command {
         /// Training corpora trained on whole (`train --whole`). Repeat for each path.
         #[arg(long)]
         seen_whole: Vec<PathBuf>,
+        /// Score each document with a model learnt only from the documents before it (in the
+        /// order given, directories sorted), each learnt as an annotator leaves it: its gold
+        /// mentions, and the suggestions not among them rejected.
+        #[arg(long)]
+        learned: bool,
+        /// With --learned: after each of these numbers of documents, also score all the
+        /// documents after it with the model learnt so far and with none (the learning curve).
+        #[arg(long, value_delimiter = ',', requires = "learned")]
+        curve: Vec<usize>,
+        /// With --learned: write the model learnt from the first max(--curve) documents (all
+        /// without --curve) to this file.
+        #[arg(long, requires = "learned")]
+        save_model: Option<PathBuf>,
+        /// With --learned: the change of a weight at each mistake (model units).
+        #[arg(long, requires = "learned")]
+        step: Option<i32>,
+        /// With --learned: the change of the other weights and transitions at each mistake.
+        #[arg(long, requires = "learned")]
+        context_step: Option<i32>,
+        /// With --learned: learn each document as complete (what is not annotated is no
+        /// entity) instead of rejecting the wrong suggestions.
+        #[arg(long, requires = "learned")]
+        complete: bool,
+        /// With --learned: visits of each document at most.
+        #[arg(long, requires = "learned")]
+        passes: Option<usize>,
+        /// A workspace model file (`.nomen/model.delta`) to use instead of that of the nearest
+        /// `.nomen/` folder of the first input.
+        #[arg(long, conflicts_with = "learned")]
+        workspace_model: Option<PathBuf>,
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+    },
+    /// Learns `DIR/.nomen/model.delta`, the workspace model, from every annotated document
+    /// (`.ann` beside `.txt` or `.md`) under DIR; the same files give the same bytes.
+    Learn {
+        /// Remove the workspace model instead: extraction goes back to the shipped model.
+        #[arg(long)]
+        reset: bool,
+        dir: PathBuf,
     },
     /// Measures the speed and memory targets (see the README).
     Bench {
@@ -286,8 +324,28 @@ fn main() -> ExitCode {
             misses,
             seen,
             seen_whole,
+            learned,
+            curve,
+            save_model,
+            step,
+            context_step,
+            complete,
+            passes,
+            workspace_model,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
+            let defaults = nomen::tagger::LearnConfig::default();
+            let learned = learned.then(|| cli::learn::CurveOptions {
+                lang,
+                at: curve,
+                config: nomen::tagger::LearnConfig {
+                    step: step.unwrap_or(defaults.step),
+                    context_step: context_step.unwrap_or(defaults.context_step),
+                    passes: passes.unwrap_or(defaults.passes),
+                },
+                save: save_model,
+                complete,
+            });
             cli::eval::run(&cli::eval::EvalOptions {
                 lang,
                 rules,
@@ -299,8 +357,11 @@ fn main() -> ExitCode {
                 seen,
                 seen_whole,
                 inputs,
+                learned,
+                workspace_model,
             })
         }),
+        Command::Learn { reset, dir } => cli::learn::run(&dir, reset),
     };
     match result {
         Ok(code) => code,

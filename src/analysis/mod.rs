@@ -11,6 +11,7 @@ mod document;
 mod entities;
 mod fenwick;
 mod known;
+mod learn;
 mod navigation;
 mod prose;
 mod render;
@@ -24,6 +25,7 @@ pub use checks::ChecksConfig;
 pub use corrections::{Corrections, EntityCorrections};
 pub use document::{Batch, BatchResult, BlockMention, BlockResult, DocumentAnalysis};
 pub use entities::{Entity, fold};
+pub use learn::{Annotated, learn_document, learn_examples, learn_prepared};
 pub use navigation::{EntitySymbol, Highlight, RenameError, SymbolQuery};
 pub use render::{Diagnostic, DiagnosticsConfig, Fix, HoverInfo, Markup, Severity, kind_name};
 

@@ -64,6 +64,12 @@ pub enum BenchCommand {
         #[arg(long)]
         one_line: bool,
     },
+    /// Learning from annotations: `nomen learn` of a folder (rebuild), and learning one of its
+    /// documents into the folder's model, as on save (per document, the largest reported).
+    Learn {
+        /// A folder of annotated documents (`.ann` beside `.txt` or `.md`).
+        dir: std::path::PathBuf,
+    },
 }
 
 pub fn run(command: BenchCommand) -> Result<()> {
@@ -72,6 +78,7 @@ pub fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Server { mb, one_line } => server(mb, one_line),
         BenchCommand::Workspace { dir } => workspace(&dir),
         BenchCommand::Worst { words, errors } => worst(words, errors),
+        BenchCommand::Learn { dir } => super::learn::bench(&dir),
         BenchCommand::Annotations { annotations, edits } => {
             super::bench_annotations::run(annotations, edits)
         }

@@ -16,7 +16,7 @@ use anyhow::Result;
 use super::train::{GoldDoc, expand, is_brat, load};
 use crate::eval::{EvalReport, HEADLINE, SeenForms, evaluate_brat};
 use crate::extract::Lang;
-use crate::pipeline::Extractor;
+use crate::pipeline::{Extractor, WorkspaceModel};
 use crate::tagger::{Model, Tagger};
 
 /// Options of `nomen eval`.
@@ -39,6 +39,10 @@ pub struct EvalOptions {
     /// Training corpora trained on whole (`nomen train --whole`).
     pub seen_whole: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
+    /// Score each document with a model learnt from the documents before it only.
+    pub learned: Option<super::learn::CurveOptions>,
+    /// A workspace model file to use instead of the nearest `.nomen/`'s.
+    pub workspace_model: Option<PathBuf>,
 }
 
 /// `nomen eval`.
@@ -50,9 +54,14 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     };
     if let Some(path) = &options.model {
         let bytes = std::fs::read(path)?;
+        // Kept for the whole run, so that the extractor's clones share it.
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         let model = Model::from_bytes(bytes.into())
             .map_err(|_| anyhow::anyhow!("{}: not a nomen model", path.display()))?;
         extractor = extractor.with_tagger(options.lang, Tagger::new(model));
+    }
+    if options.learned.is_none() {
+        extractor = with_workspace_model(extractor, options)?;
     }
     let _tmp;
     let dir = match &options.brat_dir {
@@ -105,6 +114,7 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
     let mut report = EvalReport::default();
     let mut rows = Vec::new();
     let mut written = 0;
+    let mut in_order = Vec::new();
     for (name, inputs) in groups {
         let paths: Vec<PathBuf> = if inputs[0].is_dir() || is_brat(&inputs[0]) {
             expand(&inputs)?
@@ -118,9 +128,20 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
             written += docs.len();
             paths
         };
+        if options.learned.is_some() {
+            in_order.extend(paths);
+            continue;
+        }
         let part = evaluate_brat(&paths, &extractor, Some(options.lang), seen.as_ref())?;
         rows.push((name, part.documents, part.micro(HEADLINE)));
         report.merge(part);
+    }
+    if let Some(curve) = &options.learned {
+        let docs = in_order
+            .iter()
+            .map(|p| super::learn::EvalDoc::read(p))
+            .collect::<Result<Vec<_>>>()?;
+        report = super::learn::curve(&extractor, &docs, curve)?;
     }
     print!("{report}");
     if rows.len() > 1 {
@@ -144,6 +165,50 @@ pub fn run(options: &EvalOptions) -> Result<ExitCode> {
         println!("{line}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The extractor with the workspace model of `--workspace-model`, else of the nearest `.nomen/`
+/// of the first input, if it has one.
+fn with_workspace_model(extractor: Extractor, options: &EvalOptions) -> Result<Extractor> {
+    use crate::files::learned::{self, Loaded};
+    let model = match &options.workspace_model {
+        Some(path) => {
+            let bytes = crate::files::read_bytes(path, learned::MAX_MODEL_BYTES)?;
+            let model = WorkspaceModel::from_bytes(&bytes)
+                .map_err(|_| anyhow::anyhow!("{}: not a nomen workspace model", path.display()))?;
+            if !model.fits(&extractor) {
+                anyhow::bail!("{}: learnt over another model", path.display());
+            }
+            model
+        }
+        None => {
+            let folder = options
+                .inputs
+                .first()
+                .and_then(|p| crate::files::knowledge::folder_for(p));
+            let Some(folder) = folder else {
+                return Ok(extractor);
+            };
+            match learned::load(&folder, &extractor)? {
+                Loaded::Ready(model) => {
+                    eprintln!(
+                        "nomen eval: with the workspace model {}",
+                        learned::path(&folder).display()
+                    );
+                    model
+                }
+                Loaded::Stale => {
+                    eprintln!(
+                        "nomen eval: {} was learnt over another model; not used (run nomen learn)",
+                        learned::path(&folder).display()
+                    );
+                    return Ok(extractor);
+                }
+                Loaded::Missing => return Ok(extractor),
+            }
+        }
+    };
+    Ok(extractor.with_workspace_model(&model))
 }
 
 /// Writes each document as `NNNNN.txt` and `NNNNN.ann` in `dir`, numbered from `first`;

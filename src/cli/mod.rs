@@ -6,6 +6,7 @@ mod bench;
 mod bench_annotations;
 pub mod eval;
 mod export;
+pub mod learn;
 mod stdin;
 pub mod train;
 
@@ -61,12 +62,28 @@ fn options_for(path: &Path, language: Option<Lang>) -> DocOptions {
 /// The knowledge base for each file, as the server would use it: that of the nearest `.nomen/`
 /// folder at or above the file's directory (see `files::knowledge`). A file with errors is
 /// reported (each error with its line and column) and left out. Each folder is read once.
+/// The same folder's workspace model (`files::learned`) gives the file's extractor.
 #[derive(Default)]
 struct Knowledge {
     by_folder: std::sync::Mutex<FxHashMap<PathBuf, Arc<KnowledgeBase>>>,
+    extractors: std::sync::Mutex<FxHashMap<PathBuf, Arc<Extractor>>>,
+    shipped: std::sync::OnceLock<Arc<Extractor>>,
 }
 
 impl Knowledge {
+    /// The extractor for `path`: the shipped one with the workspace model of the nearest
+    /// `.nomen/` folder, if it has one.
+    fn extractor_for(&self, path: &Path) -> Arc<Extractor> {
+        let Some(folder) = knowledge::folder_for(path) else {
+            return self.shipped.get_or_init(Arc::default).clone();
+        };
+        let mut cache = self.extractors.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(folder.clone())
+            .or_insert_with(|| Arc::new(learn::extractor_for_folder(&folder)))
+            .clone()
+    }
+
     fn for_file(&self, path: &Path) -> Arc<KnowledgeBase> {
         let Some(folder) = knowledge::folder_for(path) else {
             return analysis::default_knowledge();
@@ -101,6 +118,15 @@ fn report(path: &Path, problem: knowledge::Problem) {
 /// The knowledge base of `dir`, a folder that holds `.nomen/` (or that `.nomen/` folder
 /// itself), as [`Knowledge`] finds it for a file in that folder.
 pub fn knowledge_of(dir: &Path) -> Result<Arc<KnowledgeBase>> {
+    Ok(Arc::new(knowledge::load_folder(
+        &nomen_folder(dir)?,
+        report,
+    )))
+}
+
+/// The folder that holds `dir`'s `.nomen/` (`dir` itself, or its parent when `dir` is the
+/// `.nomen/` folder).
+fn nomen_folder(dir: &Path) -> Result<PathBuf> {
     let folder = if dir.file_name().is_some_and(|n| n == ".nomen") {
         dir.parent().unwrap_or(Path::new(".")).to_path_buf()
     } else {
@@ -109,7 +135,7 @@ pub fn knowledge_of(dir: &Path) -> Result<Arc<KnowledgeBase>> {
     if !folder.join(".nomen").is_dir() {
         anyhow::bail!("{}: no .nomen folder there", dir.display());
     }
-    Ok(Arc::new(knowledge::load_folder(&folder, report)))
+    Ok(folder)
 }
 
 /// How `nomen extract --stdin` runs.
@@ -125,9 +151,12 @@ pub struct StdinOptions {
 /// summary on stderr; exit status 1 when any line failed.
 pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let knowledge = match &options.knowledge {
-        Some(dir) => knowledge_of(dir)?,
-        None => analysis::default_knowledge(),
+    let (knowledge, extractor) = match &options.knowledge {
+        Some(dir) => (
+            knowledge_of(dir)?,
+            learn::extractor_for_folder(&nomen_folder(dir)?),
+        ),
+        None => (analysis::default_knowledge(), Extractor::new()),
     };
     let jobs = options
         .jobs
@@ -136,6 +165,7 @@ pub fn extract_stdin(options: &StdinOptions) -> Result<ExitCode> {
         jobs,
         language: options.language,
         knowledge,
+        extractor: Arc::new(extractor),
         max_text_bytes: files::MAX_DOCUMENT_BYTES as usize,
     };
     let mut input = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
@@ -171,7 +201,6 @@ fn for_each_file(
 
 /// `nomen check`: the server's diagnostics, one per line.
 pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
-    let extractor = Extractor::new();
     let knowledge = Knowledge::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -179,6 +208,7 @@ pub fn check(files: &[PathBuf], language: Option<Lang>) -> Result<ExitCode> {
         // Editors hide a byte-order mark and count columns after it.
         let t = Text::new(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let options = options_for(path, language);
+        let extractor = knowledge.extractor_for(path);
         let analysis = analysis::analyze_with(&extractor, &t, &options, knowledge.for_file(path));
         // What the server publishes with its default settings: a diagnostic per mention, and
         // the consistency checks, in document order.
@@ -234,12 +264,12 @@ pub fn extract(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
     }
-    let extractor = Extractor::new();
     let knowledge = Knowledge::default();
     // Files are analysed on every core and written in the order given.
     let rendered = in_parallel(files, |path| {
         let text = read_text(path)?;
         let options = options_for(path, language);
+        let extractor = knowledge.extractor_for(path);
         let entities =
             analysis::extract_document_with(&extractor, &text, &options, knowledge.for_file(path));
         Ok(match annotated::load(path, &text)? {

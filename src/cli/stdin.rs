@@ -30,6 +30,8 @@ pub struct StreamOptions {
     /// The language of documents whose line has no `language`; `None` detects it.
     pub language: Option<Lang>,
     pub knowledge: Arc<KnowledgeBase>,
+    /// The shipped extractor, with the workspace model of `--knowledge`'s folder if any.
+    pub extractor: Arc<Extractor>,
     /// The largest `text` extracted, in bytes (the documents' cap).
     pub max_text_bytes: usize,
 }
@@ -57,7 +59,7 @@ pub fn run(
     output: &mut (impl Write + Send),
     options: &StreamOptions,
 ) -> Result<Summary> {
-    let extractor = Extractor::new();
+    let extractor = &*options.extractor;
     let jobs = options.jobs.max(1);
     let budget = Budget::new(BUDGET_BYTES, LINES_PER_JOB * jobs);
     // A line may be longer than its text (escapes); one longer than this is refused unread.

@@ -217,7 +217,14 @@ impl EvalReport {
         }
     }
 
-    fn score(&mut self, file: &Path, text: &str, gold: &[GoldMention], predicted: &[GoldMention]) {
+    /// Scores one document: `gold` and `predicted` sorted.
+    pub fn score(
+        &mut self,
+        file: &Path,
+        text: &str,
+        gold: &[GoldMention],
+        predicted: &[GoldMention],
+    ) {
         self.documents += 1;
         for p in predicted {
             let hit = gold.binary_search(p).is_ok();

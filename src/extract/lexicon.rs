@@ -101,7 +101,7 @@ const KEYS: &str = include_str!("../../data/lexicons/lexicon.txt");
 const INDEX: &[u8] = include_bytes!("../../data/lexicons/lexicon.idx");
 
 /// All lexicons, merged into one read-only hash table that lives in the binary.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Lexicon {
     keys: &'static str,
     index: &'static [u8],

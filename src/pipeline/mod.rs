@@ -9,6 +9,7 @@
 //! - nothing here does IO, knows about LSP or async, or panics on any `&str`.
 
 mod fixes;
+mod learn;
 #[cfg(test)]
 mod tests;
 
@@ -21,10 +22,12 @@ use fixes::{
     coordinated, named_by_kind, roads, settle, split_at_line_starts, tagged_mentions,
     with_candidates,
 };
+pub use learn::{LearnExample, WorkspaceModel};
 
 /// The extractor: the statistical tagger where a model is embedded for the language, the rules
-/// otherwise. Build it once; it is immutable and shared between threads.
-#[derive(Debug)]
+/// otherwise. Build it once; it is immutable and shared between threads. A clone shares the
+/// lexicon and the models (it copies a model only when one was loaded from a file).
+#[derive(Clone, Debug)]
 pub struct Extractor {
     lexicon: Lexicon,
     // Tagger integration (branch `tagger`): one optional model per language.

@@ -46,16 +46,19 @@ pub mod clusters;
 pub mod conll;
 mod crf;
 pub mod features;
+pub mod learn;
 pub mod model;
 #[cfg(test)]
 mod tests;
 pub mod train;
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use text_size::{TextRange, TextSize};
 
 use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token};
+pub use learn::{BadDelta, Delta, LearnConfig, TagSet};
 pub use model::{BadModel, Model, Pos, TAGS};
 pub use train::{Example, TrainConfig, TrainStats};
 
@@ -63,9 +66,13 @@ static FR_MODEL: &[u8] = include_bytes!("../../data/model/fr.bin");
 static EN_MODEL: &[u8] = include_bytes!("../../data/model/en.bin");
 
 /// A tagger for one language. Cheap to build from the embedded models (nothing is copied).
+/// A workspace's [`Delta`] may be added to the model's weights ([`Tagger::with_delta`]).
 #[derive(Clone, Debug)]
 pub struct Tagger {
     model: Model,
+    /// The model's [`learn::fingerprint`], computed on first use and shared by the clones.
+    fingerprint: Arc<OnceLock<u64>>,
+    delta: Option<Arc<Delta>>,
 }
 
 impl Tagger {
@@ -81,11 +88,36 @@ impl Tagger {
     }
 
     pub fn new(model: Model) -> Tagger {
-        Tagger { model }
+        Tagger {
+            model,
+            fingerprint: Arc::default(),
+            delta: None,
+        }
     }
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The fingerprint of the model (not of the delta), which a delta learnt over it records.
+    pub fn fingerprint(&self) -> u64 {
+        *self
+            .fingerprint
+            .get_or_init(|| learn::fingerprint(self.model.as_bytes()))
+    }
+
+    /// This tagger with `delta` added to its model's weights; `None`, or a delta learnt over
+    /// another model, gives the model alone.
+    pub fn with_delta(&self, delta: Option<Arc<Delta>>) -> Tagger {
+        let delta = delta.filter(|d| d.base == self.fingerprint() && !d.is_empty());
+        Tagger {
+            delta,
+            ..self.clone()
+        }
+    }
+
+    pub fn delta(&self) -> Option<&Delta> {
+        self.delta.as_deref()
     }
 
     /// The mentions in `tokens` (cut from `text` by [`crate::extract::tokenize`]): sorted,
@@ -110,11 +142,42 @@ impl Tagger {
                 for &f in &ids {
                     self.model.add_weights(f, &mut s);
                 }
+                if let Some(delta) = &self.delta {
+                    for &f in &ids {
+                        delta.add_weights(f, &mut s);
+                    }
+                }
                 s
             })
             .collect();
-        let tags = model::viterbi(&scores, |a, b| self.model.transition(a, b));
+        let tags = match &self.delta {
+            None => model::viterbi(&scores, |a, b| self.model.transition(a, b)),
+            Some(delta) => model::viterbi(&scores, |a, b| {
+                self.model.transition(a, b) + delta.transition(a, b)
+            }),
+        };
         spans(tokens, &tags)
+    }
+
+    /// The features of every token of a paragraph, as [`Tagger::tag`] computes them, and the
+    /// ids of those that name each token itself.
+    pub(crate) fn features(
+        text: &str,
+        tokens: &[Token],
+        keys: &Keys,
+        lexicon: &Lexicon,
+        lang: Lang,
+        hints: &[Mention],
+    ) -> (features::Features, Vec<[u64; 5]>) {
+        let paragraph = features::Paragraph::new(text, tokens, keys, lexicon, lang, hints);
+        let mut f = features::Features::default();
+        f.starts.push(0);
+        for t in 0..tokens.len() {
+            paragraph.token(t, &mut f.ids);
+            f.starts.push(f.ids.len() as u32);
+        }
+        let identity = (0..tokens.len()).map(|t| paragraph.identity(t)).collect();
+        (f, identity)
     }
 }
 
