@@ -22,6 +22,7 @@ use crate::analysis::Coverage;
 use crate::annotate::{AnnDoc, LabelMap};
 use crate::extract::Label;
 use crate::files::annotations as files;
+use crate::files::learned;
 use crate::text::{Text, TextRange, TextSize};
 
 /// The annotations of an open document, as far as they are known.
@@ -89,6 +90,17 @@ impl Annotated {
     /// The file's label for one of nomen's (see `LabelMap::file_label`).
     pub(crate) fn file_label(&self, label: Label) -> String {
         self.labels.file_label(label, &self.doc)
+    }
+
+    /// What saving the document teaches the workspace model: the annotations with nomen's
+    /// labels, and where the rejected suggestions stand in `text` (see `files::learned::spans`).
+    pub(crate) fn teaches(&self, text: &str) -> (learned::Spans, learned::Spans) {
+        let rejected: Vec<(&str, Label)> = self
+            .rejected
+            .iter()
+            .filter_map(|(form, tag)| Some((form.as_str(), Label::from_tag(tag)?)))
+            .collect();
+        learned::spans(text, &self.doc, &self.labels, &rejected)
     }
 
     /// The labels to offer: the file's name of each of nomen's, then the others it uses.

@@ -88,6 +88,7 @@ pub(crate) fn server_capabilities(session: &Session) -> ServerCapabilities {
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: std::iter::once(super::corrections::CORRECT_COMMAND)
                 .chain(super::annotate::COMMANDS)
+                .chain([super::learning::RESET])
                 .map(String::from)
                 .collect(),
             ..Default::default()

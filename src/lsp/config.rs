@@ -131,6 +131,9 @@ pub struct Config {
     /// `annotations.suggestions`: on an annotated document, nomen's own mentions that no
     /// annotation overlaps are shown as `suggestion` hints.
     pub suggestions: bool,
+    /// `learning.onSave`: saving an annotated document teaches the workspace model (in
+    /// `.nomen/model.delta`) what its annotations say.
+    pub learn_on_save: bool,
 }
 
 impl Default for Config {
@@ -146,6 +149,7 @@ impl Default for Config {
             position_encoding: EncodingSetting::Auto,
             annotation_severity: SeveritySetting::Information,
             suggestions: true,
+            learn_on_save: true,
         }
     }
 }
@@ -194,6 +198,7 @@ impl Config {
                 "diagnostics" => self.update_diagnostics(value, &mut errors),
                 "checks" => self.update_checks(value, &mut errors),
                 "annotations" => self.update_annotations(value, &mut errors),
+                "learning" => self.update_learning(value, &mut errors),
                 // Editors pass their client-side settings along; they are not the server's.
                 key if CLIENT_SETTINGS.contains(&key) => {}
                 _ => errors.push(format!("nomen.{key}: unknown setting")),
@@ -257,6 +262,19 @@ impl Config {
                     errors,
                 ),
                 _ => errors.push(format!("nomen.annotations.{key}: unknown setting")),
+            }
+        }
+    }
+
+    fn update_learning(&mut self, value: &Value, errors: &mut Vec<String>) {
+        let Some(map) = value.as_object() else {
+            errors.push(format!("nomen.learning: expected an object, got {value}"));
+            return;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "onSave" => set(&mut self.learn_on_save, "learning.onSave", value, errors),
+                _ => errors.push(format!("nomen.learning.{key}: unknown setting")),
             }
         }
     }
@@ -325,6 +343,10 @@ impl Config {
                 "severity": serde_json::to_value(self.annotation_severity).unwrap_or_default(),
                 "suggestions": self.suggestions,
             }),
+        );
+        out.insert(
+            "learning".into(),
+            serde_json::json!({ "onSave": self.learn_on_save }),
         );
         out.into()
     }
@@ -395,6 +417,7 @@ mod tests {
         c.position_encoding = EncodingSetting::Utf8;
         c.annotation_severity = SeveritySetting::Hint;
         c.suggestions = false;
+        c.learn_on_save = false;
         let mut back = Config::default();
         assert!(back.update(&c.to_json()).is_empty());
         assert_eq!(back, c);

@@ -32,6 +32,9 @@ pub(crate) struct DocState {
     options: DocOptions,
     /// A knowledge base for the worker to put in force.
     knowledge: Option<Arc<crate::kb::KnowledgeBase>>,
+    /// The generation of the extractor the analysis's results were found with (see
+    /// `learning::InForce`): when another is in force, the analysis starts over.
+    model: u64,
     phase: Phase,
     /// The brat annotations of the `.ann` beside the document, shifted with every edit.
     pub(crate) annotations: super::annotations::Slot,
@@ -55,6 +58,11 @@ enum Phase {
 }
 
 impl DocState {
+    /// The options the document is (to be) analysed with.
+    pub(crate) fn options(&self) -> &DocOptions {
+        &self.options
+    }
+
     pub(crate) fn is_ready(&self) -> bool {
         self.ready_version == Some(self.version)
     }
@@ -145,6 +153,7 @@ impl DocHandle {
             pending: Vec::new(),
             options,
             knowledge: None,
+            model: 0,
             phase: Phase::Live,
             annotations: super::annotations::Slot::for_uri(&uri),
             out_of_sync: false,
@@ -278,6 +287,17 @@ impl DocHandle {
         self.wake.notify_one();
     }
 
+    /// Another extractor is in force (the workspace model changed): the worker extracts every
+    /// block again with it and republishes, and requests wait for it as after an edit. Work
+    /// begun with the older one stops at its next block, and what it found is not kept.
+    pub(crate) fn model_changed(&self) {
+        let mut st = self.lock();
+        st.ready_version = None;
+        self.changed();
+        drop(st);
+        self.wake.notify_one();
+    }
+
     /// Marks the document closed: the worker stops, and the requests waiting for its analysis
     /// are woken and answer nothing.
     pub(crate) fn close(&self) {
@@ -371,7 +391,7 @@ pub(crate) static PUBLISH_PAUSE: std::sync::atomic::AtomicU64 =
     std::sync::atomic::AtomicU64::new(0);
 
 enum Step {
-    Extract(Batch),
+    Extract(Batch, super::learning::InForce),
     Ready(i32),
     /// Up to date, but the annotations are still being read: not ready yet.
     Waiting,
@@ -404,7 +424,9 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
         let never = Arc::new(AtomicBool::new(false));
         let planned = catch_unwind(AssertUnwindSafe(|| {
             let mut st = doc.lock();
-            (prepare(&mut st, max), doc.currency(&never))
+            // Read under the document's lock: a swap after it marks the document changed.
+            let in_force = shared.in_force();
+            (prepare(&mut st, max, in_force), doc.currency(&never))
         }));
         let (step, currency) = match planned {
             Ok(planned) => planned,
@@ -417,7 +439,7 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 continue;
             }
         };
-        let batch = match step {
+        let (batch, in_force) = match step {
             Step::Closed => return false,
             Step::Ready(version) => {
                 doc.ready.send_replace(Some(version));
@@ -450,16 +472,13 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
                 }
                 return true;
             }
-            Step::Extract(batch) => batch,
+            Step::Extract(batch, in_force) => (batch, in_force),
         };
-        let extractor = shared.extractor.clone();
         // A change meanwhile (an edit, new options, a new knowledge base, the close) stops the
         // batch at its next block; what it finished is installed, and the rest planned again.
         let cancel = Cancel::new(move || !currency.holds());
-        let done = tokio::task::spawn_blocking(move || {
-            batch.run_until(super::extractor(&extractor), &cancel)
-        })
-        .await;
+        let done =
+            tokio::task::spawn_blocking(move || batch.run_until(in_force.get(), &cancel)).await;
         let mut st = doc.lock();
         match done {
             Ok(result) => {
@@ -483,12 +502,17 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
 }
 
 /// Under the lock: decides what the worker does next.
-fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
+fn prepare(st: &mut DocState, max_bytes: u64, in_force: super::learning::InForce) -> Step {
     if st.phase == Phase::Closed {
         return Step::Closed;
     }
     if let Some(knowledge) = st.knowledge.take() {
         st.analysis.set_knowledge(knowledge);
+    }
+    if st.model != in_force.generation {
+        // The blocks' results, and those kept by their text, came from the older extractor.
+        st.model = in_force.generation;
+        st.restart();
     }
     let len = u64::from(u32::from(st.text.len()));
     if len > max_bytes {
@@ -513,7 +537,7 @@ fn prepare(st: &mut DocState, max_bytes: u64) -> Step {
         st.ready_version = Some(st.version);
         return Step::Ready(st.version);
     }
-    Step::Extract(batch)
+    Step::Extract(batch, in_force)
 }
 
 /// Publishes the diagnostics of the current version, if the analysis covers it.

@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::*;
 use super::documents::{Change, DocHandle, worker};
 use super::{
     Shared, actions, annotate, annotations, capabilities, corrections, extractor, from_proto,
-    indexer, knowledge, navigation, to_proto,
+    indexer, knowledge, learning, navigation, to_proto,
 };
 use crate::analysis::DocOptions;
 
@@ -109,6 +109,8 @@ impl LanguageServer for Backend {
             std::mem::take(&mut *self.init_errors.lock().unwrap_or_else(|e| e.into_inner()));
         self.report_settings_errors(errors).await;
         knowledge::load(&self.shared).await;
+        let shared = self.shared.clone();
+        tokio::spawn(async move { learning::load(&shared).await });
         // Not awaited here: the registration waits for the client's answer.
         let shared = self.shared.clone();
         tokio::spawn(async move { indexer::watch_files(&shared).await });
@@ -142,6 +144,7 @@ impl LanguageServer for Backend {
             corrections::CORRECT_COMMAND => {
                 corrections::correct(&self.shared, params.arguments).await
             }
+            learning::RESET => learning::reset(&self.shared).await,
             command if annotate::COMMANDS.contains(&command) => {
                 annotate::run(&self.shared, command, params.arguments).await
             }
@@ -194,6 +197,7 @@ impl LanguageServer for Backend {
         let uri = &params.text_document.uri;
         if let Some(doc) = self.shared.doc(uri) {
             annotations::save(&self.shared, &doc).await;
+            learning::learn_saved(&self.shared, &doc).await;
         } else if annotations::is_ann_uri(uri) {
             // A `.ann` edited by hand in the editor and saved: its document takes it.
             if let Some(path) = uri.to_file_path() {

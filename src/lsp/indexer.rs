@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesParams, FileChangeType, ProgressToken, Registration,
 };
 
-use super::{Shared, extractor};
+use super::Shared;
 use crate::workspace::{index_file, is_prose_file, prose_files};
 
 /// Files indexed per blocking task: big enough to amortise the hop, small enough for progress.
@@ -56,11 +56,11 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
     let mut entities = 0;
     for (i, chunk) in files.chunks(CHUNK).enumerate() {
         let chunk = chunk.to_vec();
-        let cell = shared.extractor.clone();
+        let in_force = shared.in_force();
         let config = shared.config();
         let knowledge = shared.current_knowledge();
         let done = tokio::task::spawn_blocking(move || {
-            let extractor = extractor(&cell);
+            let extractor = in_force.get();
             let language = config.language.lang();
             chunk
                 .into_iter()
@@ -151,14 +151,14 @@ pub(crate) async fn files_changed(shared: &Arc<Shared>, params: DidChangeWatched
                 .remove(&path);
             continue;
         }
-        let cell = shared.extractor.clone();
+        let in_force = shared.in_force();
         let config = shared.config();
         let target = path.clone();
         let knowledge = shared.current_knowledge();
         let found = tokio::task::spawn_blocking(move || {
             index_file(
                 &target,
-                extractor(&cell),
+                in_force.get(),
                 &knowledge,
                 config.language.lang(),
                 config.max_document_bytes,

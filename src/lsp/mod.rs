@@ -14,6 +14,7 @@ mod from_proto;
 mod handlers;
 mod indexer;
 mod knowledge;
+mod learning;
 mod navigation;
 mod to_proto;
 mod transport;
@@ -47,8 +48,11 @@ pub(crate) struct Session {
 /// The state every handler shares.
 pub(crate) struct Shared {
     pub(crate) client: Client,
-    /// Built on a blocking thread after start-up so that `initialize` answers at once.
+    /// The shipped extractor, built on a blocking thread after start-up so that `initialize`
+    /// answers at once. What extracts is [`Shared::in_force`]: this one plus the workspace model.
     pub(crate) extractor: Arc<OnceLock<Extractor>>,
+    /// The workspace model and the extractor in force (`learning.rs`).
+    learning: learning::Learning,
     config: RwLock<Config>,
     session: OnceLock<Session>,
     docs: Mutex<FxHashMap<Uri, Arc<DocHandle>>>,
@@ -247,6 +251,7 @@ pub fn service() -> (
         let shared = Shared {
             client,
             extractor: Arc::new(OnceLock::new()),
+            learning: Default::default(),
             config: RwLock::new(Config::default()),
             session: OnceLock::new(),
             docs: Mutex::new(FxHashMap::default()),

@@ -10,6 +10,7 @@
 --   :'<,'>NomenAnnotationResize          give it the visual selection as its extent
 --   :NomenAnnotationLink {reference}     link it (an N line), e.g. Wikidata:Q90
 --   :NomenSuggestionAccept / :NomenSuggestionReject   the suggestion under the cursor
+--   :NomenModelReset                     forget what the workspace model learnt (.nomen/model.delta)
 --
 -- Without a label, the labels of the document's label map are offered with vim.ui.select.
 if vim.g.nomen_annotate_loaded or vim.fn.has('nvim-0.11') == 0 then
@@ -143,3 +144,8 @@ define('NomenAnnotationLink', { nargs = 1 }, at_cursor('nomen.annotation.link', 
 end))
 define('NomenSuggestionAccept', {}, at_cursor('nomen.annotation.accept', none))
 define('NomenSuggestionReject', {}, at_cursor('nomen.annotation.reject', none))
+define('NomenModelReset', {}, function(client, buf)
+  execute(client, buf, 'nomen.model.reset', { uri = vim.uri_from_bufnr(buf) }, function()
+    vim.notify('nomen: the workspace model is reset to the shipped one')
+  end)
+end)

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import {
     DidChangeConfigurationNotification,
     DocumentFilter,
+    ExecuteCommandRequest,
     InitializeResult,
     LanguageClient,
     LanguageClientOptions,
@@ -34,6 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomenA
 
     context.subscriptions.push(
         vscode.commands.registerCommand('nomen.restart', () => restart(context)),
+        // Runs the server's `nomen.model.reset` (vscode-languageclient registers the server's
+        // commands under their own names, hence another name here): it removes
+        // .nomen/model.delta and uses the shipped model again.
+        vscode.commands.registerCommand('nomen.resetModel', async () => {
+            await client?.sendRequest(ExecuteCommandRequest.type, { command: 'nomen.model.reset', arguments: [] });
+            void vscode.window.showInformationMessage('nomen: the workspace model is reset to the shipped one');
+        }),
         vscode.workspace.onDidChangeConfiguration((event) => {
             // The other settings reach the running server through didChangeConfiguration; these
             // two decide which process runs and which documents it sees, so they need a restart.

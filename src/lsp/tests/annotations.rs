@@ -3,6 +3,7 @@
 //! their problems shown in the `.ann`.
 
 mod edits;
+mod learning;
 
 use super::*;
 

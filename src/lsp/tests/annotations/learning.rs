@@ -1,0 +1,129 @@
+//! Learning from the annotator in the server: a save teaches the workspace model, the other
+//! open documents' suggestions follow it, and `nomen.model.reset` brings the shipped ones back.
+
+use super::*;
+
+/// An annotated document about a made-up association the shipped model does not know.
+const TAUGHT: &str = "L'équipe de Grelotte Verte organise une collecte samedi. Les bénévoles de \
+Grelotte Verte trient les dons dans la salle des fêtes.\n\nLe local de Grelotte Verte ouvre à \
+neuf heures. Merci à Grelotte Verte pour son aide.\n";
+
+/// Another document, with the association in a new sentence.
+const OTHER: &str =
+    "Les dons remis à Grelotte Verte ont doublé depuis la visite d'Odile Farnèse à Quimper.\n";
+
+/// The ranges (UTF-16 columns) of every occurrence of `form` in `text`.
+fn ranges_of(text: &str, form: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (line, content) in text.split('\n').enumerate() {
+        for (at, _) in content.match_indices(form) {
+            let from = content[..at].encode_utf16().count() as u32;
+            let to = from + form.encode_utf16().count() as u32;
+            out.push(range(line as u32, from, to));
+        }
+    }
+    out
+}
+
+async fn annotate_all(server: &mut TestServer, uri: &str, text: &str, form: &str) {
+    for range in ranges_of(text, form) {
+        let added = command(
+            server,
+            "nomen.annotation.add",
+            json!({"uri": uri, "range": range, "label": "Organization"}),
+        )
+        .await;
+        assert!(added["id"].is_string(), "{added}");
+    }
+}
+
+const SHIPPED: [&str; 2] = [
+    "suggestion 4 \"Odile Farnèse\" Odile Farnèse — PER (suggested by nomen)",
+    "suggestion 4 \"Quimper\" Quimper — LOC (suggested by nomen)",
+];
+
+#[tokio::test]
+async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
+    let (dir, root) = workspace(&[
+        ("taught.txt", TAUGHT),
+        ("other.txt", OTHER),
+        ("other.ann", ""),
+    ]);
+    let (taught, other) = (uri_in(&dir, "taught.txt"), uri_in(&dir, "other.txt"));
+    let mut server = start(&root, json!({})).await;
+    open_doc(&mut server, &other, OTHER).await;
+    let before = published(&mut server, &other, |d| !d.is_empty()).await;
+    assert_eq!(shown(OTHER, &before), SHIPPED);
+    open_doc(&mut server, &taught, TAUGHT).await;
+    annotate_all(&mut server, &taught, TAUGHT, "Grelotte Verte").await;
+    let delta = dir.path().join(".nomen/model.delta");
+    assert!(!delta.exists());
+
+    // The save writes the `.ann`, learns it, and the other document is extracted again.
+    save(&mut server, &taught).await;
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("taught.ann"))
+            .unwrap()
+            .lines()
+            .count(),
+        4
+    );
+    assert!(delta.exists());
+    let learnt = published(&mut server, &other, |d| d.len() == 3).await;
+    assert_eq!(
+        shown(OTHER, &learnt),
+        [
+            "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)",
+            SHIPPED[0],
+            SHIPPED[1],
+        ]
+    );
+
+    // The reset removes the file and gives back exactly the shipped suggestions.
+    let reset = command(&mut server, "nomen.model.reset", json!({})).await;
+    assert_eq!(reset, json!({"removed": true}));
+    assert!(!delta.exists());
+    let back = published(&mut server, &other, |d| d.len() == 2).await;
+    assert_eq!(back, before);
+}
+
+#[tokio::test]
+async fn the_model_is_read_at_start_up_and_learning_can_be_turned_off() {
+    let (dir, root) = workspace(&[
+        ("taught.txt", TAUGHT),
+        ("other.txt", OTHER),
+        ("other.ann", ""),
+    ]);
+    let (taught, other) = (uri_in(&dir, "taught.txt"), uri_in(&dir, "other.txt"));
+    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+        "rootUri": root.as_str(),
+        "initializationOptions": {"diagnostics": {"debounceMs": 0}, "learning": {"onSave": false}}}))
+    .await;
+    open_doc(&mut server, &taught, TAUGHT).await;
+    annotate_all(&mut server, &taught, TAUGHT, "Grelotte Verte").await;
+    save(&mut server, &taught).await;
+    assert!(dir.path().join("taught.ann").exists());
+    assert!(!dir.path().join(".nomen/model.delta").exists());
+
+    // A model learnt from the annotations on disk (as `nomen learn` does) is used from the
+    // start.
+    let extractor = crate::pipeline::Extractor::new();
+    let (model, _) = crate::files::learned::rebuild(
+        dir.path(),
+        &extractor,
+        crate::tagger::LearnConfig::default(),
+        |e| panic!("{e:#}"),
+    )
+    .unwrap();
+    crate::files::learned::save(dir.path(), &model).unwrap();
+    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+        "rootUri": root.as_str(),
+        "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
+    .await;
+    open_doc(&mut server, &other, OTHER).await;
+    let learnt = published(&mut server, &other, |d| d.len() == 3).await;
+    assert_eq!(
+        shown(OTHER, &learnt)[0],
+        "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)"
+    );
+}
