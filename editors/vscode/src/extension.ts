@@ -39,7 +39,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomenA
         // commands under their own names, hence another name here): it removes
         // .nomen/model.delta and uses the shipped model again.
         vscode.commands.registerCommand('nomen.resetModel', async () => {
-            await client?.sendRequest(ExecuteCommandRequest.type, { command: 'nomen.model.reset', arguments: [] });
+            if (client === undefined) {
+                void vscode.window.showWarningMessage('nomen: the server is not running');
+                return;
+            }
+            await client.sendRequest(ExecuteCommandRequest.type, { command: 'nomen.model.reset', arguments: [] });
             void vscode.window.showInformationMessage('nomen: the workspace model is reset to the shipped one');
         }),
         vscode.workspace.onDidChangeConfiguration((event) => {
