@@ -195,6 +195,7 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let mut model = shared.learning.model.lock().await;
     let mut learning = model.take().unwrap_or_default();
     let base = shared.extractor.clone();
+    let started = std::time::Instant::now();
     let learnt = tokio::task::spawn_blocking(move || {
         let base = extractor(&base);
         let doc = Annotated {
@@ -205,20 +206,32 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
         };
         let updates = learn_document(base, &mut learning, &doc, &options, LearnConfig::default());
         if updates == 0 {
-            return (learning, None);
+            return (learning, None, None);
         }
-        if let Err(e) = learned::save(&folder, &learning) {
-            tracing::warn!("{e:#}");
-        }
+        let unsaved = learned::save(&folder, &learning).err();
         let learned = extractor_for(base, &learning);
-        (learning, Some(learned))
+        (learning, Some(learned), unsaved)
     })
     .await;
     match learnt {
-        Ok((learning, swap)) => {
+        Ok((learning, swap, unsaved)) => {
             *model = Some(learning);
+            tracing::info!(
+                "learnt {} in {:?} (model changed: {})",
+                doc.uri.as_str(),
+                started.elapsed(),
+                swap.is_some()
+            );
             if let Some(learned) = swap {
                 put_in_force(shared, learned);
+            }
+            if let Some(e) = unsaved {
+                // In force for this session all the same.
+                let message = format!("nomen: the workspace model was not saved: {e:#}");
+                shared
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
             }
         }
         Err(e) => tracing::error!("learning from {} failed: {e}", doc.uri.as_str()),
