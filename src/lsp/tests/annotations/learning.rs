@@ -88,7 +88,7 @@ async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
 }
 
 #[tokio::test]
-async fn the_model_is_read_at_start_up_and_learning_can_be_turned_off() {
+async fn learning_can_be_turned_off_and_the_model_is_read_or_rebuilt_at_start_up() {
     let (dir, root) = workspace(&[
         ("taught.txt", TAUGHT),
         ("other.txt", OTHER),
@@ -116,14 +116,27 @@ async fn the_model_is_read_at_start_up_and_learning_can_be_turned_off() {
     )
     .unwrap();
     crate::files::learned::save(dir.path(), &model).unwrap();
-    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
-        "rootUri": root.as_str(),
-        "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
-    .await;
-    open_doc(&mut server, &other, OTHER).await;
-    let learnt = published(&mut server, &other, |d| d.len() == 3).await;
-    assert_eq!(
-        shown(OTHER, &learnt)[0],
-        "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)"
-    );
+    let delta = dir.path().join(".nomen/model.delta");
+    let bytes = std::fs::read(&delta).unwrap();
+    let start = || async {
+        let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+            "rootUri": root.as_str(),
+            "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
+        .await;
+        open_doc(&mut server, &other, OTHER).await;
+        let learnt = published(&mut server, &other, |d| d.len() == 3).await;
+        assert_eq!(
+            shown(OTHER, &learnt)[0],
+            "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)"
+        );
+    };
+    start().await;
+
+    // A model learnt over another shipped model (its fingerprint, after `NOMENWD1f`, differs)
+    // is learnt again from the `.ann` files at start-up, and saved.
+    let mut stale = bytes.clone();
+    stale[9] ^= 1;
+    std::fs::write(&delta, &stale).unwrap();
+    start().await;
+    assert_eq!(std::fs::read(&delta).unwrap(), bytes);
 }
