@@ -180,15 +180,19 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     {
         return;
     }
+    // Shared, not copied, under the lock: the text and the spans are made off it.
     let taken = {
         let st = doc.lock();
-        st.annotations.annotated().map(|a| {
-            let text = super::annotations::whole_text(&st.text);
-            let (gold, rejected) = a.teaches(&text);
-            (text, gold, rejected, st.options().clone())
+        let annotated = st.annotations.annotated().is_some();
+        annotated.then(|| {
+            (
+                st.text.clone(),
+                st.annotations.clone(),
+                st.options().clone(),
+            )
         })
     };
-    let Some((text, gold, rejected, options)) = taken else {
+    let Some((text, annotations, options)) = taken else {
         return;
     };
     load(shared).await;
@@ -198,6 +202,11 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let started = std::time::Instant::now();
     let learnt = tokio::task::spawn_blocking(move || {
         let base = extractor(&base);
+        let text = super::annotations::whole_text(&text);
+        let (gold, rejected) = annotations
+            .annotated()
+            .map(|a| a.teaches(&text))
+            .unwrap_or_default();
         let doc = Annotated {
             text: &text,
             gold: &gold,
