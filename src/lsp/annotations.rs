@@ -327,7 +327,7 @@ pub(crate) async fn publish_problems(shared: &Shared, path: &Path, problems: Vec
 pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     let _one_at_a_time = shared.annotation_writes.lock().await;
     let rendered = doc
-        .when_ready_mut(super::READY_TIMEOUT, |st| {
+        .when_annotations_mut(super::READY_TIMEOUT, |st| {
             let text = whole_text(&st.text);
             let a = st.annotations.ready_mut()?;
             if (!a.doc.is_dirty() && !a.unsaved) || a.unreadable {

@@ -328,12 +328,34 @@ impl DocHandle {
         timeout: Duration,
         f: impl FnOnce(&mut DocState) -> T,
     ) -> Option<T> {
+        self.when_mut(timeout, false, f).await
+    }
+
+    /// As [`DocHandle::when_ready_mut`], for what needs the annotations but not the analysis
+    /// (a save): a document over the size cap, which is never analysed, is taken once its
+    /// annotations are in, so that the edits made to it still reach its `.ann`.
+    pub(crate) async fn when_annotations_mut<T>(
+        &self,
+        timeout: Duration,
+        f: impl FnOnce(&mut DocState) -> T,
+    ) -> Option<T> {
+        self.when_mut(timeout, true, f).await
+    }
+
+    async fn when_mut<T>(
+        &self,
+        timeout: Duration,
+        oversize_too: bool,
+        f: impl FnOnce(&mut DocState) -> T,
+    ) -> Option<T> {
         let mut ready = self.ready.subscribe();
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             {
                 let mut st = self.lock();
-                if st.is_ready() {
+                let oversize_taken =
+                    oversize_too && st.phase == Phase::Oversize && !st.annotations.is_loading();
+                if st.is_ready() || oversize_taken {
                     let out = f(&mut st);
                     drop(st);
                     self.wake.notify_one();

@@ -552,3 +552,28 @@ async fn a_ann_changed_on_disk_is_taken_unless_changes_are_unsaved() {
         "T1\tLocation 48 54\tBerlin\nT2\tPerson 8 24\tCamille Berthier\n"
     );
 }
+
+#[tokio::test]
+async fn a_document_over_the_size_cap_still_saves_its_shifted_annotations() {
+    let (dir, root) = workspace(&[("big.txt", NOTE), ("big.ann", NOTE_ANN)]);
+    let uri = uri_in(&dir, "big.txt");
+    // The note is 57 bytes: over the cap, it is never analysed, but its annotations follow it.
+    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+        "rootUri": root.as_str(),
+        "initializationOptions": {"diagnostics": {"debounceMs": 0}, "maxDocumentBytes": 40}}))
+    .await;
+    open_doc(&mut server, &uri, NOTE).await;
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [{"range": range(0, 0, 0), "text": "Hier, "}]}),
+        )
+        .await;
+    save(&mut server, &uri).await;
+    let written = std::fs::read_to_string(dir.path().join("big.ann")).unwrap();
+    assert_eq!(
+        written,
+        "T1\tPerson 38 51\tAngela Merkel\n#1\tAnnotatorNotes T1\tchancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\n"
+    );
+}
