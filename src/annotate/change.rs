@@ -247,12 +247,7 @@ impl AnnDoc {
         let n = format!("N{}", self.next_n);
         self.next_n += 1;
         let raw = format!("{n}\tReference {id} {reference}\t{name}");
-        let other = Other {
-            id: n,
-            refs: vec![id.to_string()],
-        };
-        self.push_line(raw, Kind::Other(other));
-        self.dirty = true;
+        self.push_pointing(n, raw, id);
         true
     }
 
@@ -268,13 +263,18 @@ impl AnnDoc {
         let n = format!("#{}", self.next_note);
         self.next_note += 1;
         let raw = format!("{n}\tAnnotatorNotes {id}\t{note}");
+        self.push_pointing(n, raw, id);
+        true
+    }
+
+    /// Appends the new line `raw`, whose id is `n`, pointing at entity `id`.
+    fn push_pointing(&mut self, n: String, raw: String, id: &str) {
         let other = Other {
             id: n,
             refs: vec![id.to_string()],
         };
         self.push_line(raw, Kind::Other(other));
         self.dirty = true;
-        true
     }
 
     /// Follows an edit of the text: the bytes `range` (before the edit) were replaced by

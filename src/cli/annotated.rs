@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Serialize;
 
+use super::export::JsonDoc;
 use crate::analysis::DocEntities;
 use crate::analysis::Mention;
 use crate::annotate::convert::{self, Annotated};
@@ -77,13 +78,6 @@ impl Annotations {
         let rejected = (self.rejected.iter()).any(|(f, l)| f == form && l == m.label.tag());
         !rejected && self.doc.overlapping(m.range).next().is_none()
     }
-}
-
-#[derive(Serialize)]
-struct JsonDoc<'a> {
-    path: String,
-    language: &'static str,
-    entities: Vec<JsonEntity<'a>>,
 }
 
 #[derive(Serialize)]

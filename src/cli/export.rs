@@ -37,11 +37,12 @@ pub fn render(format: ExtractFormat, path: &Path, text: &str, entities: &DocEnti
     }
 }
 
+/// One line of `nomen extract`'s JSON Lines: a file's entities, of whatever shape.
 #[derive(Serialize)]
-struct JsonDoc<'a> {
-    path: String,
-    language: &'static str,
-    entities: Vec<JsonEntity<'a>>,
+pub(super) struct JsonDoc<E> {
+    pub(super) path: String,
+    pub(super) language: &'static str,
+    pub(super) entities: Vec<E>,
 }
 
 #[derive(Serialize)]

@@ -140,16 +140,7 @@ pub fn curve(base: &Extractor, docs: &[EvalDoc], options: &CurveOptions) -> Resu
         ..DocOptions::default()
     };
     let predict = |extractor: &Extractor, doc: &EvalDoc| -> Vec<GoldMention> {
-        let mut p: Vec<GoldMention> = extract_document(extractor, &doc.text, &doc_options)
-            .mentions
-            .iter()
-            .map(|m| GoldMention {
-                range: m.range,
-                label: m.label,
-            })
-            .collect();
-        p.sort();
-        p
+        GoldMention::sorted_from(&extract_document(extractor, &doc.text, &doc_options).mentions)
     };
     let score = |doc: &EvalDoc, predicted: &[GoldMention]| {
         let mut report = EvalReport::default();
@@ -356,23 +347,17 @@ mod tests {
         };
         let alone = curve(&base, &docs[..1], &options).unwrap();
         let mut shipped = EvalReport::default();
-        let predicted: Vec<GoldMention> = extract_document(
-            &base,
-            text,
-            &DocOptions {
-                language: Some(Lang::Fr),
-                ..DocOptions::default()
-            },
-        )
-        .mentions
-        .iter()
-        .map(|m| GoldMention {
-            range: m.range,
-            label: m.label,
-        })
-        .collect();
-        let mut predicted = predicted;
-        predicted.sort();
+        let predicted = GoldMention::sorted_from(
+            &extract_document(
+                &base,
+                text,
+                &DocOptions {
+                    language: Some(Lang::Fr),
+                    ..DocOptions::default()
+                },
+            )
+            .mentions,
+        );
         shipped.score(&docs[0].ann, text, &docs[0].gold, &predicted);
         // The first document's score is the shipped model's: its own annotations were not
         // in the model that scored it.

@@ -18,6 +18,19 @@ pub struct GoldMention {
 }
 
 impl GoldMention {
+    /// Extraction's mentions as mentions to score, in order.
+    pub fn sorted_from(mentions: &[crate::analysis::Mention]) -> Vec<GoldMention> {
+        let mut out: Vec<GoldMention> = mentions
+            .iter()
+            .map(|m| GoldMention {
+                range: m.range,
+                label: m.label,
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     fn sort_key(&self) -> (TextSize, TextSize, Label) {
         (self.range.start(), self.range.end(), self.label)
     }

@@ -388,15 +388,7 @@ pub fn evaluate_brat(
             ..DocOptions::default()
         };
         let doc = extract_document(extractor, &text, &options);
-        let mut predicted: Vec<GoldMention> = doc
-            .mentions
-            .iter()
-            .map(|m| GoldMention {
-                range: m.range,
-                label: m.label,
-            })
-            .collect();
-        predicted.sort();
+        let predicted = GoldMention::sorted_from(&doc.mentions);
         let mut gold = gold;
         gold.sort();
         report.score(&ann, &text, &gold, &predicted);

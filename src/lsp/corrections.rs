@@ -199,34 +199,11 @@ async fn correct_buffer(
 /// One edit that turns `old` (the text of `rope`) into `new`: what lies between their common
 /// start and their common end, so that the editor keeps its cursor and marks elsewhere.
 pub(crate) fn minimal_edit(rope: &Text, old: &str, new: &str, encoding: Encoding) -> lsp::TextEdit {
-    let mut start = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
-        start -= 1;
-    }
-    let room = old.len().min(new.len()) - start;
-    let mut common_end = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(old.len() - common_end)
-        || !new.is_char_boundary(new.len() - common_end)
-    {
-        common_end -= 1;
-    }
-    let range = crate::text::TextRange::new(
-        crate::text::TextSize::new(start as u32),
-        crate::text::TextSize::new((old.len() - common_end) as u32),
-    );
+    let (range, len) = crate::analysis::minimal_change(old, new);
+    let start = usize::from(range.start());
     lsp::TextEdit {
         range: to_proto::range(rope, range, encoding),
-        new_text: new[start..new.len() - common_end].to_string(),
+        new_text: new[start..start + usize::from(len)].to_string(),
     }
 }
 

@@ -55,16 +55,24 @@ pub(crate) fn annotation_hover(
     markup: Markup,
     encoding: Encoding,
 ) -> lsp::Hover {
+    markup_hover(text, info.render(markup), info.range, markup, encoding)
+}
+
+/// A hover showing `value`, written in `markup`, over `at`.
+fn markup_hover(
+    text: &Text,
+    value: String,
+    at: crate::text::TextRange,
+    markup: Markup,
+    encoding: Encoding,
+) -> lsp::Hover {
     let kind = match markup {
         Markup::Markdown => lsp::MarkupKind::Markdown,
         Markup::PlainText => lsp::MarkupKind::PlainText,
     };
     lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-            kind,
-            value: info.render(markup),
-        }),
-        range: Some(range(text, info.range, encoding)),
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind, value }),
+        range: Some(range(text, at, encoding)),
     }
 }
 
@@ -105,17 +113,7 @@ pub(crate) fn hover(
     markup: Markup,
     encoding: Encoding,
 ) -> lsp::Hover {
-    let kind = match markup {
-        Markup::Markdown => lsp::MarkupKind::Markdown,
-        Markup::PlainText => lsp::MarkupKind::PlainText,
-    };
-    lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-            kind,
-            value: info.render(markup),
-        }),
-        range: Some(range(text, info.range, encoding)),
-    }
+    markup_hover(text, info.render(markup), info.range, markup, encoding)
 }
 
 /// The token types of the legend, in `Label` order: standard types, so that themes colour
