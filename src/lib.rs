@@ -2,7 +2,7 @@
 //!
 //! The modules depend on each other in one direction only, in layers: `text` <- `types` <-
 //! `extract` <- `tagger` <- `pipeline` <- `kb` <- `annotate` <- `analysis` <- `eval`, `files` <- `workspace`
-//! <- `lsp` <- `cli`. See ARCHITECTURE.md; `tests/tidy.rs` checks it.
+//! <- `lsp` <- `cli`. See ARCHITECTURE.md; `tests/it/tidy.rs` checks it.
 
 pub mod analysis;
 pub mod annotate;

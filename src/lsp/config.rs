@@ -305,7 +305,7 @@ impl Config {
     }
 
     /// The settings as a JSON object, as `update` reads them. `Config::default().to_json()`
-    /// is the one statement of the defaults: `tests/settings.rs` checks the VS Code
+    /// is the one statement of the defaults: `tests/it/settings.rs` checks the VS Code
     /// extension's settings and the README's table against it.
     pub fn to_json(&self) -> Value {
         let mut diagnostics = Map::new();
