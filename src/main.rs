@@ -169,6 +169,10 @@ enum Command {
         /// With --learned: visits of each document at most.
         #[arg(long, requires = "learned")]
         passes: Option<usize>,
+        /// With --learned: the lead an annotated token's tag must have over the others before
+        /// learning stops moving it (model units).
+        #[arg(long, requires = "learned")]
+        margin: Option<i32>,
         /// A workspace model file (`.nomen/model.delta`) to use instead of that of the nearest
         /// `.nomen/` folder of the first input.
         #[arg(long, conflicts_with = "learned")]
@@ -331,6 +335,7 @@ fn main() -> ExitCode {
             context_step,
             complete,
             passes,
+            margin,
             workspace_model,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
@@ -342,6 +347,7 @@ fn main() -> ExitCode {
                     step: step.unwrap_or(defaults.step),
                     context_step: context_step.unwrap_or(defaults.context_step),
                     passes: passes.unwrap_or(defaults.passes),
+                    margin: margin.unwrap_or(defaults.margin),
                 },
                 save: save_model,
                 complete,

@@ -31,6 +31,11 @@ pub struct LearnConfig {
     /// Visits of a document's paragraphs at most; learning stops after a visit that made no
     /// mistake.
     pub passes: usize,
+    /// A token the model tags right still counts as a mistake while its tag does not beat
+    /// each other tag by this much in its own scores (quantised units): a name learnt in the
+    /// context of its document must also win in other contexts, where the context features
+    /// (its word cluster among them) may say another label.
+    pub margin: i32,
 }
 
 impl Default for LearnConfig {
@@ -39,6 +44,7 @@ impl Default for LearnConfig {
             step: 400,
             context_step: 0,
             passes: 3,
+            margin: 1000,
         }
     }
 }
@@ -118,8 +124,9 @@ impl Delta {
             })
             .collect();
         let transition = |a: usize, b: usize| model.transition(a, b) + self.transition(a, b);
-        let predicted = model::viterbi(&scores, transition);
-        if (0..n).all(|t| allowed[t].contains(predicted[t])) {
+        let mut predicted = model::viterbi(&scores, transition);
+        let decoded_right = (0..n).all(|t| allowed[t].contains(predicted[t]));
+        if decoded_right && config.margin <= 0 {
             return false;
         }
         let constrained: Vec<[i32; TAGS]> = scores
@@ -128,6 +135,26 @@ impl Delta {
             .map(|(s, set)| std::array::from_fn(|k| if set.contains(k) { s[k] } else { FORBIDDEN }))
             .collect();
         let target = model::viterbi(&constrained, transition);
+        if config.margin > 0 {
+            // Where decoding is right but the tag's own lead is short, the runner-up tag is
+            // taken as the prediction to move away from.
+            for t in 0..n {
+                if predicted[t] == target[t] && allowed[t] != TagSet::ANY {
+                    let gold = target[t];
+                    let runner_up = (0..TAGS)
+                        .filter(|&k| k != gold)
+                        .max_by_key(|&k| (scores[t][k], std::cmp::Reverse(k)));
+                    if let Some(k) = runner_up
+                        && scores[t][gold].saturating_sub(scores[t][k]) < config.margin
+                    {
+                        predicted[t] = k;
+                    }
+                }
+            }
+            if decoded_right && (0..n).all(|t| predicted[t] == target[t]) {
+                return false;
+            }
+        }
         let mut changed = false;
         for t in 0..n {
             let (gold, pred) = (target[t], predicted[t]);
