@@ -554,11 +554,11 @@ fn names_that_each_fill_a_line_are_not_one_name() {
     let wrapped = "Le chef de l'État, le président Emmanuel\nMacron, a reçu le chancelier.\n";
     expect![[r#"
         Paris
-        ^^^^^ LOC(Guess)
+        ^^^^^ LOC
         Londres
-        ^^^^^^^ LOC(Guess)
+        ^^^^^^^ LOC
         Berlin
-        ^^^^^^ LOC(Guess)
+        ^^^^^^ LOC
              Paris
              ^^^^^ LOC
              Londres

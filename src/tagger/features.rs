@@ -66,7 +66,7 @@ struct Word<'a> {
     capitalized: bool,
     /// A word of the French or English dictionary.
     common: bool,
-    /// English: the Brown cluster of the word as written (or in lower case), and of its
+    /// The word's cluster ([`super::clusters`]) as written (or in lower case), and that of its
     /// title-case form when it is not written so ("nigeria", "LIMERICK").
     cluster: Option<u32>,
     title_cluster: Option<u32>,
@@ -178,12 +178,12 @@ pub(crate) fn extract(
 
 fn word<'a>(text: &str, token: &Token, lower: &'a str, flags: Flags, lang: Lang) -> Word<'a> {
     let raw = token.text(text);
-    let (cluster, title_cluster) = if lang == Lang::En && token.kind == TokenKind::Word {
-        let cluster = super::clusters::cluster(raw)
-            .or_else(|| (lower != raw).then(|| super::clusters::cluster(lower))?);
+    let (cluster, title_cluster) = if token.kind == TokenKind::Word {
+        let cluster = super::clusters::cluster(lang, raw)
+            .or_else(|| (lower != raw).then(|| super::clusters::cluster(lang, lower))?);
         let title = title_case(raw);
         let title_cluster = (title != raw)
-            .then(|| super::clusters::cluster(&title))
+            .then(|| super::clusters::cluster(lang, &title))
             .flatten();
         (cluster, title_cluster)
     } else {
@@ -663,15 +663,13 @@ fn token_features(
     if let Some((begin, tag)) = phrase {
         out.push(id(PHRASE, &[u64::from(begin), part(tag)]));
     }
-    if lang == Lang::En {
-        match w.cluster {
-            Some(c) => {
-                for len in [4, 6, 10, 14, 20] {
-                    out.push(id(CLUSTER, &[cluster_prefix(c, len), len]));
-                }
+    match w.cluster {
+        Some(c) => {
+            for len in [4, 6, 10, 14, 20] {
+                out.push(id(CLUSTER, &[cluster_prefix(c, len), len]));
             }
-            None => out.push(id(CLUSTER, &[])),
         }
+        None => out.push(id(CLUSTER, &[])),
     }
     if tokens[i].shape == Shape::AllCaps {
         out.push(id(ALL_CAPS, &[]));
@@ -855,7 +853,7 @@ mod tests {
         let tokens = tokenize(text);
         let keys = Keys::new(text, &tokens, &lexicon);
         let feats = extract(text, &tokens, &keys, &lexicon, Lang::En, &[]);
-        let title = clusters::cluster("Nigeria").expect("Nigeria has a Brown cluster");
+        let title = clusters::cluster(Lang::En, "Nigeria").expect("Nigeria has a Brown cluster");
         let expected = id(TITLE_CLUSTER, &[cluster_prefix(title, 8), 8]);
         assert!(feats.of(2).contains(&expected) && feats.of(4).contains(&expected));
         assert_eq!(cluster_prefix(0b1011_0110, 4), 0b1011);

@@ -170,7 +170,21 @@ fn embedded_models_load() {
         let tagger = Tagger::embedded(lang).expect("a model is embedded");
         assert!(tagger.model().rows() > 1000);
     }
-    assert_eq!(clusters::cluster("the"), Some(11));
+    assert_eq!(clusters::cluster(Lang::En, "the"), Some(11));
+}
+
+#[test]
+fn french_vector_clusters_group_names_of_a_kind() {
+    let fr = |w| clusters::cluster(Lang::Fr, w).unwrap_or_else(|| panic!("{w} has a cluster"));
+    // Two unions, two communes of the Bordeaux area, two presidents: one cluster each.
+    assert_eq!(fr("CFDT"), fr("CGT"));
+    assert_eq!(fr("Mérignac"), fr("Pessac"));
+    assert_eq!(fr("Macron"), fr("Sarkozy"));
+    assert_ne!(fr("Macron"), fr("CFDT"));
+    assert_ne!(fr("Pessac"), fr("CGT"));
+    // A path is a leading 1 and at most 15 splits.
+    assert!(fr("Pessac") >> 15 <= 1);
+    assert_eq!(clusters::cluster(Lang::Fr, "Xqzvwkj"), None);
 }
 
 #[test]

@@ -142,8 +142,8 @@ fn rejected_suggestions_are_not_suggested_again() {
             Grand Large ORG
             Grand Large ORG
             --
-            Grand Large LOC
-            Grand Large LOC
+            Grand Large PER
+            Grand Large PER
             --
         "#]],
     );

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// An annotated document about a made-up association the shipped model does not know.
+/// An annotated document about a made-up association the shipped model takes for a person.
 const TAUGHT: &str = "L'équipe de Grelotte Verte organise une collecte samedi. Les bénévoles de \
 Grelotte Verte trient les dons dans la salle des fêtes.\n\nLe local de Grelotte Verte ouvre à \
 neuf heures. Merci à Grelotte Verte pour son aide.\n";
@@ -25,6 +25,15 @@ fn ranges_of(text: &str, form: &str) -> Vec<Value> {
     out
 }
 
+/// Whether the diagnostics suggest the taught association as an organisation.
+fn taught_org(diagnostics: &[Value]) -> bool {
+    diagnostics.iter().any(|d| {
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Grelotte Verte — ORG"))
+    })
+}
+
 async fn annotate_all(server: &mut TestServer, uri: &str, text: &str, form: &str) {
     for range in ranges_of(text, form) {
         let added = command(
@@ -37,7 +46,8 @@ async fn annotate_all(server: &mut TestServer, uri: &str, text: &str, form: &str
     }
 }
 
-const SHIPPED: [&str; 2] = [
+const SHIPPED: [&str; 3] = [
+    "suggestion 4 \"Grelotte Verte\" Grelotte Verte — PER (suggested by nomen)",
     "suggestion 4 \"Odile Farnèse\" Odile Farnèse — PER (suggested by nomen)",
     "suggestion 4 \"Quimper\" Quimper — LOC (suggested by nomen)",
 ];
@@ -69,13 +79,13 @@ async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
         4
     );
     assert!(delta.exists());
-    let learnt = published(&mut server, &other, |d| d.len() == 3).await;
+    let learnt = published(&mut server, &other, taught_org).await;
     assert_eq!(
         shown(OTHER, &learnt),
         [
             "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)",
-            SHIPPED[0],
             SHIPPED[1],
+            SHIPPED[2],
         ]
     );
 
@@ -83,7 +93,7 @@ async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
     let reset = command(&mut server, "nomen.model.reset", json!({})).await;
     assert_eq!(reset, json!({"removed": true}));
     assert!(!delta.exists());
-    let back = published(&mut server, &other, |d| d.len() == 2).await;
+    let back = published(&mut server, &other, |d| !taught_org(d)).await;
     assert_eq!(back, before);
 }
 
@@ -124,7 +134,7 @@ async fn learning_can_be_turned_off_and_the_model_is_read_or_rebuilt_at_start_up
             "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
         .await;
         open_doc(&mut server, &other, OTHER).await;
-        let learnt = published(&mut server, &other, |d| d.len() == 3).await;
+        let learnt = published(&mut server, &other, taught_org).await;
         assert_eq!(
             shown(OTHER, &learnt)[0],
             "suggestion 4 \"Grelotte Verte\" Grelotte Verte — ORG (suggested by nomen)"
