@@ -260,7 +260,7 @@ impl Delta {
 
 /// A score low enough that no sequence through it is chosen while another exists, and high
 /// enough that a paragraph's sum of them cannot overflow the decoder's `i64`.
-const FORBIDDEN: i32 = -(1 << 30);
+pub(super) const FORBIDDEN: i32 = -(1 << 30);
 
 /// The tags a token may take under the annotations: a bit per tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,7 +30,8 @@
 //! rules' mentions and, in English, Brown cluster prefixes of the word,
 //! of its title-case form and of its neighbours). A feature id mixes the template number with
 //! per-word string hashes computed once per token. The averaged perceptron scores 17 BILOU tags
-//! per token plus tag transitions, and a constrained Viterbi decodes each paragraph; training
+//! per token plus tag transitions, and a constrained Viterbi decodes each paragraph (no mention
+//! runs on past a sentence-ending `.`, `!`, `?` or `…`); training
 //! sums four perceptrons trained on different orders of the examples (`--members`), which
 //! costs nothing at run time. Weights are quantised to `i16` in an open-addressing table read
 //! in place ([`model`]); `Tagger::embedded` costs nothing at start-up. Document-level agreement
@@ -147,6 +148,13 @@ impl Tagger {
                         delta.add_weights(f, &mut s);
                     }
                 }
+                if after_sentence_end(text, tokens, t) {
+                    for (tag, score) in s.iter_mut().enumerate() {
+                        if matches!(model::label_of(tag), Some((_, Pos::Inside | Pos::Last))) {
+                            *score = learn::FORBIDDEN;
+                        }
+                    }
+                }
                 s
             })
             .collect();
@@ -179,6 +187,13 @@ impl Tagger {
         let identity = (0..tokens.len()).map(|t| paragraph.identity(t)).collect();
         (f, identity)
     }
+}
+
+/// Whether token `t` opens a sentence after a full stop, `!`, `?` or `…`: no mention goes on
+/// across such a boundary, whatever the weights say (a full stop may still end a mention, as
+/// in "Apple Inc.").
+fn after_sentence_end(text: &str, tokens: &[Token], t: usize) -> bool {
+    t > 0 && tokens[t].sentence_start && matches!(tokens[t - 1].text(text), "." | "!" | "?" | "…")
 }
 
 /// Turns BILOU tags into mentions. Decoding only produces well-formed sequences; a stray

@@ -104,6 +104,46 @@ fn learns_a_small_corpus() {
 }
 
 #[test]
+fn no_mention_goes_on_across_a_sentence_end() {
+    // Gold that runs over full stops teaches the weights to do so; decoding still stops there.
+    let corpus: Vec<Example> = [
+        "Il parle à la [Banque Orvalle. Lunel](ORG) répond.",
+        "Elle écrit à la [Banque Orvalle. Lunel](ORG) se tait.",
+        "On attend la [Banque Orvalle! Lunel](ORG) sourit.",
+    ]
+    .iter()
+    .map(|s| example(s))
+    .collect();
+    let lexicon = Lexicon::embedded();
+    let config = TrainConfig {
+        epochs: 10,
+        seed: 7,
+        min_count: 1,
+        members: 1,
+        crf: false,
+        identity_dropout: 0,
+        domain_copies: false,
+    };
+    let bytes = train::train(
+        &corpus,
+        Lang::Fr,
+        &lexicon,
+        |text, tokens, keys| Rules::new(text, tokens, &lexicon, Lang::Fr, keys).run(),
+        config,
+        &mut TrainStats::default(),
+        |_, _| {},
+    );
+    // Where no sentence ends, the learnt run-on is kept: the weights did learn it.
+    assert_eq!(
+        tag(bytes.clone(), "Il parle à la Banque Orvalle, Lunel répond."),
+        "Banque Orvalle, Lunel=ORG"
+    );
+    let tagged = tag(bytes, &corpus[0].text);
+    assert!(!tagged.contains(". "), "{tagged}");
+    assert!(tagged.contains("Banque Orvalle"), "{tagged}");
+}
+
+#[test]
 fn training_twice_gives_the_same_bytes() {
     let config = TrainConfig {
         epochs: 3,
