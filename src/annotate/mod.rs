@@ -15,6 +15,7 @@ pub mod convert;
 mod doc;
 mod labels;
 mod lines;
+mod merge;
 mod offsets;
 #[cfg(test)]
 mod proptests;
@@ -24,4 +25,5 @@ mod tests;
 
 pub use doc::{AnnDoc, Entity, EntityInfo, Problem};
 pub use labels::{LabelError, LabelMap};
+pub use merge::{Merged, merge};
 pub use offsets::{bytes_to_cps, cps_to_bytes};

@@ -349,21 +349,21 @@ async fn add_in_file(
     })
     .await
     .map_err(|e| format!("{}: {e}", path.display()))??;
-    let Some((added, new)) = edited else {
+    let Some((added, old, new)) = edited else {
         return Ok(0);
     };
-    super::annotations::write(shared, &ann_path, &new).await?;
+    super::annotations::write(shared, &ann_path, old.as_deref(), &new).await?;
     Ok(added)
 }
 
-/// Reads a document and its `.ann`, annotates the occurrences; how many, and the new `.ann`
-/// (`None` when there is nothing to add). Blocking.
+/// Reads a document and its `.ann`, annotates the occurrences; how many, the `.ann` as read
+/// and the new one (`None` when there is nothing to add). Blocking.
 fn edit_on_disk(
     document: &Path,
     ann_path: &Path,
     needle: &str,
     label: &str,
-) -> std::result::Result<Option<(u64, String)>, String> {
+) -> std::result::Result<Option<(u64, Option<String>, String)>, String> {
     let text = crate::files::read_text(document, crate::files::MAX_DOCUMENT_BYTES)
         .map_err(|e| e.to_string())?;
     if whole_word_occurrences(&text, needle).is_empty() {
@@ -375,5 +375,8 @@ fn edit_on_disk(
         None => AnnDoc::empty(),
     };
     let added = add_occurrences(&mut ann, &text, needle, label);
-    Ok((added > 0).then(|| (added, ann.render(&text))))
+    Ok((added > 0).then(|| {
+        let new = ann.render(&text);
+        (added, old, new)
+    }))
 }

@@ -341,20 +341,33 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
                 return None;
             }
             a.unsaved = true;
-            Some((a.path.clone(), new, problems_of(&a.doc)))
+            Some((a.path.clone(), a.saved.clone(), new, problems_of(&a.doc)))
         })
         .await
         .flatten();
-    let Some((path, new, problems)) = rendered else {
+    let Some((path, base, new, problems)) = rendered else {
         return;
     };
-    if let Err(e) = write(shared, &path, &new).await {
-        let message = format!("nomen: the annotations were not saved: {e}");
-        shared
-            .client
-            .show_message(lsp::MessageType::ERROR, message)
-            .await;
-        return;
+    match write(shared, &path, base.as_deref(), &new).await {
+        Err(e) => {
+            let message = format!("nomen: the annotations were not saved: {e}");
+            shared
+                .client
+                .show_message(lsp::MessageType::ERROR, message)
+                .await;
+            return;
+        }
+        Ok(0) => {}
+        Ok(dropped) => {
+            let message = format!(
+                "nomen: {} was edited elsewhere, and {dropped} of nomen's new lines were left out of it: their ids were given to other lines there",
+                path.display()
+            );
+            shared
+                .client
+                .show_message(lsp::MessageType::WARNING, message)
+                .await;
+        }
     }
     if let Some(a) = doc.lock().annotations.ready_mut() {
         a.exists = true;
@@ -367,7 +380,7 @@ pub(crate) async fn save(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
 /// A `.ann` changed on disk (the client's watcher says so, or the user saved it in the
 /// editor: `saved_in_editor`): the open document it belongs to takes it, re-anchored to its
 /// text, unless nomen holds changes of its own not yet saved (they are kept, and the next save
-/// writes them: the user is told) or the `.ann` is open in the editor and was not just saved
+/// merges them into the file: the user is told) or the `.ann` is open in the editor and was not just saved
 /// there (its buffer is the truth, until it is saved). nomen's own writes come back the same
 /// as what it holds and change nothing.
 pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path, saved_in_editor: bool) {
@@ -413,7 +426,7 @@ pub(crate) async fn changed_on_disk(shared: &Arc<Shared>, path: &Path, saved_in_
             Some(Ok(snapshot)) => snapshot,
             Some(Err(())) => {
                 let message = format!(
-                    "nomen: {} changed on disk, but its document has annotation changes not saved yet: they are kept, and saving the document writes them over it",
+                    "nomen: {} changed on disk, but its document has annotation changes not saved yet: they are kept, and saving the document merges them into it",
                     path.display()
                 );
                 shared

@@ -7,13 +7,22 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::super::Shared;
 use super::whole_text;
+use crate::annotate;
 use crate::files::annotations as files;
 use crate::text::{Encoding, Text};
 
 /// Writes the new text of a `.ann`: into the editor's buffer through `workspace/applyEdit`
 /// when the file is open there (its unsaved changes are the truth the user sees), else
-/// atomically on disk.
-pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(), String> {
+/// atomically on disk. `base` is the file as nomen last read or wrote it: where the buffer or
+/// the file changed since, nomen's changes are merged into it line by line
+/// ([`annotate::merge`]) rather than written over it. Returns how many of nomen's new lines
+/// could not go in (their ids were taken by hand).
+pub(crate) async fn write(
+    shared: &Shared,
+    path: &Path,
+    base: Option<&str>,
+    new: &str,
+) -> Result<usize, String> {
     let open = Uri::from_file_path(path).and_then(|uri| {
         let buffers = shared.ann_buffers.lock().unwrap_or_else(|e| e.into_inner());
         let text = buffers.get(&uri)?.clone();
@@ -21,8 +30,13 @@ pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(),
     });
     if let Some((uri, text)) = open {
         let old = whole_text(&text);
-        let edit =
-            super::super::corrections::minimal_edit(&text, &old, new, shared.session().encoding);
+        let merged = annotate::merge(base.unwrap_or(""), new, &old);
+        let edit = super::super::corrections::minimal_edit(
+            &text,
+            &old,
+            &merged.text,
+            shared.session().encoding,
+        );
         let workspace_edit = lsp::WorkspaceEdit {
             changes: Some(std::collections::HashMap::from([(uri, vec![edit])])),
             ..Default::default()
@@ -33,7 +47,7 @@ pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(),
         )
         .await;
         return match answer {
-            Some(Ok(response)) if response.applied => Ok(()),
+            Some(Ok(response)) if response.applied => Ok(merged.dropped),
             Some(Ok(response)) => Err(format!(
                 "the editor did not edit the open {} ({})",
                 path.display(),
@@ -43,11 +57,20 @@ pub(crate) async fn write(shared: &Shared, path: &Path, new: &str) -> Result<(),
             None => Err(format!("{}: the editor did not answer", path.display())),
         };
     }
-    let (target, bytes) = (path.to_path_buf(), new.to_string());
-    let written =
-        tokio::task::spawn_blocking(move || files::write_if_changed(&target, &bytes)).await;
+    let (target, base, new) = (
+        path.to_path_buf(),
+        base.unwrap_or("").to_string(),
+        new.to_string(),
+    );
+    let written = tokio::task::spawn_blocking(move || {
+        // A file removed meanwhile is written whole, as nomen holds it.
+        let now = files::read_ann(&target)?.unwrap_or_else(|| base.clone());
+        let merged = annotate::merge(&base, &new, &now);
+        files::write_if_changed(&target, &merged.text).map(|_| merged.dropped)
+    })
+    .await;
     match written {
-        Ok(Ok(_)) => Ok(()),
+        Ok(Ok(dropped)) => Ok(dropped),
         Ok(Err(e)) => Err(format!("{e:#}")),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }

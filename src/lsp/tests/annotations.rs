@@ -546,10 +546,11 @@ async fn a_ann_changed_on_disk_is_taken_unless_changes_are_unsaved() {
     tokio::time::timeout(Duration::from_secs(20), told)
         .await
         .unwrap();
+    // The save merges nomen's addition into the file as it is: Berlin was removed there.
     save(&mut server, &uri).await;
     assert_eq!(
         std::fs::read_to_string(&ann).unwrap(),
-        "T1\tLocation 48 54\tBerlin\nT2\tPerson 8 24\tCamille Berthier\n"
+        "T2\tPerson 8 24\tCamille Berthier\n"
     );
 }
 
@@ -576,4 +577,95 @@ async fn a_document_over_the_size_cap_still_saves_its_shifted_annotations() {
         written,
         "T1\tPerson 38 51\tAngela Merkel\n#1\tAnnotatorNotes T1\tchancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\n"
     );
+}
+
+/// Applies one LSP edit (positions in code points: the texts here are in the BMP) to `text`.
+fn applied(text: &str, edit: &Value) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start
+            + text[start..]
+                .chars()
+                .take(character)
+                .map(char::len_utf8)
+                .sum::<usize>()
+    };
+    let (from, to) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    format!(
+        "{}{}{}",
+        &text[..from],
+        edit["newText"].as_str().unwrap(),
+        &text[to..]
+    )
+}
+
+#[tokio::test]
+async fn unsaved_hand_edits_in_an_open_ann_survive_nomens_write() {
+    let (dir, root) = workspace(&[("note.txt", NOTE), ("note.ann", NOTE_ANN)]);
+    let uri = uri_in(&dir, "note.txt");
+    let ann_uri = uri_in(&dir, "note.ann");
+    let mut server = start(&root, json!({})).await;
+    open_doc(&mut server, &ann_uri, NOTE_ANN).await;
+    open_doc(&mut server, &uri, NOTE).await;
+
+    // By hand, unsaved: the note on T1 is rewritten and a person is added at the end.
+    let by_hand = NOTE_ANN.replace("chancelière", "ancienne chancelière")
+        + "T7\tPerson 8 24\tCamille Berthier\n";
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": ann_uri, "version": 2},
+                "contentChanges": [{"text": by_hand}]}),
+        )
+        .await;
+    // nomen relabels T1 and adds Berlin; the document is saved.
+    let t1 = json!({"uri": uri, "position": at(0, 33), "label": "Organization"});
+    command(&mut server, "nomen.annotation.relabel", t1).await;
+    let berlin = json!({"uri": uri, "range": range(0, 48, 54), "label": "Location"});
+    command(&mut server, "nomen.annotation.add", berlin).await;
+    save(&mut server, &uri).await;
+    let edit = apply_edit_request(&mut server).await;
+    let changes = edit["edit"]["changes"][&ann_uri]
+        .as_array()
+        .cloned()
+        .unwrap();
+    assert_eq!(changes.len(), 1, "{edit}");
+    assert_eq!(
+        applied(&by_hand, &changes[0]),
+        "T1\tOrganization 32 45\tAngela Merkel\n#1\tAnnotatorNotes T1\tancienne chancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\nT7\tPerson 8 24\tCamille Berthier\nT2\tLocation 48 54\tBerlin\n"
+    );
+}
+
+#[tokio::test]
+async fn a_file_changed_on_disk_meanwhile_gets_nomens_changes_merged_in() {
+    let (dir, root) = workspace(&[("note.txt", NOTE), ("note.ann", NOTE_ANN)]);
+    let uri = uri_in(&dir, "note.txt");
+    let ann_path = dir.path().join("note.ann");
+    let mut server = start(&root, json!({})).await;
+    open_doc(&mut server, &uri, NOTE).await;
+    let berlin = json!({"uri": uri, "range": range(0, 48, 54), "label": "Location"});
+    command(&mut server, "nomen.annotation.add", berlin).await;
+    // Another program changes the file; no watcher tells the server.
+    let elsewhere =
+        NOTE_ANN.replace("A1\tNegated T1\n", "") + "T9\tPerson 8 24\tCamille Berthier\n";
+    std::fs::write(&ann_path, &elsewhere).unwrap();
+    save(&mut server, &uri).await;
+    let written = async {
+        loop {
+            let now = std::fs::read_to_string(&ann_path).unwrap();
+            if now != elsewhere {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let now = tokio::time::timeout(Duration::from_secs(20), written)
+        .await
+        .expect("the save in time");
+    assert_eq!(now, format!("{elsewhere}T2\tLocation 48 54\tBerlin\n"));
 }
