@@ -197,7 +197,7 @@ impl LanguageServer for Backend {
         let uri = &params.text_document.uri;
         if let Some(doc) = self.shared.doc(uri) {
             annotations::save(&self.shared, &doc).await;
-            learning::learn_saved(&self.shared, &doc).await;
+            learning::learn_saved(&self.shared, &doc);
         } else if annotations::is_ann_uri(uri) {
             // A `.ann` edited by hand in the editor and saved: its document takes it.
             if let Some(path) = uri.to_file_path() {

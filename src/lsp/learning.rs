@@ -8,14 +8,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::Value;
-use tower_lsp_server::ls_types::MessageType;
+use tokio::sync::mpsc;
+use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use super::documents::DocHandle;
 use super::{Shared, extractor};
-use crate::analysis::{Annotated, learn_document};
+use crate::analysis::{Annotated, DocOptions, learn_document};
 use crate::files::learned::{self, Loaded};
 use crate::pipeline::{Extractor, WorkspaceModel};
 use crate::tagger::LearnConfig;
+use crate::text::Text;
 
 /// The command that forgets what the workspace learnt.
 pub(crate) const RESET: &str = "nomen.model.reset";
@@ -28,6 +30,9 @@ pub(crate) struct Learning {
     /// The workspace model, once read (`None` before): held while it is learnt, saved or
     /// reset, so that those happen one at a time and in order.
     model: tokio::sync::Mutex<Option<WorkspaceModel>>,
+    /// The saves waiting to be learnt, in order (the task that learns them starts with the
+    /// first).
+    queue: OnceLock<mpsc::UnboundedSender<Lesson>>,
 }
 
 /// The extractor a piece of work runs with, and the generation it belongs to.
@@ -162,11 +167,20 @@ fn put_in_force(shared: &Arc<Shared>, learned: Option<Arc<Extractor>>) {
     tokio::spawn(super::indexer::index_workspace(shared.clone()));
 }
 
+/// What a save gives to learn: the document's text and annotations as saved.
+struct Lesson {
+    uri: Uri,
+    text: Text,
+    annotations: super::annotations::Slot,
+    options: DocOptions,
+}
+
 /// After an annotated document under the workspace folder was saved: its annotations (gold
-/// spans, and its rejected suggestions as negative evidence) are learnt into the workspace
-/// model on the blocking pool, the model is saved, and the new extractor is put in force.
-/// Nothing when `learning.onSave` is off, or when learning changed nothing.
-pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
+/// spans, and its rejected suggestions as negative evidence) are taken as they are now and
+/// queued; one task learns the lessons in the order of the saves ([`learn`]), so the `didSave`
+/// handler never waits for learning (nor for a model rebuilt at start-up). Nothing when
+/// `learning.onSave` is off.
+pub(crate) fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
     if !shared.config().learn_on_save {
         return;
     }
@@ -181,20 +195,53 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
         return;
     }
     // Shared, not copied, under the lock: the text and the spans are made off it.
-    let taken = {
+    let lesson = {
         let st = doc.lock();
         let annotated = st.annotations.annotated().is_some();
-        annotated.then(|| {
-            (
-                st.text.clone(),
-                st.annotations.clone(),
-                st.options().clone(),
-            )
+        annotated.then(|| Lesson {
+            uri: doc.uri.clone(),
+            text: st.text.clone(),
+            annotations: st.annotations.clone(),
+            options: st.options().clone(),
         })
     };
-    let Some((text, annotations, options)) = taken else {
+    let Some(lesson) = lesson else {
         return;
     };
+    let queue = shared.learning.queue.get_or_init(|| {
+        let (sender, mut lessons) = mpsc::unbounded_channel::<Lesson>();
+        // The task holds the server weakly: it ends when the server is gone.
+        let weak = Arc::downgrade(shared);
+        tokio::spawn(async move {
+            while let Some(lesson) = lessons.recv().await {
+                let Some(shared) = weak.upgrade() else {
+                    return;
+                };
+                learn(&shared, lesson).await;
+            }
+        });
+        sender
+    });
+    if queue.send(lesson).is_err() {
+        tracing::error!(
+            "the learning task is gone; {} is not learnt",
+            doc.uri.as_str()
+        );
+    }
+}
+
+/// Learns one lesson into the workspace model on the blocking pool, saves the model and puts
+/// the new extractor in force. Nothing changes when learning changed nothing.
+async fn learn(shared: &Arc<Shared>, lesson: Lesson) {
+    let Some(folder) = folder(shared) else {
+        return;
+    };
+    let Lesson {
+        uri,
+        text,
+        annotations,
+        options,
+    } = lesson;
     load(shared).await;
     let mut model = shared.learning.model.lock().await;
     let mut learning = model.take().unwrap_or_default();
@@ -227,7 +274,7 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
             *model = Some(learning);
             tracing::info!(
                 "learnt {} in {:?} (model changed: {})",
-                doc.uri.as_str(),
+                uri.as_str(),
                 started.elapsed(),
                 swap.is_some()
             );
@@ -243,7 +290,7 @@ pub(crate) async fn learn_saved(shared: &Arc<Shared>, doc: &Arc<DocHandle>) {
                     .await;
             }
         }
-        Err(e) => tracing::error!("learning from {} failed: {e}", doc.uri.as_str()),
+        Err(e) => tracing::error!("learning from {} failed: {e}", uri.as_str()),
     }
 }
 

@@ -69,7 +69,8 @@ async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
     let delta = dir.path().join(".nomen/model.delta");
     assert!(!delta.exists());
 
-    // The save writes the `.ann`, learns it, and the other document is extracted again.
+    // The save writes the `.ann`; then (after the handler, in the learning task) it is
+    // learnt, and the other document is extracted again.
     save(&mut server, &taught).await;
     assert_eq!(
         std::fs::read_to_string(dir.path().join("taught.ann"))
@@ -78,8 +79,8 @@ async fn a_save_teaches_the_other_documents_and_a_reset_undoes_it() {
             .count(),
         4
     );
-    assert!(delta.exists());
     let learnt = published(&mut server, &other, taught_org).await;
+    assert!(delta.exists());
     assert_eq!(
         shown(OTHER, &learnt),
         [
