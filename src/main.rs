@@ -109,6 +109,10 @@ enum Command {
         /// folder of each input file.
         #[arg(long)]
         domain_copies: bool,
+        /// Adds N copies of each paragraph with names in it, each name swapped (with
+        /// probability one half) for one of its kind from the lexicon's sourced lists
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        substitute: u32,
         #[command(flatten)]
         fold: Fold,
         /// brat files or directories and CoNLL files (their every tenth document is held out).
@@ -296,6 +300,7 @@ fn main() -> ExitCode {
             no_rule_features,
             identity_dropout,
             domain_copies,
+            substitute,
             fold,
             inputs,
         } => needs_lang(lang).and_then(|lang| {
@@ -315,6 +320,7 @@ fn main() -> ExitCode {
                     domain_copies,
                 },
                 rule_features: !no_rule_features,
+                substitute,
                 fold: fold.tenth(),
             })
         }),

@@ -144,6 +144,8 @@ pub struct TrainOptions {
     pub config: TrainConfig,
     /// Whether the rules' mentions are features. A model trained without them ignores them.
     pub rule_features: bool,
+    /// Copies of each paragraph with names swapped ([`tagger::augment`]); 0 for none.
+    pub substitute: u32,
     /// The tenth of each CoNLL file held out (`conll::DEV_FOLD` normally).
     pub fold: usize,
 }
@@ -181,6 +183,22 @@ pub fn run(options: &TrainOptions) -> Result<ExitCode> {
     }
     let extractor = Extractor::rules_only();
     let lexicon = extractor.lexicon();
+    let mut examples = examples;
+    if options.substitute > 0 {
+        let names = tagger::augment::Names::from_lexicon(lexicon);
+        let copies = tagger::augment::substituted(
+            &examples,
+            &names,
+            options.substitute,
+            options.config.seed,
+        );
+        eprintln!(
+            "nomen train: {} paragraphs with names swapped (first names, surnames, places, organisations to draw from: {:?})",
+            copies.len(),
+            names.len()
+        );
+        examples.extend(copies);
+    }
     let mut stats = TrainStats::default();
     let started = Instant::now();
     let bytes = tagger::train::train(

@@ -170,6 +170,14 @@ impl Lexicon {
         u32::from_str_radix(hex, 16).ok().map(Flags)
     }
 
+    /// Every key with its flags, in the order of the list.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, Flags)> + '_ {
+        self.keys.lines().filter_map(|line| {
+            let (key, hex) = line.split_once('\t')?;
+            Some((key, Flags(u32::from_str_radix(hex, 16).ok()?)))
+        })
+    }
+
     /// Number of distinct keys (for reports).
     pub fn len(&self) -> usize {
         self.keys.bytes().filter(|&b| b == b'\n').count()

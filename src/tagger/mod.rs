@@ -43,6 +43,7 @@
 //!
 //! Like `extract`, this module is pure: no IO, no LSP, no async.
 
+pub mod augment;
 pub mod clusters;
 pub mod conll;
 mod crf;
