@@ -36,21 +36,11 @@ import re
 import struct
 import sys
 
-M = (1 << 64) - 1
-CLUSTER_KEY = 200
+# The feature hash that the tagger computes, as the English cluster build writes it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "tagger"))
+from build_clusters import CLUSTER_KEY, feature_hash  # noqa: E402
+
 WORD = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?$")
-
-
-def feature_hash(template, parts):
-    h = 0xCBF29CE484222325
-    data = bytes([template]) + b"".join(p.encode("utf-8") + b"\xff" for p in parts)
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & M
-    z = h
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
-    return z ^ (z >> 31)
 
 
 def paths(vectors, depth):

@@ -47,9 +47,13 @@ fn small_corpus() -> Vec<Example> {
 }
 
 fn train_small(config: TrainConfig) -> Vec<u8> {
+    train_on(&small_corpus(), config)
+}
+
+fn train_on(corpus: &[Example], config: TrainConfig) -> Vec<u8> {
     let lexicon = Lexicon::embedded();
     train::train(
-        &small_corpus(),
+        corpus,
         Lang::Fr,
         &lexicon,
         |text, tokens, keys| Rules::new(text, tokens, &lexicon, Lang::Fr, keys).run(),
@@ -114,7 +118,6 @@ fn no_mention_goes_on_across_a_sentence_end() {
     .iter()
     .map(|s| example(s))
     .collect();
-    let lexicon = Lexicon::embedded();
     let config = TrainConfig {
         epochs: 10,
         seed: 7,
@@ -124,15 +127,7 @@ fn no_mention_goes_on_across_a_sentence_end() {
         identity_dropout: 0,
         domain_copies: false,
     };
-    let bytes = train::train(
-        &corpus,
-        Lang::Fr,
-        &lexicon,
-        |text, tokens, keys| Rules::new(text, tokens, &lexicon, Lang::Fr, keys).run(),
-        config,
-        &mut TrainStats::default(),
-        |_, _| {},
-    );
+    let bytes = train_on(&corpus, config);
     // Where no sentence ends, the learnt run-on is kept: the weights did learn it.
     assert_eq!(
         tag(bytes.clone(), "Il parle à la Banque Orvalle, Lunel répond."),
