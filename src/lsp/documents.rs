@@ -499,8 +499,11 @@ async fn analyse(shared: &Arc<Shared>, doc: &Arc<DocHandle>) -> bool {
         // A change meanwhile (an edit, new options, a new knowledge base, the close) stops the
         // batch at its next block; what it finished is installed, and the rest planned again.
         let cancel = Cancel::new(move || !currency.holds());
-        let done =
-            tokio::task::spawn_blocking(move || batch.run_until(in_force.get(), &cancel)).await;
+        let path = doc.uri.to_file_path().map(|p| p.into_owned());
+        let done = tokio::task::spawn_blocking(move || {
+            batch.run_until(in_force.for_path(path.as_deref()), &cancel)
+        })
+        .await;
         let mut st = doc.lock();
         match done {
             Ok(result) => {

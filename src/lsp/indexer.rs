@@ -60,14 +60,13 @@ pub(crate) async fn index_workspace(shared: Arc<Shared>) {
         let config = shared.config();
         let knowledge = shared.current_knowledge();
         let done = tokio::task::spawn_blocking(move || {
-            let extractor = in_force.get();
             let language = config.language.lang();
             chunk
                 .into_iter()
                 .filter_map(|p| {
                     let found = index_file(
                         &p,
-                        extractor,
+                        in_force.for_path(Some(&p)),
                         &knowledge,
                         language,
                         config.max_document_bytes,
@@ -158,7 +157,7 @@ pub(crate) async fn files_changed(shared: &Arc<Shared>, params: DidChangeWatched
         let found = tokio::task::spawn_blocking(move || {
             index_file(
                 &target,
-                in_force.get(),
+                in_force.for_path(Some(&target)),
                 &knowledge,
                 config.language.lang(),
                 config.max_document_bytes,

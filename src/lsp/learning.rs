@@ -4,7 +4,7 @@
 //! `nomen.model.reset`. The extractor in force is the shipped one plus that delta; each swap
 //! bumps a generation, and every open document extracts its blocks again with the new one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::Value;
@@ -35,20 +35,29 @@ pub(crate) struct Learning {
     queue: OnceLock<mpsc::UnboundedSender<Lesson>>,
 }
 
-/// The extractor a piece of work runs with, and the generation it belongs to.
+/// The extractors a piece of work runs with, and the generation they belong to.
 #[derive(Clone)]
 pub(crate) struct InForce {
     pub(crate) generation: u64,
     base: Arc<OnceLock<Extractor>>,
     learned: Option<Arc<Extractor>>,
+    /// The folder the workspace model belongs to (the first workspace folder).
+    folder: Option<PathBuf>,
 }
 
 impl InForce {
-    /// The extractor (the shipped one is built on first use: call this on the blocking pool).
-    pub(crate) fn get(&self) -> &Extractor {
+    /// The extractor for the file at `path` (`None`: a document that is not a file): the
+    /// workspace model's under its folder, the shipped one for the files of other workspace
+    /// folders, which that model did not learn from. The shipped one is built on first use:
+    /// call this on the blocking pool.
+    pub(crate) fn for_path(&self, path: Option<&Path>) -> &Extractor {
+        let outside = match (path, &self.folder) {
+            (Some(path), Some(folder)) => !path.starts_with(folder),
+            _ => false,
+        };
         match &self.learned {
-            Some(learned) => learned,
-            None => extractor(&self.base),
+            Some(learned) if !outside => learned,
+            _ => extractor(&self.base),
         }
     }
 }
@@ -66,6 +75,7 @@ impl Shared {
             generation,
             base: self.extractor.clone(),
             learned,
+            folder: folder(self),
         }
     }
 }

@@ -11,7 +11,9 @@ use super::*;
 fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, Uri) {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     let root = Uri::from_file_path(dir.path()).unwrap();
     (dir, root)

@@ -151,3 +151,61 @@ async fn learning_can_be_turned_off_and_the_model_is_read_or_rebuilt_at_start_up
     start().await;
     assert_eq!(std::fs::read(&delta).unwrap(), bytes);
 }
+
+#[tokio::test]
+async fn a_second_workspace_folder_keeps_the_shipped_model() {
+    let (dir, _) = workspace(&[
+        ("a/taught.txt", TAUGHT),
+        ("a/other.txt", OTHER),
+        ("a/other.ann", ""),
+        ("b/other.txt", OTHER),
+        ("b/other.ann", ""),
+    ]);
+    let folder = |name: &str| {
+        let path = dir.path().join(name);
+        json!({"uri": Uri::from_file_path(&path).unwrap().as_str(), "name": name})
+    };
+    let (mut server, _) = TestServer::start_with(json!({"capabilities": {},
+        "workspaceFolders": [folder("a"), folder("b")],
+        "initializationOptions": {"diagnostics": {"debounceMs": 0}}}))
+    .await;
+    let (taught, in_a, in_b) = (
+        uri_in(&dir, "a/taught.txt"),
+        uri_in(&dir, "a/other.txt"),
+        uri_in(&dir, "b/other.txt"),
+    );
+    open_doc(&mut server, &in_b, OTHER).await;
+    let before = published(&mut server, &in_b, |d| !d.is_empty()).await;
+    assert_eq!(shown(OTHER, &before), SHIPPED);
+    open_doc(&mut server, &in_a, OTHER).await;
+    open_doc(&mut server, &taught, TAUGHT).await;
+    annotate_all(&mut server, &taught, TAUGHT, "Grelotte Verte").await;
+    save(&mut server, &taught).await;
+
+    // The first folder learns; the second one's document is extracted again (every open
+    // document is, at a swap) with the shipped model, and says the same as before.
+    published(&mut server, &in_a, taught_org).await;
+    assert!(dir.path().join("a/.nomen/model.delta").exists());
+    assert!(!dir.path().join("b/.nomen/model.delta").exists());
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": in_b, "version": 2},
+                "contentChanges": [{"range": range(0, 0, 0), "text": " "}]}),
+        )
+        .await;
+    // The publication for the edited text: every diagnostic one column further.
+    let moved: Vec<u64> = before
+        .iter()
+        .map(|d| d["range"]["start"]["character"].as_u64().unwrap() + 1)
+        .collect();
+    let after = published(&mut server, &in_b, |d| {
+        let starts: Vec<u64> = d
+            .iter()
+            .filter_map(|d| d["range"]["start"]["character"].as_u64())
+            .collect();
+        starts == moved
+    })
+    .await;
+    assert_eq!(shown(&format!(" {OTHER}"), &after), SHIPPED);
+}
