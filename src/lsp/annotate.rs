@@ -98,8 +98,9 @@ async fn on_doc(
         )));
     };
     let session = shared.session();
+    // A document over the size cap is never analysed; its annotations are edited all the same.
     let done = doc
-        .when_ready_mut(super::READY_TIMEOUT, |st| {
+        .when_annotations_mut(super::READY_TIMEOUT, |st| {
             let mut slot = std::mem::replace(&mut st.annotations, super::annotations::Slot::None);
             let out = match slot.ready_mut() {
                 Some(a) => f(st, a, session),

@@ -322,30 +322,12 @@ impl DocHandle {
 
     /// Waits until the analysis covers the current version (or `timeout` passes), then runs `f`
     /// on the state under the lock, to change it (the annotations; the analysis is the
-    /// worker's). The worker is woken afterwards, so that what changed is published.
-    pub(crate) async fn when_ready_mut<T>(
-        &self,
-        timeout: Duration,
-        f: impl FnOnce(&mut DocState) -> T,
-    ) -> Option<T> {
-        self.when_mut(timeout, false, f).await
-    }
-
-    /// As [`DocHandle::when_ready_mut`], for what needs the annotations but not the analysis
-    /// (a save): a document over the size cap, which is never analysed, is taken once its
-    /// annotations are in, so that the edits made to it still reach its `.ann`.
+    /// worker's). The worker is woken afterwards, so that what changed is published. A document
+    /// over the size cap, which is never analysed, is taken once its annotations are in, so
+    /// that its annotations are still edited and saved.
     pub(crate) async fn when_annotations_mut<T>(
         &self,
         timeout: Duration,
-        f: impl FnOnce(&mut DocState) -> T,
-    ) -> Option<T> {
-        self.when_mut(timeout, true, f).await
-    }
-
-    async fn when_mut<T>(
-        &self,
-        timeout: Duration,
-        oversize_too: bool,
         f: impl FnOnce(&mut DocState) -> T,
     ) -> Option<T> {
         let mut ready = self.ready.subscribe();
@@ -353,8 +335,7 @@ impl DocHandle {
         loop {
             {
                 let mut st = self.lock();
-                let oversize_taken =
-                    oversize_too && st.phase == Phase::Oversize && !st.annotations.is_loading();
+                let oversize_taken = st.phase == Phase::Oversize && !st.annotations.is_loading();
                 if st.is_ready() || oversize_taken {
                     let out = f(&mut st);
                     drop(st);

@@ -557,7 +557,7 @@ async fn a_ann_changed_on_disk_is_taken_unless_changes_are_unsaved() {
 }
 
 #[tokio::test]
-async fn a_document_over_the_size_cap_still_saves_its_shifted_annotations() {
+async fn a_document_over_the_size_cap_still_takes_commands_and_saves_its_annotations() {
     let (dir, root) = workspace(&[("big.txt", NOTE), ("big.ann", NOTE_ANN)]);
     let uri = uri_in(&dir, "big.txt");
     // The note is 57 bytes: over the cap, it is never analysed, but its annotations follow it.
@@ -573,11 +573,15 @@ async fn a_document_over_the_size_cap_still_saves_its_shifted_annotations() {
                 "contentChanges": [{"range": range(0, 0, 0), "text": "Hier, "}]}),
         )
         .await;
+    // The commands work on it too.
+    let berlin = json!({"uri": uri, "range": range(0, 54, 60), "label": "Location"});
+    let added = command(&mut server, "nomen.annotation.add", berlin).await;
+    assert_eq!(added["id"], "T2", "{added}");
     save(&mut server, &uri).await;
     let written = std::fs::read_to_string(dir.path().join("big.ann")).unwrap();
     assert_eq!(
         written,
-        "T1\tPerson 38 51\tAngela Merkel\n#1\tAnnotatorNotes T1\tchancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\n"
+        "T1\tPerson 38 51\tAngela Merkel\n#1\tAnnotatorNotes T1\tchancelière\nA1\tNegated T1\nN1\tReference T1 Wikidata:Q567\tAngela Merkel\nT2\tLocation 54 60\tBerlin\n"
     );
 }
 
