@@ -195,6 +195,17 @@ fn with_workspace_model(extractor: Extractor, options: &EvalOptions) -> Result<E
                         "nomen eval: with the workspace model {}",
                         learned::path(&folder).display()
                     );
+                    let elsewhere = options
+                        .inputs
+                        .iter()
+                        .find(|p| crate::files::knowledge::folder_for(p).as_ref() != Some(&folder));
+                    if let Some(other) = elsewhere {
+                        eprintln!(
+                            "nomen eval: {} is not under {}, but is scored with its model too (one model scores every input; --workspace-model chooses it)",
+                            other.display(),
+                            folder.display()
+                        );
+                    }
                     model
                 }
                 Loaded::Stale => {

@@ -222,3 +222,33 @@ fn check_and_extract_show_annotations_and_suggestions() {
     "#]]
     .assert_eq(&extract);
 }
+
+#[test]
+fn eval_says_when_an_input_lies_outside_the_model_it_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Les bénévoles de Grelotte Verte trient les dons à Quimper.\n";
+    let ann = "T1\tORG 17 31\tGrelotte Verte\nT2\tLOC 50 57\tQuimper\n";
+    for folder in ["a", "b"] {
+        std::fs::create_dir_all(d.join(folder).join(".nomen")).unwrap();
+        std::fs::write(d.join(folder).join("note.txt"), text).unwrap();
+        std::fs::write(d.join(folder).join("note.ann"), ann).unwrap();
+    }
+    out(&nomen(&["learn", "a"], d));
+    assert!(d.join("a/.nomen/model.delta").exists());
+    let alone = nomen(&["eval", "--lang", "fr", "a/note.txt"], d);
+    out(&alone);
+    assert!(
+        err(&alone).contains("with the workspace model"),
+        "{}",
+        err(&alone)
+    );
+    assert!(!err(&alone).contains("is not under"), "{}", err(&alone));
+    let both = nomen(&["eval", "--lang", "fr", "a/note.txt", "b/note.txt"], d);
+    out(&both);
+    assert!(
+        err(&both).contains("b/note.txt is not under"),
+        "{}",
+        err(&both)
+    );
+}
