@@ -3,17 +3,11 @@
 //! `nomen check` and `nomen extract` on an annotated document.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use expect_test::expect;
 
-fn nomen(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nomen"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("nomen runs")
-}
+use crate::nomen;
 
 fn out(output: &Output) -> String {
     assert!(output.status.success(), "{output:?}");

@@ -2,16 +2,9 @@
 //! of the nearest `.nomen/` folder above each file, as the server uses its workspace's, so that
 //! corrections made in the editor are in what the command line prints and exports.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
-fn nomen(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nomen"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("nomen runs")
-}
+use crate::nomen;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

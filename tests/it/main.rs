@@ -10,3 +10,15 @@ mod stdin;
 mod tidy;
 mod tools;
 mod unseen_names;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the built `nomen` with `args` in `dir`.
+fn nomen(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nomen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("nomen runs")
+}
