@@ -8,7 +8,8 @@
 
 use text_size::{TextRange, TextSize};
 
-use super::Example;
+use super::train::mix;
+use super::{Example, features};
 use crate::extract::{Flags, Label, Lexicon};
 
 /// The names a replacement is drawn from, title-cased from the lexicon's keys.
@@ -188,36 +189,20 @@ fn title_case(key: &str) -> String {
         };
         if !elided.is_empty() {
             if first {
-                out.push_str(&capitalised(elided));
+                out.push_str(&features::title_case(elided));
             } else {
                 out.push_str(elided);
             }
-            out.push_str(&capitalised(rest));
+            out.push_str(&features::title_case(rest));
         } else if !first && PARTICLES.contains(&rest) {
             out.push_str(rest);
         } else {
-            out.push_str(&capitalised(rest));
+            out.push_str(&features::title_case(rest));
         }
         out.push_str(sep);
         first = false;
     }
     out
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// SplitMix64's finaliser.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

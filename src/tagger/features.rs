@@ -204,7 +204,7 @@ fn word<'a>(text: &str, token: &Token, lower: &'a str, flags: Flags, lang: Lang)
 }
 
 /// `Nigeria` for `nigeria` and `NIGERIA`.
-fn title_case(word: &str) -> String {
+pub(super) fn title_case(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for (i, c) in word.chars().enumerate() {
         if i == 0 {

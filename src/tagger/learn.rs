@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use text_size::TextRange;
 
 use super::features::Features;
-use super::model::{self, Model, TAGS, TRANSITIONS};
+use super::model::{self, FORBIDDEN, Model, TAGS, TRANSITIONS};
 use crate::extract::{Label, Token};
 
 /// How strongly one mistake moves the weights, and how often a paragraph is visited.
@@ -257,10 +257,6 @@ impl Delta {
         Ok((delta, r.0))
     }
 }
-
-/// A score low enough that no sequence through it is chosen while another exists, and high
-/// enough that a paragraph's sum of them cannot overflow the decoder's `i64`.
-pub(super) const FORBIDDEN: i32 = -(1 << 30);
 
 /// The tags a token may take under the annotations: a bit per tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -152,7 +152,7 @@ impl Tagger {
                 if after_sentence_end(text, tokens, t) {
                     for (tag, score) in s.iter_mut().enumerate() {
                         if matches!(model::label_of(tag), Some((_, Pos::Inside | Pos::Last))) {
-                            *score = learn::FORBIDDEN;
+                            *score = model::FORBIDDEN;
                         }
                     }
                 }

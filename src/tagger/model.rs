@@ -195,6 +195,10 @@ pub fn allowed(from: Option<usize>, to: usize) -> bool {
     }
 }
 
+/// A score low enough that no sequence through it is chosen while another exists, and high
+/// enough that a paragraph's sum of them cannot overflow the decoder's `i64`.
+pub(crate) const FORBIDDEN: i32 = -(1 << 30);
+
 /// Viterbi decoding over per-token scores and transition weights; returns the best tag of each
 /// token. Ties go to the lower tag number, so the result is deterministic.
 pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32) -> Vec<usize> {
