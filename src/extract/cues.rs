@@ -447,6 +447,33 @@ pub fn road_before(key: &str) -> bool {
     ROAD_BEFORE.contains(&key)
 }
 
+/// Capitalised words that name a road with the number after them ("Route 9", "Highway 101",
+/// "Interstate 95", Quebec's "Autoroute 20").
+const ROAD_NAME: &[&str] = &["Route", "Highway", "Interstate", "Freeway", "Autoroute"];
+
+/// Capitalised words that belong to such a road's name before its road word ("State Route 2",
+/// "US Route 1", "County Highway 7").
+const ROAD_NAME_BEFORE: &[&str] = &["State", "County", "US", "Federal", "Provincial"];
+
+/// Whether `word` names a road when a number follows it.
+pub fn road_name(word: &str) -> bool {
+    ROAD_NAME.contains(&word)
+}
+
+/// Whether `word` belongs to a road's name before its road word.
+pub fn road_name_before(word: &str) -> bool {
+    ROAD_NAME_BEFORE.contains(&word)
+}
+
+/// Whether `word` is a road's number after its road word: one to four digits, and at most one
+/// letter after them ("9", "101", "9A").
+pub fn road_number(word: &str) -> bool {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    (1..=4).contains(&digits.len())
+        && word.len() - digits.len() <= 1
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod road_tests {
     use super::*;
@@ -465,5 +492,17 @@ mod road_tests {
         for other in others {
             assert_eq!(road_code(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn numbers_after_road_names() {
+        for number in ["9", "101", "9A", "2020"] {
+            assert!(road_number(number), "{number}");
+        }
+        for other in ["", "12345", "9AB", "A9", "9-1", "neuf"] {
+            assert!(!road_number(other), "{other}");
+        }
+        assert!(road_name("Route") && !road_name("route") && !road_name("Chapter"));
+        assert!(road_name_before("State") && !road_name_before("Ohio"));
     }
 }

@@ -17,7 +17,9 @@ mod tokenize;
 
 pub use crate::types::{Evidence, Label, Lang, Mention};
 pub use cues::road_code;
-pub(crate) use cues::{never_alone, not_a_chunk, road_before};
+pub(crate) use cues::{
+    never_alone, not_a_chunk, road_before, road_name, road_name_before, road_number,
+};
 pub(crate) use lexicon::{Flags, Keys, Lexicon};
 pub(crate) use rules::Rules;
 pub use tokenize::{Shape, Token, TokenKind, tokenize};

@@ -6,7 +6,9 @@
 use rustc_hash::FxHashMap;
 use text_size::{TextRange, TextSize};
 
-use crate::extract::{Flags, Keys, Rules, Token, road_before, road_code};
+use crate::extract::{
+    Flags, Keys, Rules, Token, road_before, road_code, road_name, road_name_before, road_number,
+};
 use crate::types::{Evidence, Label, Lang, Mention};
 
 /// A road's number right after a word that makes it one ("l'A62", "la N113", "autoroute A7",
@@ -38,6 +40,71 @@ pub(super) fn roads(text: &str, tokens: &[Token], keys: &Keys, mentions: &mut Ve
         mentions.extend(added);
         mentions.sort_by_key(|m| m.range.start());
     }
+    for road in named_roads(text, tokens) {
+        name_road(road, mentions);
+    }
+}
+
+/// The roads named by a capitalised road word and a number ("Route 9", "Highway 101"), with
+/// the words of the name before the road word ("State Route 2", "US Route 1"): their ranges,
+/// in order. The words stand one space or so apart on one line; a capitalised word right after
+/// the number makes them part of another name, left to the tagger.
+fn named_roads(text: &str, tokens: &[Token]) -> Vec<TextRange> {
+    let next_to = |a: &Token, b: &Token| {
+        let gap = &text[usize::from(a.range.end())..usize::from(b.range.start())];
+        !gap.is_empty() && gap.len() <= 2 && gap.bytes().all(|b| b == b' ')
+    };
+    let mut roads = Vec::new();
+    for (i, pair) in tokens.windows(2).enumerate() {
+        let [word, number] = pair else { continue };
+        if !road_name(word.text(text)) || !road_number(number.text(text)) || !next_to(word, number)
+        {
+            continue;
+        }
+        // "the Route 9 Diner": a longer name, which the tagger reads whole or not at all.
+        let named_on = tokens.get(i + 2).is_some_and(|after| {
+            next_to(number, after) && after.text(text).starts_with(char::is_uppercase)
+        });
+        if named_on {
+            continue;
+        }
+        let mut start = i;
+        while start > 0
+            && road_name_before(tokens[start - 1].text(text))
+            && next_to(&tokens[start - 1], &tokens[start])
+        {
+            start -= 1;
+        }
+        roads.push(TextRange::new(
+            tokens[start].range.start(),
+            number.range.end(),
+        ));
+    }
+    roads
+}
+
+/// Makes `road` a place among `mentions` (in order, without overlaps): the mentions inside it
+/// ("Route" alone, the tagger stopping before the number) give way to it, and a mention that
+/// ends inside it after starting before ("Ohio State Route") runs on to the number. A mention
+/// that holds the whole road or runs on past its number is left as it is.
+fn name_road(road: TextRange, mentions: &mut Vec<Mention>) {
+    let first = mentions.partition_point(|m| m.range.end() <= road.start());
+    let last = mentions.partition_point(|m| m.range.start() < road.end());
+    let overlapping = &mentions[first..last];
+    if overlapping.iter().any(|m| m.range.end() > road.end())
+        || overlapping.iter().any(|m| m.range.contains_range(road))
+    {
+        return;
+    }
+    let start = overlapping
+        .first()
+        .map_or(road.start(), |m| m.range.start().min(road.start()));
+    let place = Mention {
+        range: TextRange::new(start, road.end()),
+        label: Label::Loc,
+        evidence: Evidence::Context,
+    };
+    mentions.splice(first..last, [place]);
 }
 
 /// Cuts a mention at each line break where it began its line: a name that wraps in

@@ -620,6 +620,30 @@ fn roads_after_the_words_that_make_them_roads() {
     let found: Vec<(&str, Label)> = tagged(english, Lang::En);
     assert!(found.contains(&("M25", Label::Loc)), "{found:?}");
     assert!(found.contains(&("I-95", Label::Loc)), "{found:?}");
+    assert!(found.contains(&("Route 9", Label::Loc)), "{found:?}");
+}
+
+#[test]
+fn roads_named_by_a_road_word_and_a_number() {
+    // The rules alone, and the tagger, whatever each read of the words: the road is the road
+    // word, the words of its name before it and its number, a place; a name that runs on past
+    // the number is left whole, and a road word needs its capital and its number.
+    let text = "Crews closed State Route 2 near Millbrook, and Highway 101 north of the \
+                bridge. The Route 9 Diner reopened. Take the route 9 bus or Chapter 11.\n";
+    let expected = expect![[r#"
+        State Route 2=LOC
+        Highway 101=LOC
+    "#]];
+    for extractor in [shared_extractor(), tagging_extractor()] {
+        let roads: String = extractor
+            .extract(text, Lang::En)
+            .iter()
+            .filter(|m| text[m.range].contains(|c: char| c.is_ascii_digit()))
+            .filter(|m| m.label == Label::Loc)
+            .map(|m| format!("{}={}\n", &text[m.range], m.label.tag()))
+            .collect();
+        expected.assert_eq(&roads);
+    }
 }
 
 /// The mentions of `text` as `text=LABEL`, through the default extractor (embedded models).
