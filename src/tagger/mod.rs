@@ -60,6 +60,7 @@ use std::sync::{Arc, OnceLock};
 use text_size::{TextRange, TextSize};
 
 use crate::extract::{Keys, Label, Lang, Lexicon, Mention, Token};
+pub(crate) use features::Learnable;
 pub use learn::{BadDelta, Delta, LearnConfig, TagSet};
 pub use model::{BadModel, Model, Pos, TAGS};
 pub use train::{Example, TrainConfig, TrainStats};
@@ -169,7 +170,7 @@ impl Tagger {
     }
 
     /// The features of every token of a paragraph, as [`Tagger::tag`] computes them, and the
-    /// ids of those that name each token itself.
+    /// ids of those a workspace model learns for each token ([`features::Learnable`]).
     pub(crate) fn features(
         text: &str,
         tokens: &[Token],
@@ -177,7 +178,7 @@ impl Tagger {
         lexicon: &Lexicon,
         lang: Lang,
         hints: &[Mention],
-    ) -> (features::Features, Vec<[u64; 5]>) {
+    ) -> (features::Features, Vec<features::Learnable>) {
         let paragraph = features::Paragraph::new(text, tokens, keys, lexicon, lang, hints);
         let mut f = features::Features::default();
         f.starts.push(0);
@@ -185,7 +186,7 @@ impl Tagger {
             paragraph.token(t, &mut f.ids);
             f.starts.push(f.ids.len() as u32);
         }
-        let identity = (0..tokens.len()).map(|t| paragraph.identity(t)).collect();
+        let identity = (0..tokens.len()).map(|t| paragraph.learnable(t)).collect();
         (f, identity)
     }
 }
