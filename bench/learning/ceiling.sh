@@ -10,24 +10,12 @@
 #
 # Environment: NOMEN_BIN (default target/release/nomen, built if missing), NOMEN_SHARED (default
 # ../shared), NOMEN_SCRATCH (default /tmp/nomen-learning; the model of 2016 is shared with
-# curve.sh and reused when present). About 8 minutes on a 2-core machine.
+# curve.sh and reused when present). About a minute on a 2-core machine.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$root"
-shared="${NOMEN_SHARED:-$root/../shared}"
-year="$shared/corpora/winer-fr/2017"
-out=bench/out/learning
-mkdir -p "$out"
-S="${NOMEN_SCRATCH:-/tmp/nomen-learning}"
-mkdir -p "$S"
-nomen="${NOMEN_BIN:-target/release/nomen}"
-if [[ -z "${NOMEN_BIN:-}" ]]; then
-  cargo build --release --locked
-fi
-TRAIN=(--identity-dropout 0.2)
-[[ -s "$S/fr-2016.bin" ]] || "$nomen" train --lang fr "${TRAIN[@]}" --out "$S/fr-2016.bin" \
-  "$shared/corpora/winer-fr/2016" 2>&1 | tail -n1 >&2
+# shellcheck source=bench/learning/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+year="$C/winer-fr/2017"
 
 # The articles in date order (their paths sort so), the first N linked under first-N (COPIES
 # times over, in folders of their own) and the others under rest-N.
@@ -58,7 +46,7 @@ row() { # N COPIES
   local n=$1 copies=$2 model
   split "$n" "$copies"
   model="$S/fr-2016-first-$n-x$copies.bin"
-  "$nomen" train --lang fr "${TRAIN[@]}" --out "$model" "$shared/corpora/winer-fr/2016" \
+  "$nomen" train --lang fr "${TRAIN[@]}" --out "$model" "$C/winer-fr/2016" \
     "$S/first-$n"/* >/dev/null 2>&1
   local base retrained
   base=$(f1 "$S/fr-2016.bin" "$S/rest-$n")

@@ -989,19 +989,22 @@ mod tests {
         assert_eq!(cluster_prefix(0b101, 8), 0b101);
     }
 
+    /// Calls `f` with the tokens of an English `text` and their words.
+    fn with_words<R>(text: &str, f: impl FnOnce(&[Token], &[Word]) -> R) -> R {
+        let lexicon = Lexicon::embedded();
+        let tokens = tokenize(text);
+        let keys = Keys::new(text, &tokens, &lexicon);
+        let words: Vec<Word> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], Lang::En))
+            .collect();
+        f(&tokens, &words)
+    }
+
     #[test]
     fn paragraph_styles() {
-        let style_of = |text: &str| {
-            let lexicon = Lexicon::embedded();
-            let tokens = tokenize(text);
-            let keys = Keys::new(text, &tokens, &lexicon);
-            let words: Vec<Word> = tokens
-                .iter()
-                .enumerate()
-                .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], Lang::En))
-                .collect();
-            style(&words, &tokens)
-        };
+        let style_of = |text: &str| with_words(text, |tokens, words| style(words, tokens));
         assert_eq!(style_of("Hi Bo"), 0);
         assert_eq!(
             style_of("omg cant believe tom and jerry are on at the mall lol"),
@@ -1022,27 +1025,21 @@ mod tests {
 
     /// The runs of capitalised words in `text`, as their words joined by `|`.
     fn runs(text: &str) -> Vec<String> {
-        let lexicon = Lexicon::embedded();
-        let tokens = tokenize(text);
-        let keys = Keys::new(text, &tokens, &lexicon);
-        let words: Vec<Word> = tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| word(text, t, keys.key(i), keys.flags()[i], Lang::En))
-            .collect();
-        let mut out: Vec<String> = capitalized_runs(&words)
-            .into_iter()
-            .flatten()
-            .map(|(s, e)| {
-                let words: Vec<&str> = tokens[s as usize..e as usize]
-                    .iter()
-                    .map(|t| t.text(text))
-                    .collect();
-                words.join("|")
-            })
-            .collect();
-        out.dedup();
-        out
+        with_words(text, |tokens, words| {
+            let mut out: Vec<String> = capitalized_runs(words)
+                .into_iter()
+                .flatten()
+                .map(|(s, e)| {
+                    let words: Vec<&str> = tokens[s as usize..e as usize]
+                        .iter()
+                        .map(|t| t.text(text))
+                        .collect();
+                    words.join("|")
+                })
+                .collect();
+            out.dedup();
+            out
+        })
     }
 
     #[test]
