@@ -92,6 +92,12 @@ impl Flags {
     pub fn is_dictionary_word(self) -> bool {
         self.has(Flags::FR_WORD) || self.has(Flags::EN_WORD)
     }
+
+    /// Whether `word`, whose flags these are, is a dictionary word of at most three letters
+    /// ("The", "of", "-"): in every text, so a workspace model never learns it as a name's.
+    pub fn is_short_dictionary_word(self, word: &str) -> bool {
+        self.is_dictionary_word() && word.chars().count() <= 3
+    }
 }
 
 /// `key<TAB>hex flags` lines, sorted; see `tools/build-lexicons.py`.

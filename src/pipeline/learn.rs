@@ -10,7 +10,7 @@ use super::{Extractor, MAX_PIECE, piece_end};
 use crate::extract::{Rules, tokenize};
 use crate::tagger::features::Features;
 use crate::tagger::learn::constraints;
-use crate::tagger::{BadDelta, Delta, LearnConfig, TagSet, Tagger};
+use crate::tagger::{BadDelta, Delta, LearnConfig, Learnable, TagSet, Tagger};
 use crate::types::{Label, Lang};
 
 /// What a workspace learnt: a delta over the French model and one over the English model.
@@ -102,8 +102,9 @@ impl WorkspaceModel {
 pub struct LearnExample {
     lang: Lang,
     features: Features,
-    /// The ids of the features that name each token itself.
-    identity: Vec<crate::tagger::Learnable>,
+    /// The ids of the features a workspace model learns for each token (none, all zero, for a
+    /// token that cannot be a name's).
+    identity: Vec<Learnable>,
     allowed: Vec<TagSet>,
 }
 
@@ -191,9 +192,8 @@ impl Extractor {
         for ((ids, token), flags) in identity.iter_mut().zip(&tokens).zip(keys.flags()) {
             let word = token.text(text);
             let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-            let short_common = flags.is_dictionary_word() && word.chars().count() <= 3;
-            if !capitalised || short_common {
-                *ids = [0; 7];
+            if !capitalised || flags.is_short_dictionary_word(word) {
+                *ids = Learnable::default();
             }
         }
         LearnExample {

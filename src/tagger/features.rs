@@ -88,7 +88,7 @@ pub(crate) struct Paragraph<'a> {
     gazetteer_phrases: Vec<PhraseTag>,
     rules: Vec<Option<(bool, &'static str, Evidence)>>,
     /// For each token in a run of two or more capitalised words, the run's first and last
-    /// token plus one (English only).
+    /// token plus one; empty in French ([`Paragraph::run`]).
     runs: Vec<Option<(u32, u32)>>,
     lang: Lang,
 }
@@ -116,7 +116,7 @@ impl<'a> Paragraph<'a> {
         // learnt less from a French document with them.
         let runs = match lang {
             Lang::En => capitalized_runs(&words),
-            Lang::Fr => vec![None; words.len()],
+            Lang::Fr => Vec::new(),
         };
         Paragraph {
             text,
@@ -145,9 +145,15 @@ impl<'a> Paragraph<'a> {
             out.push(id(ROAD, &[part(prefix)]));
             out.push(id(ROAD, &[]));
         }
-        if let Some((start, end)) = self.runs[i] {
-            run_features(words, i, start as usize, end as usize, out);
+        if let Some((start, end)) = self.run(i) {
+            run_features(words, i, start, end, out);
         }
+    }
+
+    /// The run of capitalised words token `i` stands in (first token, last plus one), if any.
+    fn run(&self, i: usize) -> Option<(usize, usize)> {
+        let (start, end) = self.runs.get(i).copied().flatten()?;
+        Some((start as usize, end as usize))
     }
 
     /// The ids of the features a workspace model learns for token `i`: those of [`Self::identity`]
@@ -155,15 +161,17 @@ impl<'a> Paragraph<'a> {
     /// that word is a short dictionary word (the first id again in their place).
     pub(crate) fn learnable(&self, i: usize) -> Learnable {
         let [a, b, c, d, e] = self.identity(i);
-        let [f, g] = match self.runs[i] {
+        let [f, g] = match self.run(i) {
             Some((start, end)) => {
-                let (start, end) = (start as usize, end as usize);
                 let [f, g] = run_names(&self.words, i, start, end);
                 // Not by a short dictionary word ("The Labour Party"), as for a word itself.
-                let short = |w: &Word| w.common && w.lower.chars().count() <= 3;
+                let short = |k: usize| {
+                    let word = self.tokens[k].text(self.text);
+                    self.words[k].flags.is_short_dictionary_word(word)
+                };
                 [
-                    if short(&self.words[end - 1]) { a } else { f },
-                    if short(&self.words[start]) { a } else { g },
+                    if short(end - 1) { a } else { f },
+                    if short(start) { a } else { g },
                 ]
             }
             None => [a, a],
@@ -358,7 +366,8 @@ fn extra_features(
 
 /// For each word in a run of two or more capitalised words, the run (first word, last word plus
 /// one). A run goes on over one or two connecting words before a capitalised one ("Ohio
-/// Department of Natural Resources", "Bank of the Ozarks", "Marks & Spencer").
+/// Department of Natural Resources", "Bank of the Ozarks", "Marks & Spencer"; the French ones
+/// join names of French origin in English text, "Rue de la Paix").
 fn capitalized_runs(words: &[Word]) -> Vec<Option<(u32, u32)>> {
     let cap = |k: usize| words.get(k).is_some_and(|w| w.capitalized);
     let connects = |k: usize| {

@@ -54,13 +54,13 @@ impl Default for LearnConfig {
 /// two more names ([`super::features::Learnable`]), each of the seven moves by five sevenths of
 /// it, so that a token moves as far at each mistake whatever it stands in.
 fn own_step(step: i32, ids: &super::features::Learnable) -> i32 {
-    let mut distinct: Vec<u64> = ids.iter().copied().filter(|&f| f != 0).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.is_empty() {
+    let distinct = (0..ids.len())
+        .filter(|&k| ids[k] != 0 && !ids[..k].contains(&ids[k]))
+        .count();
+    if distinct == 0 {
         return 0;
     }
-    step * 5 / distinct.len() as i32
+    step * 5 / distinct as i32
 }
 
 /// Weight changes over one model: a row of per-tag changes for each feature that was updated,
