@@ -3,19 +3,24 @@
 //! Layout (all integers little-endian):
 //!
 //! ```text
-//! magic      8 bytes  "NOMENTG2"
-//! n_tags     u32      always TAGS
-//! n_slots    u32      a power of two
-//! n_rows     u32
-//! reserved   u32
-//! trans      (TAGS + 1) * TAGS i16   transition weights; the last row is "from the start"
-//! slots      n_slots * (u32 fingerprint, u32 row + 1)   0 marks an empty slot
-//! rows       n_rows * TAGS i16       one weight per tag for each feature
+//! magic         8 bytes  "NOMENTG3"
+//! n_tags        u32      always TAGS
+//! n_slots       u32      a power of two, at least 64
+//! n_rows        u32
+//! reserved      u32
+//! trans         (TAGS + 1) * TAGS i16   transition weights; the last row is "from the start"
+//! fingerprints  n_slots u32             the high half of the hash of the slot's feature
+//! places        n_slots u8              0 for a free slot, else 1 + the slot's row - its
+//!                                       block's first row (a block is 64 slots)
+//! firsts        n_slots / 64 u32        the first row of each block of 64 slots
+//! rows          n_rows * TAGS i16       one weight per tag for each feature, in slot order
 //! ```
 //!
 //! A feature's 64-bit hash picks its first slot with its low bits and is checked against the
-//! fingerprint (its high 32 bits); probing is linear. Nothing is parsed or copied at load: the
-//! model of the binary is a `&'static [u8]` from `include_bytes!`.
+//! fingerprint; probing is linear, and stops at a free slot. Rows follow the slots' order, so a
+//! slot needs only its row's place in its block: 5 bytes a slot instead of the 8 of `NOMENTG2`
+//! (which held the row number), the rows read as before. Nothing is parsed or copied at load:
+//! the model of the binary is a `&'static [u8]` from `include_bytes!`.
 
 use std::borrow::Cow;
 
@@ -24,7 +29,7 @@ use crate::extract::Label;
 /// `O`, then `B-`, `I-`, `L-` and `U-` (begin, inside, last, unit) of each label in
 /// [`Label::ALL`] order.
 pub const TAGS: usize = 1 + 4 * Label::ALL.len();
-const MAGIC: &[u8; 8] = b"NOMENTG2";
+const MAGIC: &[u8; 8] = b"NOMENTG3";
 const HEADER: usize = 24;
 const TRANS: usize = (TAGS + 1) * TAGS;
 
@@ -69,6 +74,8 @@ pub struct BadModel;
 pub struct Model {
     bytes: Cow<'static, [u8]>,
     mask: usize,
+    places_at: usize,
+    firsts_at: usize,
     rows_at: usize,
 }
 
@@ -90,9 +97,13 @@ impl Model {
         let n_tags = read_u32(&bytes, 8) as usize;
         let n_slots = read_u32(&bytes, 12) as usize;
         let n_rows = read_u32(&bytes, 16) as usize;
-        let rows_at = HEADER + TRANS * 2 + n_slots * 8;
+        let places_at = HEADER + TRANS * 2 + n_slots * 4;
+        let firsts_at = places_at + n_slots;
+        let rows_at = firsts_at + n_slots / 16;
         if n_tags != TAGS
             || !n_slots.is_power_of_two()
+            || n_slots < 64
+            || n_rows > n_slots
             || bytes.len() != rows_at + n_rows * TAGS * 2
         {
             return Err(BadModel);
@@ -100,6 +111,8 @@ impl Model {
         Ok(Model {
             bytes,
             mask: n_slots - 1,
+            places_at,
+            firsts_at,
             rows_at,
         })
     }
@@ -133,17 +146,16 @@ impl Model {
     }
 
     fn row(&self, feature: u64) -> Option<usize> {
-        let fingerprint = ((feature >> 32) as u32).to_le_bytes();
-        let slots = &self.bytes[HEADER + TRANS * 2..self.rows_at];
+        let fingerprint = (feature >> 32) as u32;
         let mut slot = feature as usize & self.mask;
         for _ in 0..=self.mask {
-            let entry = slots.get(slot * 8..slot * 8 + 8)?;
-            if entry[4..8] == [0; 4] {
-                return None;
+            let place = *self.bytes.get(self.places_at + slot)?;
+            if place == 0 {
+                return None; // a free slot ends the probe
             }
-            if entry[..4] == fingerprint {
-                let row = u32::from_le_bytes([entry[4], entry[5], entry[6], entry[7]]);
-                return Some(row as usize - 1);
+            if read_u32_at(&self.bytes, HEADER + TRANS * 2 + slot * 4)? == fingerprint {
+                let first = read_u32_at(&self.bytes, self.firsts_at + slot / 64 * 4)?;
+                return Some(first as usize + usize::from(place) - 1);
             }
             slot = (slot + 1) & self.mask;
         }
@@ -154,17 +166,20 @@ impl Model {
 /// Writes a model from quantised weights: `features` are (hash, weights) sorted by hash, with
 /// distinct hashes.
 pub fn write(transitions: &[i16; TRANS], features: &[(u64, [i16; TAGS])]) -> Vec<u8> {
-    let n_slots = (features.len() * 3 / 2 + 1).next_power_of_two();
+    let n_slots = (features.len() * 3 / 2 + 1).next_power_of_two().max(64);
     let mask = n_slots - 1;
-    let mut slots = vec![(0u32, 0u32); n_slots];
-    for (row, &(hash, _)) in features.iter().enumerate() {
+    // The feature in each slot.
+    let mut slots: Vec<Option<usize>> = vec![None; n_slots];
+    for (k, &(hash, _)) in features.iter().enumerate() {
         let mut slot = hash as usize & mask;
-        while slots[slot].1 != 0 {
+        while slots[slot].is_some() {
             slot = (slot + 1) & mask;
         }
-        slots[slot] = ((hash >> 32) as u32, row as u32 + 1);
+        slots[slot] = Some(k);
     }
-    let mut out = Vec::with_capacity(HEADER + TRANS * 2 + n_slots * 8 + features.len() * TAGS * 2);
+    let mut out = Vec::with_capacity(
+        HEADER + TRANS * 2 + n_slots * 5 + n_slots / 16 + features.len() * TAGS * 2,
+    );
     out.extend_from_slice(MAGIC);
     for n in [TAGS, n_slots, features.len(), 0] {
         out.extend_from_slice(&(n as u32).to_le_bytes());
@@ -172,12 +187,27 @@ pub fn write(transitions: &[i16; TRANS], features: &[(u64, [i16; TAGS])]) -> Vec
     for w in transitions {
         out.extend_from_slice(&w.to_le_bytes());
     }
-    for (fingerprint, row) in slots {
+    for slot in &slots {
+        let fingerprint = slot.map_or(0, |k| (features[k].0 >> 32) as u32);
         out.extend_from_slice(&fingerprint.to_le_bytes());
-        out.extend_from_slice(&row.to_le_bytes());
     }
-    for (_, weights) in features {
-        for w in weights {
+    let mut firsts = Vec::with_capacity(n_slots / 64);
+    let mut row = 0u32;
+    for block in slots.chunks(64) {
+        firsts.push(row);
+        for slot in block {
+            let place = slot.map_or(0, |_| {
+                row += 1;
+                row - firsts[firsts.len() - 1]
+            });
+            out.push(place as u8);
+        }
+    }
+    for first in firsts {
+        out.extend_from_slice(&first.to_le_bytes());
+    }
+    for &k in slots.iter().flatten() {
+        for w in features[k].1 {
             out.extend_from_slice(&w.to_le_bytes());
         }
     }
@@ -260,6 +290,10 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
 
 fn read_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn read_u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
 fn read_i16(bytes: &[u8], at: usize) -> i16 {

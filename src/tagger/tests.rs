@@ -188,6 +188,37 @@ fn model_round_trips_through_its_file_format() {
 }
 
 #[test]
+fn every_row_is_found_among_many_features() {
+    // Enough features for several blocks of 64 slots, with runs of neighbouring hashes so that
+    // probes go past their first slot and across blocks.
+    let mut features: Vec<(u64, [i16; TAGS])> = (0..700u64)
+        .map(|k| {
+            let hash = ((k * 0x9e37_79b9) << 32) | (k / 3 * 7 % 1024);
+            let mut w = [0i16; TAGS];
+            w[(k % TAGS as u64) as usize] = k as i16 + 1;
+            w[TAGS - 1] = -(k as i16);
+            (hash, w)
+        })
+        .collect();
+    features.sort_unstable_by_key(|&(hash, _)| hash);
+    let m = Model::from_bytes(Cow::Owned(model::write(
+        &[0; model::TRANSITIONS],
+        &features,
+    )))
+    .unwrap();
+    assert_eq!(m.rows(), 700);
+    for (hash, w) in &features {
+        let mut scores = [0; TAGS];
+        m.add_weights(*hash, &mut scores);
+        assert_eq!(scores, w.map(i32::from), "row of {hash:#x}");
+    }
+    // A hash of no feature, whose probe meets occupied slots before a free one: nothing.
+    let mut scores = [0; TAGS];
+    m.add_weights(0xdead_beef_0000_0000 | (features[0].0 & 0x3ff), &mut scores);
+    assert_eq!(scores, [0; TAGS]);
+}
+
+#[test]
 fn bilou_tags_and_spans_agree() {
     let ex = example("Hier [Anne Le Gall](PER) est allée à [Brest](LOC).");
     let tokens = tokenize(&ex.text);
@@ -206,6 +237,7 @@ fn embedded_models_load() {
         assert!(tagger.model().rows() > 1000);
     }
     assert_eq!(clusters::cluster(Lang::En, "the"), Some(11));
+    assert_eq!(clusters::cluster(Lang::En, "Xqzvwkj"), None);
 }
 
 #[test]
