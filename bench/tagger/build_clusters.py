@@ -4,8 +4,9 @@
         data/model/en-clusters.bin [--words 300000]
 
 Keeps the first WORDS entries of the file (it lists words by frequency) whose cluster is not 0.
-Layout, little-endian: b"NOMENCL1", u32 n, n u64 word hashes (sorted), n u32 cluster ids.
-The hash is src/tagger/features.rs's `hash(CLUSTER_KEY, &[word])`: FNV-1a 64 over the template
+Layout, little-endian: b"NOMENCL3", u32 n, n 40-bit word hashes (5 bytes each, sorted), n
+24-bit cluster ids (3 bytes each: the longest path is 18 bits). The word hash is the low 40 bits
+of src/tagger/features.rs's `hash(CLUSTER_KEY, &[word])`: FNV-1a 64 over the template
 byte and the word's UTF-8 bytes followed by 0xff, then the SplitMix64 finaliser.
 """
 
@@ -16,6 +17,7 @@ import struct
 
 M = (1 << 64) - 1
 CLUSTER_KEY = 200
+KEY_MASK = (1 << 40) - 1
 
 
 def feature_hash(template, parts):
@@ -43,13 +45,13 @@ def main():
         if len(entries) >= args.words:
             break
         if cluster and not word.isspace():
-            entries.setdefault(feature_hash(CLUSTER_KEY, [word]), cluster)
+            entries.setdefault(feature_hash(CLUSTER_KEY, [word]) & KEY_MASK, cluster)
     keys = sorted(entries)
     with open(args.out, "wb") as f:
-        f.write(b"NOMENCL1")
+        f.write(b"NOMENCL3")
         f.write(struct.pack("<I", len(keys)))
-        f.write(b"".join(struct.pack("<Q", k) for k in keys))
-        f.write(b"".join(struct.pack("<I", entries[k]) for k in keys))
+        f.write(b"".join(k.to_bytes(5, "little") for k in keys))
+        f.write(b"".join(entries[k].to_bytes(3, "little") for k in keys))
     print(f"{len(keys)} words -> {args.out}")
 
 

@@ -2,8 +2,9 @@
 //! binary tree (a leading 1, then one bit per split), so that its prefixes are coarser clusters.
 //!
 //! - English: Brown clusters of spaCy's lookups data (`en-clusters.bin`, built by
-//!   `bench/tagger/build_clusters.py`): `b"NOMENCL1"`, a `u32` count `n`, `n` sorted `u64` word
-//!   hashes ([`super::features::hash`] of [`CLUSTER_KEY`] and the word), then `n` `u32` clusters.
+//!   `bench/tagger/build_clusters.py`): `b"NOMENCL3"`, a `u32` count `n`, `n` sorted 40-bit word
+//!   hashes (5 bytes each: the low bits of [`super::features::hash`] of [`CLUSTER_KEY`] and the
+//!   word, enough that no two of the table's words share one), then `n` 24-bit clusters.
 //! - French: k-means trees over pretrained fastText vectors (`fr-clusters.bin`, built by
 //!   `tools/build-vector-clusters.py`): `b"NOMENCL2"`, a `u32` count `n`, `n` sorted `u32` word
 //!   hashes (the low half of the same hash), then `n` `u16` clusters.
@@ -23,7 +24,7 @@ static FR_CLUSTERS: &[u8] = include_bytes!("../../data/model/fr-clusters.bin");
 pub fn cluster(lang: Lang, word: &str) -> Option<u32> {
     let key = hash(CLUSTER_KEY, &[word]);
     match lang {
-        Lang::En => lookup::<8, 4>(EN_CLUSTERS, b"NOMENCL1", key),
+        Lang::En => lookup::<5, 3>(EN_CLUSTERS, b"NOMENCL3", key & 0xff_ffff_ffff),
         Lang::Fr => lookup::<4, 2>(FR_CLUSTERS, b"NOMENCL2", key & 0xffff_ffff),
     }
 }
