@@ -237,14 +237,16 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
     if n == 0 {
         return Vec::new();
     }
-    // The transition table once per call, forbidden moves at NEG: a sum with one of them stays
-    // below NEG / 2, which marks it impossible without a branch in the inner loop.
-    let mut table = [NEG; TRANS];
-    for from in 0..=TAGS {
-        for to in 0..TAGS {
-            let prev = if from == TAGS { None } else { Some(from) };
-            if allowed(prev, to) {
-                table[from * TAGS + to] = i64::from(transition(from, to));
+    // The allowed moves into each tag with their weights, once per call, in the order of the
+    // tags they come from: BILOU leaves 9 of 17 tags before B, U and O, and 2 before I and L, so
+    // the inner loop visits a third of the pairs. A forbidden move could never have won.
+    let mut into = [[(0usize, 0i64); TAGS]; TAGS];
+    let mut count = [0usize; TAGS];
+    for to in 0..TAGS {
+        for from in 0..TAGS {
+            if allowed(Some(from), to) {
+                into[to][count[to]] = (from, i64::from(transition(from, to)));
+                count[to] += 1;
             }
         }
     }
@@ -252,9 +254,8 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
     let mut best = vec![[NEG; TAGS]; n];
     let mut back = vec![[0u8; TAGS]; n];
     for t in 0..TAGS {
-        let w = table[TAGS * TAGS + t];
-        if possible(w) {
-            best[0][t] = i64::from(scores[0][t]) + w;
+        if allowed(None, t) {
+            best[0][t] = i64::from(scores[0][t]) + i64::from(transition(TAGS, t));
         }
     }
     for i in 1..n {
@@ -262,8 +263,8 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
         for t in 0..TAGS {
             let mut top = NEG;
             let mut arg = 0;
-            for (p, &prev) in prev_row.iter().enumerate() {
-                let s = prev + table[p * TAGS + t];
+            for &(p, w) in &into[t][..count[t]] {
+                let s = prev_row[p] + w;
                 if s > top {
                     top = s;
                     arg = p;

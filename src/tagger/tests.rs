@@ -219,6 +219,55 @@ fn every_row_is_found_among_many_features() {
 }
 
 #[test]
+fn viterbi_finds_the_best_allowed_sequence() {
+    // Against every sequence of three tags, on pseudo-random scores and transitions (some
+    // scores forbidden, as after a sentence end).
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut next = move |range: i64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        ((state >> 33) as i64 % range) as i32
+    };
+    for _ in 0..20 {
+        let trans: Vec<i32> = (0..(TAGS + 1) * TAGS).map(|_| next(200) - 100).collect();
+        let scores: Vec<[i32; TAGS]> = (0..3)
+            .map(|_| {
+                std::array::from_fn(|_| match next(10) {
+                    0 => model::FORBIDDEN,
+                    _ => next(400) - 200,
+                })
+            })
+            .collect();
+        let transition = |a: usize, b: usize| trans[a * TAGS + b];
+        let total = |tags: &[usize]| -> Option<i64> {
+            let mut from = None;
+            let mut sum = 0i64;
+            for (i, &t) in tags.iter().enumerate() {
+                if !model::allowed(from, t) || scores[i][t] == model::FORBIDDEN {
+                    return None;
+                }
+                sum += i64::from(transition(from.unwrap_or(TAGS), t)) + i64::from(scores[i][t]);
+                from = Some(t);
+            }
+            model::open_label(tags[tags.len() - 1])
+                .is_none()
+                .then_some(sum)
+        };
+        let mut best = None;
+        for a in 0..TAGS {
+            for b in 0..TAGS {
+                for c in 0..TAGS {
+                    best = best.max(total(&[a, b, c]));
+                }
+            }
+        }
+        let path = model::viterbi(&scores, transition);
+        assert_eq!(total(&path), best, "path {path:?}");
+    }
+}
+
+#[test]
 fn bilou_tags_and_spans_agree() {
     let ex = example("Hier [Anne Le Gall](PER) est allée à [Brest](LOC).");
     let tokens = tokenize(&ex.text);
