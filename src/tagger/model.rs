@@ -94,9 +94,9 @@ impl Model {
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(BadModel);
         }
-        let n_tags = read_u32(&bytes, 8) as usize;
-        let n_slots = read_u32(&bytes, 12) as usize;
-        let n_rows = read_u32(&bytes, 16) as usize;
+        // The header is there: these reads cannot fail.
+        let field = |at: usize| read_u32(&bytes, at).unwrap_or(0) as usize;
+        let (n_tags, n_slots, n_rows) = (field(8), field(12), field(16));
         let places_at = HEADER + TRANS * 2 + n_slots * 4;
         let firsts_at = places_at + n_slots;
         let rows_at = firsts_at + n_slots / 16;
@@ -123,7 +123,7 @@ impl Model {
 
     /// Number of features with weights.
     pub fn rows(&self) -> usize {
-        read_u32(&self.bytes, 16) as usize
+        read_u32(&self.bytes, 16).unwrap_or(0) as usize
     }
 
     /// The weight of going from tag `from` (`TAGS` for the start) to tag `to`.
@@ -153,8 +153,8 @@ impl Model {
             if place == 0 {
                 return None; // a free slot ends the probe
             }
-            if read_u32_at(&self.bytes, HEADER + TRANS * 2 + slot * 4)? == fingerprint {
-                let first = read_u32_at(&self.bytes, self.firsts_at + slot / 64 * 4)?;
+            if read_u32(&self.bytes, HEADER + TRANS * 2 + slot * 4)? == fingerprint {
+                let first = read_u32(&self.bytes, self.firsts_at + slot / 64 * 4)?;
                 return Some(first as usize + usize::from(place) - 1);
             }
             slot = (slot + 1) & self.mask;
@@ -194,11 +194,12 @@ pub fn write(transitions: &[i16; TRANS], features: &[(u64, [i16; TAGS])]) -> Vec
     let mut firsts = Vec::with_capacity(n_slots / 64);
     let mut row = 0u32;
     for block in slots.chunks(64) {
-        firsts.push(row);
+        let first = row;
+        firsts.push(first);
         for slot in block {
             let place = slot.map_or(0, |_| {
                 row += 1;
-                row - firsts[firsts.len() - 1]
+                row - first
             });
             out.push(place as u8);
         }
@@ -289,11 +290,7 @@ pub fn viterbi(scores: &[[i32; TAGS]], transition: impl Fn(usize, usize) -> i32)
     out
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-fn read_u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
