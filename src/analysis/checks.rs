@@ -72,8 +72,8 @@ impl DocumentAnalysis {
         let mut names: FxHashMap<&str, bool> = FxHashMap::default();
         for (range, m) in self.mentions() {
             if !*names
-                .entry(&m.form)
-                .or_insert_with(|| self.resolve_form(&m.form).is_some())
+                .entry(m.form)
+                .or_insert_with(|| self.resolve_form(m.form).is_some())
             {
                 continue;
             }
@@ -138,7 +138,7 @@ impl DocumentAnalysis {
         let kb = self.knowledge();
         let mut out = Vec::new();
         for (range, m) in self.mentions() {
-            let Some(entry) = kb.lookup(&m.form) else {
+            let Some(entry) = kb.lookup(m.form) else {
                 continue;
             };
             if entry
@@ -148,7 +148,7 @@ impl DocumentAnalysis {
                 continue;
             }
             // The spelling of the form that the lookup matched: the name, else an alias.
-            let folded = fold(&m.form);
+            let folded = fold(m.form);
             let known = entry
                 .forms()
                 .find(|f| fold(f) == folded)
@@ -214,10 +214,10 @@ impl DocumentAnalysis {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut out = Vec::new();
         for (range, m) in self.mentions() {
-            if !is_acronym(&m.form) || !seen.insert(&*m.form) || WELL_KNOWN.contains(&&*m.form) {
+            if !is_acronym(m.form) || !seen.insert(m.form) || WELL_KNOWN.contains(&m.form) {
                 continue;
             }
-            let Some((at, long)) = expanded.get(&*m.form) else {
+            let Some((at, long)) = expanded.get(m.form) else {
                 continue;
             };
             if at.start() <= range.start() {
@@ -246,8 +246,8 @@ impl DocumentAnalysis {
                 continue;
             }
             let resolved = labels
-                .entry(&m.form)
-                .or_insert_with(|| self.resolve_form(&m.form));
+                .entry(m.form)
+                .or_insert_with(|| self.resolve_form(m.form));
             let Some((entity, label)) = resolved else {
                 continue;
             };

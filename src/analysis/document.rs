@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use super::blocks::split;
 use super::cancel::Cancel;
 use super::context::{Alias, Role, acronyms_after_names, aliases, expand_acronyms, roles};
+use super::echoes::{Echoes, echoes, kept};
 use super::entities::{EntityIndex, normalize};
 use super::fenwick::Fenwick;
 use super::known::known_names;
@@ -36,6 +37,25 @@ pub struct BlockMention {
     pub form: Box<str>,
 }
 
+/// A mention as the document reads it: a block's own, or an echo that stands (a candidate
+/// whose kind is its entity's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MentionRef<'a> {
+    pub form: &'a str,
+    pub label: Label,
+    pub evidence: Evidence,
+}
+
+impl<'a> From<&'a BlockMention> for MentionRef<'a> {
+    fn from(m: &'a BlockMention) -> Self {
+        MentionRef {
+            form: &m.form,
+            label: m.label,
+            evidence: m.evidence,
+        }
+    }
+}
+
 /// The extraction result of one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockResult {
@@ -51,6 +71,9 @@ pub struct BlockResult {
     pub aliases: Vec<Alias>,
     /// Roles the block's text gives its mentions.
     pub roles: Vec<Role>,
+    /// Spans that stand as mentions where the document names their form surely elsewhere
+    /// (see `echoes`).
+    pub echoes: Echoes,
 }
 
 #[derive(Clone, Debug)]
@@ -519,31 +542,78 @@ impl DocumentAnalysis {
         })
     }
 
-    /// Every mention in document order, with document ranges.
-    pub(crate) fn mentions(&self) -> impl Iterator<Item = (TextRange, &BlockMention)> {
+    /// Every mention in document order, with document ranges: the blocks' mentions and the
+    /// echoes that stand.
+    pub(crate) fn mentions(&self) -> impl Iterator<Item = (TextRange, MentionRef<'_>)> {
         let mut start = TextSize::new(0);
+        let mut memo = FxHashMap::default();
         self.visited_blocks().flat_map(move |b| {
             let block_start = start;
             start += b.len;
-            b.result
-                .iter()
-                .flat_map(move |r| r.mentions.iter().map(move |m| (m.range + block_start, m)))
+            let mentions = match b.result.as_deref() {
+                Some(result) => self.block_mentions(result, &mut memo),
+                None => Vec::new(),
+            };
+            mentions
+                .into_iter()
+                .map(move |(range, m)| (range + block_start, m))
         })
     }
 
+    /// A block's mentions and the echoes that stand (`memo` remembers which forms do), sorted
+    /// by start, with block-relative ranges.
+    fn block_mentions<'a>(
+        &'a self,
+        result: &'a BlockResult,
+        memo: &mut FxHashMap<&'a str, bool>,
+    ) -> Vec<(TextRange, MentionRef<'a>)> {
+        let own = |m: &'a BlockMention| (m.range, MentionRef::from(m));
+        let echoes = kept(&result.echoes, |form| {
+            *memo
+                .entry(form)
+                .or_insert_with(|| self.resolve_form(form).is_some())
+        });
+        if echoes.is_empty() {
+            return result.mentions.iter().map(own).collect();
+        }
+        // An echo holds whole mentions or none: those it holds give way to it.
+        let mut all: Vec<(TextRange, MentionRef)> = result
+            .mentions
+            .iter()
+            .filter(|m| {
+                let at = echoes.partition_point(|(e, _)| e.end() <= m.range.start());
+                !echoes
+                    .get(at)
+                    .is_some_and(|(e, _)| e.contains_range(m.range))
+            })
+            .map(own)
+            .collect();
+        all.extend(echoes.into_iter().map(|(range, form)| {
+            let echo = MentionRef {
+                form,
+                // Its entity's kind: see `DocumentAnalysis::resolve_form`.
+                label: Label::Misc,
+                evidence: Evidence::Candidate,
+            };
+            (range, echo)
+        }));
+        all.sort_by_key(|(range, _)| range.start());
+        all
+    }
+
     /// The mention covering `offset` (its end included, so a cursor just after a name counts).
-    pub(crate) fn mention_at(&self, offset: TextSize) -> Option<(TextRange, &BlockMention)> {
+    pub(crate) fn mention_at(&self, offset: TextSize) -> Option<(TextRange, MentionRef<'_>)> {
         let i = self.starts.count_while(|end| end < u32::from(offset));
         let candidates = i.saturating_sub(1)..(i + 1).min(self.blocks.len());
         candidates.into_iter().find_map(|i| {
             let range = self.range(i);
             let result = self.blocks[i].result.as_ref()?;
             let local = offset.checked_sub(range.start())?;
-            let m = result
-                .mentions
-                .iter()
-                .find(|m| m.range.contains_inclusive(local))?;
-            Some((m.range + range.start(), m))
+            let (at, m) = self
+                .block_mentions(result, &mut FxHashMap::default())
+                .into_iter()
+                .find(|(r, _)| r.contains_inclusive(local))?;
+            Some((at + range.start(), m))
         })
     }
 }
@@ -618,6 +688,7 @@ impl Batch {
                 expand_acronyms(&prose, &job.text, &mut mentions);
                 let aliases = aliases(&prose, &mentions);
                 let roles = roles(&prose, &mentions);
+                let echoes = echoes(&prose, &job.text, &mentions, lang);
                 let result = BlockResult {
                     detected,
                     leaning,
@@ -625,6 +696,7 @@ impl Batch {
                     mentions,
                     aliases,
                     roles,
+                    echoes,
                 };
                 (job.block, job.hash, Arc::new(result))
             })

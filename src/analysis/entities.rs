@@ -277,13 +277,6 @@ impl EntityIndex {
         Some((entity.name, entity.label))
     }
 
-    /// Every form with its number of mentions.
-    pub(crate) fn forms(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.forms
-            .iter()
-            .map(|(form, stats)| (&**form, stats.count))
-    }
-
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.forms.is_empty()

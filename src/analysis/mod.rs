@@ -8,6 +8,7 @@ mod checks;
 mod context;
 mod corrections;
 mod document;
+mod echoes;
 mod entities;
 mod fenwick;
 mod known;
@@ -94,8 +95,8 @@ impl DocumentAnalysis {
         let mut memo: FxHashMap<&str, Option<(String, Label)>> = Default::default();
         self.mentions().filter_map(move |(range, m)| {
             let (entity, label) = memo
-                .entry(&m.form)
-                .or_insert_with(|| self.resolve_form(&m.form))
+                .entry(m.form)
+                .or_insert_with(|| self.resolve_form(m.form))
                 .clone()?;
             Some(Mention {
                 range,
@@ -126,16 +127,25 @@ impl DocumentAnalysis {
     /// What the document (and the knowledge base) says about the entity `key`.
     pub fn entity_info(&self, key: &str) -> Option<Entity> {
         let mut label = None;
-        let mut forms: Vec<(String, u32)> = Vec::new();
-        for (form, count) in self.index().forms() {
-            let Some((k, l)) = self.resolve_form(form) else {
-                continue;
-            };
-            if k == key {
-                label = Some(l);
-                forms.push((form.to_string(), count));
+        // Counted from the mentions that stand (echoes among them), so that the numbers are
+        // those of the marks the editor shows.
+        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut memo: FxHashMap<&str, bool> = FxHashMap::default();
+        for (_, m) in self.mentions() {
+            let ours = *memo.entry(m.form).or_insert_with(|| {
+                self.resolve_form(m.form).is_some_and(|(k, l)| {
+                    label = label.or((k == key).then_some(l));
+                    k == key
+                })
+            });
+            if ours {
+                *counts.entry(m.form).or_default() += 1;
             }
         }
+        let mut forms: Vec<(String, u32)> = counts
+            .into_iter()
+            .map(|(form, n)| (form.to_string(), n))
+            .collect();
         // The fullest form first: the key itself, else the longest.
         forms.sort_by(|a, b| rank(&b.0, key).cmp(&rank(&a.0, key)));
         let mentions = forms.iter().map(|(_, n)| n).sum();
@@ -159,7 +169,7 @@ impl DocumentAnalysis {
     /// What to show for the mention at `offset`, if there is one.
     pub fn hover(&self, text: &Text, offset: TextSize) -> Option<HoverInfo> {
         let (range, mention) = self.mention_at(offset)?;
-        let (key, _) = self.resolve_form(&mention.form)?;
+        let (key, _) = self.resolve_form(mention.form)?;
         let entity = self.entity_info(&key)?;
         let first = self.resolved().find(|m| m.entity == key).map(|m| m.range)?;
         let entry = self.knowledge().lookup(&key);

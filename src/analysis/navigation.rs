@@ -57,7 +57,7 @@ impl DocumentAnalysis {
     /// The mention at `offset` and the key of its entity.
     pub fn entity_at(&self, offset: TextSize) -> Option<(TextRange, String)> {
         let (range, m) = self.mention_at(offset)?;
-        Some((range, self.resolve_form(&m.form)?.0))
+        Some((range, self.resolve_form(m.form)?.0))
     }
 
     /// Every mention of the entity `key`, in document order.
@@ -67,10 +67,7 @@ impl DocumentAnalysis {
 
     /// The entity's first mention in its fullest form, else its first mention.
     pub fn definition(&self, key: &str) -> Option<TextRange> {
-        let fullest = self
-            .mentions()
-            .find(|(_, m)| &*m.form == key)
-            .map(|(r, _)| r);
+        let fullest = self.mentions().find(|(_, m)| m.form == key).map(|(r, _)| r);
         fullest.or_else(|| self.occurrences(key).first().map(|m| m.range))
     }
 

@@ -552,3 +552,71 @@ fn a_cancelled_batch_installs_what_it_did_and_the_rest_is_planned_again() {
     let snapshot = analysis.snapshot(Cancel::never());
     assert_eq!(snapshot.resolved_mentions(), analysis.resolved_mentions());
 }
+
+#[test]
+fn a_name_found_in_one_paragraph_is_marked_where_extraction_missed_it() {
+    // Extraction misses "Rice" opening the second paragraph (a dictionary word), and the
+    // document names it surely in the first: it is marked there with the first one's kind.
+    let text = "Secretary Condoleezza Rice arrived in Cairo.\n\nRice met the minister.\n";
+    let analysis = analyze(extractor(), &Text::new(text), &DocOptions::default());
+    let second = analysis
+        .block_results()
+        .nth(1)
+        .map(|(_, b)| b.mentions.len());
+    assert_eq!(second, Some(0), "extraction itself misses it");
+    check(
+        text,
+        Format::Plain,
+        expect![[r#"
+            Secretary Condoleezza Rice arrived in Cairo.
+                      ^^^^^^^^^^^^^^^^ PER        ^^^^^ LOC
+
+            Rice met the minister.
+            ^^^^ PER
+        "#]],
+    );
+    // The hover counts it, as it counts every mark the editor shows.
+    check_hover(
+        "Secretary Condoleezza Rice arrived in Cairo.\n\nR$0ice met the minister.\n",
+        expect![[r#"
+            Condoleezza Rice — person
+            Role: Secretary (line 1)
+            Also written: Rice
+            2 mentions, first on line 1"#]],
+    );
+    // A name the document never names surely elsewhere stays unmarked.
+    check(
+        "Secretary Condoleezza Jones arrived in Cairo.\n\nRice met the minister.\n",
+        Format::Plain,
+        expect![[r#"
+            Secretary Condoleezza Jones arrived in Cairo.
+                      ^^^^^^^^^^^^^^^^^ PER        ^^^^^ LOC
+
+            Rice met the minister.
+        "#]],
+    );
+}
+
+#[test]
+fn a_mention_takes_the_words_of_a_fuller_name_the_document_gives() {
+    let text = "Le maire de Quimperlé, Yannick Le Goarnic, a inauguré la médiathèque.\n\nQuimperlé fête ses cent ans. Le Goarnic sourit.\n";
+    // Extraction takes "Le" for an article; the document gives the name "Le Goarnic".
+    let analysis = analyze(extractor(), &Text::new(text), &DocOptions::default());
+    let second: Option<Vec<String>> = analysis
+        .block_results()
+        .nth(1)
+        .map(|(_, b)| b.mentions.iter().map(|m| m.form.to_string()).collect());
+    assert_eq!(second, Some(vec!["Quimperlé".into(), "Goarnic".into()]));
+    check(
+        text,
+        Format::Plain,
+        expect![[r#"
+            Le maire de Quimperlé, Yannick Le Goarnic, a inauguré la médiathèque.
+                        ^^^^^^^^^ LOC
+                                   ^^^^^^^^^^^^^^^^^^ PER
+
+            Quimperlé fête ses cent ans. Le Goarnic sourit.
+            ^^^^^^^^^ LOC                ^^^^^^^^^^ PER
+        "#]],
+    );
+}
