@@ -23,10 +23,13 @@ const MAX_EXTENSION: usize = 3;
 
 /// Small words that join the capitalised words of one name ("Banque de France", "Bank of
 /// England"): a name cut there would be a piece of a longer one.
-const CONNECTORS: &[&str] = &[
-    "de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "of", "the", "van", "von", "der",
-    "den", "del", "da", "di", "dos",
+const JOINERS: &[&str] = &[
+    "de", "du", "des", "d'", "d’", "of", "van", "von", "der", "den", "del", "da", "di", "dos",
 ];
+
+/// Articles, which join two capitalised words only after a joiner ("Banque de la République",
+/// "Bank of the West"): before a name they open it ("selon la Banque de France").
+const ARTICLES: &[&str] = &["la", "le", "les", "l'", "l’", "the"];
 
 /// A block's echoes: spans sorted by start, the longest first, and their forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,7 +59,8 @@ impl Echoes {
 /// The echoes of a block whose `prose` (and `text`, for the forms) has the sorted,
 /// non-overlapping `mentions`. Two kinds, each within one line:
 /// - spans of capitalised words no mention covers that neither begin after nor end before a
-///   connecting word of their run ("Banque de France" gives no "France");
+///   connecting word of their run ("Banque de France" gives no "France"; a run is joined by a
+///   joiner, then any connecting words: [`JOINERS`], [`ARTICLES`]);
 /// - spans made of one mention and up to [`MAX_EXTENSION`] words on one side of it that no
 ///   mention covers, within its sentence; in English, where every word of a name but the small
 ///   ones is capitalised, only capitalised or connecting words.
@@ -146,10 +150,18 @@ impl Block<'_> {
         !self.prose[usize::from(gap.start)..usize::from(gap.end)].contains('\n')
     }
 
+    fn is_joiner(&self, i: usize) -> bool {
+        self.is_one_of(i, JOINERS)
+    }
+
     fn is_connector(&self, i: usize) -> bool {
+        self.is_one_of(i, JOINERS) || self.is_one_of(i, ARTICLES)
+    }
+
+    fn is_one_of(&self, i: usize, words: &[&str]) -> bool {
         let token = &self.tokens[i];
         matches!(token.kind, TokenKind::Word | TokenKind::Elision)
-            && CONNECTORS.contains(&token.text(self.prose))
+            && words.contains(&token.text(self.prose))
     }
 
     fn echo(&self, first: usize, last: usize, out: &mut Vec<TextRange>) {
@@ -182,7 +194,11 @@ impl Block<'_> {
                 let mut j = last + 1;
                 while j < self.tokens.len()
                     && free(j)
-                    && self.is_connector(j)
+                    && (if j == last + 1 {
+                        self.is_joiner(j)
+                    } else {
+                        self.is_connector(j)
+                    })
                     && self.same_line(j - 1)
                 {
                     j += 1;
@@ -341,6 +357,11 @@ mod tests {
         assert_eq!(
             forms("Visite de Macron de nuit.", &[], Lang::Fr),
             ["Visite de Macron"]
+        );
+        // An article joins them after a joiner only: before a name, it opens it.
+        assert_eq!(
+            forms("Selon la Banque de la République d'Haïti.", &[], Lang::Fr),
+            ["Selon", "Banque de la République d'Haïti"]
         );
     }
 
