@@ -12,7 +12,8 @@
 use super::document::BlockMention;
 use super::entities::normalize;
 use crate::extract::{Lang, Token, TokenKind, tokenize};
-use crate::text::TextRange;
+use crate::pipeline::pieces;
+use crate::text::{TextRange, TextSize};
 
 /// Runs of more capitalised words than this (a headline in capitals) give no echoes.
 const MAX_RUN: usize = 8;
@@ -67,29 +68,37 @@ impl Echoes {
 ///
 /// An echo thus never overlaps a mention without holding it whole.
 pub(crate) fn echoes(prose: &str, text: &str, mentions: &[BlockMention], lang: Lang) -> Echoes {
-    let tokens = tokenize(prose);
-    // Each token's mention, if any.
-    let mut next = 0;
-    let owner: Vec<Option<u32>> = tokens
-        .iter()
-        .map(|token| {
-            while next < mentions.len() && mentions[next].range.end() <= token.range.start() {
-                next += 1;
-            }
-            mentions
-                .get(next)
-                .is_some_and(|m| m.range.start() < token.range.end())
-                .then_some(next as u32)
-        })
-        .collect();
-    let block = Block {
-        prose,
-        tokens: &tokens,
-        owner: &owner,
-    };
     let mut spans = Vec::new();
-    block.uncovered_runs(&mut spans);
-    block.extensions(lang, &mut spans);
+    // A piece at a time, as extraction reads a paragraph: memory stays bounded on a whole file
+    // written on one line.
+    let mut next = 0;
+    for piece in pieces(prose) {
+        let offset = TextSize::new(piece.start as u32);
+        let mut tokens = tokenize(&prose[piece]);
+        for token in &mut tokens {
+            token.range += offset;
+        }
+        // Each token's mention, if any.
+        let owner: Vec<Option<u32>> = tokens
+            .iter()
+            .map(|token| {
+                while next < mentions.len() && mentions[next].range.end() <= token.range.start() {
+                    next += 1;
+                }
+                mentions
+                    .get(next)
+                    .is_some_and(|m| m.range.start() < token.range.end())
+                    .then_some(next as u32)
+            })
+            .collect();
+        let block = Block {
+            prose,
+            tokens: &tokens,
+            owner: &owner,
+        };
+        block.uncovered_runs(&mut spans);
+        block.extensions(lang, &mut spans);
+    }
     // Spans off `text`'s character boundaries cannot be (prose keeps them, text is its source).
     spans.retain(|r| text.get(std::ops::Range::<usize>::from(*r)).is_some());
     if spans.is_empty() {
@@ -430,6 +439,18 @@ mod tests {
         ] {
             assert_eq!(is_normal(s), normalize(s) == s, "{s:?}");
         }
+    }
+
+    #[test]
+    fn a_paragraph_read_in_pieces_loses_no_echo() {
+        let sentence = "Selon Jean Dupont, la Banque de France a parlé. ";
+        let one = forms(sentence, &[], Lang::Fr);
+        assert_eq!(one.len(), 7);
+        // Over 128 KB on one line: read in pieces cut after sentences.
+        let text = sentence.repeat(4000);
+        let all = forms(&text, &[], Lang::Fr);
+        assert_eq!(all.len(), one.len() * 4000);
+        assert_eq!(all[all.len() - one.len()..], one[..]);
     }
 
     #[test]

@@ -109,19 +109,16 @@ impl Extractor {
         // A paragraph longer than any real one (a whole file on one line): extracted a piece at
         // a time, cut after sentences, so that memory stays bounded.
         let mut out = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let end = piece_end(text, start);
-            let offset = TextSize::new(start as u32);
+        for piece in pieces(text) {
+            let offset = TextSize::new(piece.start as u32);
             out.extend(
-                self.extract_piece(&text[start..end], lang)
+                self.extract_piece(&text[piece], lang)
                     .into_iter()
                     .map(|m| Mention {
                         range: m.range + offset,
                         ..m
                     }),
             );
-            start = end;
         }
         out
     }
@@ -172,6 +169,22 @@ const MAX_WORDS: usize = 24;
 
 /// Paragraphs longer than this many bytes are extracted in pieces.
 const MAX_PIECE: usize = 64 << 10;
+
+/// The pieces a paragraph over [`MAX_PIECE`] bytes is extracted in, in order, cut after
+/// sentences (see [`piece_end`]); a shorter paragraph is one piece, an empty one none. Whatever
+/// reads a paragraph a token at a time reads it so, and its memory stays bounded whatever the
+/// paragraph's length.
+pub fn pieces(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        (start < text.len()).then(|| {
+            let end = piece_end(text, start);
+            let piece = start..end;
+            start = end;
+            piece
+        })
+    })
+}
 
 /// Where the piece of `text` that begins at `start` ends: after the first sentence end (`. `,
 /// `! `, `? ` or a line break) past [`MAX_PIECE`] bytes, else at the first white space past
