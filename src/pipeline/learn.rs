@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use text_size::{TextRange, TextSize};
 
-use super::{Extractor, MAX_PIECE, piece_end};
+use super::{Extractor, pieces};
 use crate::extract::{Rules, tokenize};
 use crate::tagger::features::Features;
 use crate::tagger::learn::constraints;
@@ -151,14 +151,11 @@ impl Extractor {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let end = if text.len() <= MAX_PIECE {
-                text.len()
-            } else {
-                piece_end(text, start)
-            };
-            let piece = TextRange::new(TextSize::new(start as u32), TextSize::new(end as u32));
+        for piece in pieces(text) {
+            let piece = TextRange::new(
+                TextSize::new(piece.start as u32),
+                TextSize::new(piece.end as u32),
+            );
             let local = |spans: &[(TextRange, Label)]| -> Vec<(TextRange, Label)> {
                 spans
                     .iter()
@@ -168,7 +165,6 @@ impl Extractor {
             };
             let (gold, rejected) = (local(gold), local(rejected));
             out.push(self.example(&text[piece], lang, &gold, &rejected, complete));
-            start = end;
         }
         out
     }
