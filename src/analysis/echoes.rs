@@ -91,13 +91,13 @@ pub(crate) fn echoes(prose: &str, text: &str, mentions: &[BlockMention], lang: L
                     .then_some(next as u32)
             })
             .collect();
-        let block = Block {
+        let piece = Piece {
             prose,
             tokens: &tokens,
             owner: &owner,
         };
-        block.uncovered_runs(&mut spans);
-        block.extensions(lang, &mut spans);
+        piece.uncovered_runs(&mut spans);
+        piece.extensions(lang, &mut spans);
     }
     // Spans off `text`'s character boundaries cannot be (prose keeps them, text is its source).
     spans.retain(|r| text.get(std::ops::Range::<usize>::from(*r)).is_some());
@@ -146,13 +146,15 @@ pub(crate) fn kept<'a>(
     out
 }
 
-struct Block<'a> {
+/// One piece of a block: its tokens (with ranges in the whole `prose`) and each token's
+/// mention, if any.
+struct Piece<'a> {
     prose: &'a str,
     tokens: &'a [Token],
     owner: &'a [Option<u32>],
 }
 
-impl Block<'_> {
+impl Piece<'_> {
     /// No line break between tokens `a` and `a + 1`.
     fn same_line(&self, a: usize) -> bool {
         let gap = self.tokens[a].range.end()..self.tokens[a + 1].range.start();

@@ -170,8 +170,8 @@ const MAX_WORDS: usize = 24;
 /// Paragraphs longer than this many bytes are extracted in pieces.
 const MAX_PIECE: usize = 64 << 10;
 
-/// The pieces a paragraph over [`MAX_PIECE`] bytes is extracted in, in order, cut after
-/// sentences (see [`piece_end`]); a shorter paragraph is one piece, an empty one none. Whatever
+/// The pieces a paragraph is read in, in order, cut after sentences past [`MAX_PIECE`] bytes
+/// (see [`piece_end`]); a paragraph of less than two pieces is one, an empty one none. Whatever
 /// reads a paragraph a token at a time reads it so, and its memory stays bounded whatever the
 /// paragraph's length.
 pub fn pieces(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
